@@ -1,0 +1,1 @@
+"""mobilize: event-sourced emergency mobilization for peace–war combined grid governance."""

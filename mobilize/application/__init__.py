@@ -1,0 +1,27 @@
+"""The application service: every command of the domain, on the store chosen by settings."""
+
+from __future__ import annotations
+
+from mobilize.application.dispatches import DispatchCommands
+from mobilize.application.incidents import IncidentCommands
+from mobilize.application.people import PeopleCommands
+from mobilize.application.service import CommandIdReused, CommandService, command
+from mobilize.application.shifts import ShiftCommands
+from mobilize.application.sites import SiteCommands
+from mobilize.application.task_forces import TaskForceCommands
+from mobilize.settings import Settings
+
+__all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app"]
+
+
+class Mobilize(PeopleCommands, TaskForceCommands, IncidentCommands, SiteCommands, ShiftCommands,
+               DispatchCommands):
+    """Mobilization of a grid-governed district, as an event-sourced application."""
+
+    name = "mobilize"
+
+
+def open_app(settings: Settings | None = None) -> Mobilize:
+    """The application on the store the settings name (the SQLite file by default)."""
+    settings = settings or Settings.from_env()
+    return Mobilize(env=settings.eventsourcing_env())

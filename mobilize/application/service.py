@@ -1,0 +1,164 @@
+"""How a command runs: its context is stamped on every event, it happens at most once, atomically."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from uuid import UUID, uuid5
+
+import structlog
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import event
+from eventsourcing.persistence import IntegrityError
+
+from mobilize.domain.base import (
+    CommandContext,
+    ConcurrentChange,
+    DomainError,
+    InvalidCommand,
+    MobilizeAggregate,
+    NotFound,
+    current_context,
+    require,
+    utcnow,
+)
+
+log = structlog.get_logger("mobilize.command")
+
+COMMAND_NAMESPACE = UUID("6f1d0c4e-2b7a-4f7e-9a51-3c2d8e0b7a10")
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+"""How far in the future a reported `occurred_at` may lie before it is refused as a typo."""
+
+A = TypeVar("A", bound=MobilizeAggregate)
+P = ParamSpec("P")
+S = TypeVar("S", bound="CommandService")
+
+
+class CommandIdReused(InvalidCommand):
+    """Raised when a command id already used for one command comes back with another command or body."""
+
+    rule = "command_id_reused"
+
+
+class CommandRecord(MobilizeAggregate):
+    """The fact that a command was accepted, saved with its events so a retry changes nothing."""
+
+    id: UUID  # given: derived from the command id, so two writers of one command collide
+
+    @event("Accepted")
+    def __init__(self, name: str, fingerprint: str, result: str) -> None:
+        self.name = name
+        self.fingerprint = fingerprint
+        self.result = result
+
+
+@dataclass
+class _Running:
+    name: str
+    fingerprint: str
+    record_id: UUID
+    committed: bool = False
+
+
+_running: ContextVar[_Running] = ContextVar("mobilize_running_command")
+
+
+def command(method: Callable[Concatenate[S, P], UUID]) -> Callable[..., UUID]:
+    """Make an application method a command: `ctx=` says who, why and when; a retry returns the first result."""
+
+    @functools.wraps(method)
+    def run(self: S, *args: Any, ctx: CommandContext, **kwargs: Any) -> UUID:
+        return self.handle(method.__name__, functools.partial(method, self, *args, **kwargs),
+                           _fingerprint(method.__name__, args, kwargs), ctx)
+
+    return run
+
+
+def _fingerprint(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    body = json.dumps([name, list(args), kwargs], default=str, sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+class CommandService(Application[UUID]):
+    """An eventsourcing application whose methods are commands in the sense of `command`."""
+
+    clock: Callable[[], datetime] = staticmethod(utcnow)
+
+    def handle(self, name: str, body: Callable[[], UUID], fingerprint: str, ctx: CommandContext) -> UUID:
+        """Run one command under its context, once."""
+        ctx = self._checked(ctx)
+        record_id = uuid5(COMMAND_NAMESPACE, ctx.command_id)
+        with structlog.contextvars.bound_contextvars(command=name, command_id=ctx.command_id,
+                                                     correlation_id=ctx.correlation_id, actor=ctx.actor):
+            earlier = self._earlier_result(record_id, name, fingerprint)
+            if earlier is not None:
+                log.info("command.repeated", result=str(earlier))
+                return earlier
+            context_token = current_context.set(ctx)
+            running_token = _running.set(_Running(name, fingerprint, record_id))
+            try:
+                result = body()
+                assert _running.get().committed, f"command {name} returned without committing"
+            except DomainError as error:
+                log.info("command.refused", rule=error.rule, refusal=error.message, facts=error.facts)
+                raise
+            finally:
+                _running.reset(running_token)
+                current_context.reset(context_token)
+            log.info("command.accepted", result=str(result))
+            return result
+
+    def _checked(self, ctx: CommandContext) -> CommandContext:
+        require(bool(ctx.actor and ctx.actor.strip()), InvalidCommand, "every command needs an actor", field="actor")
+        require(bool(ctx.command_id and ctx.command_id.strip()), InvalidCommand, "the command id is empty",
+                field="command_id")
+        if ctx.occurred_at is not None:
+            require(ctx.occurred_at.tzinfo is not None, InvalidCommand, "occurred_at must carry a time zone",
+                    field="occurred_at")
+            require(ctx.occurred_at <= self.clock() + MAX_CLOCK_SKEW, InvalidCommand,
+                    "occurred_at lies in the future", field="occurred_at", occurred_at=ctx.occurred_at)
+        return ctx.resolved(self.clock())
+
+    def _earlier_result(self, record_id: UUID, name: str, fingerprint: str) -> UUID | None:
+        try:
+            record = self.repository.get(record_id)
+        except AggregateNotFoundError:
+            return None
+        require(record.name == name and record.fingerprint == fingerprint, CommandIdReused,
+                f"command id was already used for a different command ({record.name})",
+                earlier_command=record.name)
+        return UUID(record.result)
+
+    def commit(self, *aggregates: MobilizeAggregate, result: UUID | None = None) -> UUID:
+        """Save the command's aggregates and its record in one transaction; returns the result."""
+        running = _running.get()
+        assert not running.committed, "a command commits once"
+        outcome = result or aggregates[0].id
+        record = CommandRecord(id=running.record_id, name=running.name, fingerprint=running.fingerprint,
+                               result=str(outcome))
+        try:
+            self.save(*aggregates, record)
+        except IntegrityError:
+            earlier = self._earlier_result(running.record_id, running.name, running.fingerprint)
+            if earlier is None:
+                raise ConcurrentChange("someone else changed the same records at the same time; "
+                                       "reload and try again", aggregates=[a.id for a in aggregates]) from None
+            running.committed = True
+            return earlier
+        running.committed = True
+        return outcome
+
+    def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        """The aggregate with this id, or a clear NotFound naming what was looked for."""
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except (AggregateNotFoundError, ValueError, TypeError):
+            raise NotFound(f"no {what} with id {aggregate_id}", id=aggregate_id, kind=what) from None
+        require(isinstance(aggregate, cls), NotFound, f"no {what} with id {aggregate_id}", id=aggregate_id, kind=what)
+        return aggregate

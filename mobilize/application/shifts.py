@@ -1,0 +1,77 @@
+"""Commands on shifts: scheduling, assignment (person and shift saved together), check-in and out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from mobilize.application.organisation import OrganisationCommands
+from mobilize.application.service import command
+from mobilize.domain.base import InvalidCommand, RuleViolated, require
+from mobilize.domain.incident import Incident
+from mobilize.domain.person import Person
+from mobilize.domain.shift import Shift
+from mobilize.domain.testing_site import POSTS, TestingSite
+
+
+class ShiftCommands(OrganisationCommands):
+    """Schedule shifts at site posts and put people on them."""
+
+    @command
+    def schedule_shift(self, site_id: UUID, lane: int, post: str, start: datetime, end: datetime,
+                       slots: int = 1) -> UUID:
+        """Schedule a window of duty at one post of one lane of a site."""
+        site = self.load(TestingSite, site_id, "testing site")
+        require(site.state != "closed", RuleViolated, f"site {site.name} is closed", site=site.name)
+        require(site.has_post(lane, post), InvalidCommand, f"site {site.name} has no {post} post on lane {lane}",
+                site=site.name, lanes=site.lanes, posts=list(site.posts))
+        self.load(Incident, site.incident_id, "incident").require_open()
+        return self.commit(Shift.schedule(site.id, site.incident_id, site.grid_id, lane, post, POSTS[post],
+                                          start, end, slots))
+
+    @command
+    def assign_to_shift(self, shift_id: UUID, person_id: UUID, override_reason: str | None = None) -> UUID:
+        """Put a person on a shift; wartime limits apply unless overridden with a written reason."""
+        shift = self.load(Shift, shift_id, "shift")
+        person = self.load(Person, person_id, "person")
+        policy = self.mode_of(shift.grid_id).policy
+        overridden = person.book(shift.id, shift.start, shift.end, shift.skill, policy, override_reason)
+        shift.assign(person.id, overridden, override_reason if overridden else None)
+        return self.commit(shift, person)
+
+    @command
+    def unassign_from_shift(self, shift_id: UUID, person_id: UUID) -> UUID:
+        """Take a person off a shift they have not started."""
+        shift = self.load(Shift, shift_id, "shift")
+        person = self.load(Person, person_id, "person")
+        shift.unassign(person.id)
+        person.release(shift.id)
+        return self.commit(shift, person)
+
+    @command
+    def check_in(self, shift_id: UUID, person_id: UUID) -> UUID:
+        """The assigned person checks in at the post (签到)."""
+        shift = self.load(Shift, shift_id, "shift")
+        shift.check_in(person_id)
+        return self.commit(shift)
+
+    @command
+    def check_out(self, shift_id: UUID, person_id: UUID) -> UUID:
+        """The person checks out at the end of duty."""
+        shift = self.load(Shift, shift_id, "shift")
+        shift.check_out(person_id)
+        return self.commit(shift)
+
+    @command
+    def record_no_show(self, shift_id: UUID, person_id: UUID) -> UUID:
+        """Record that an assigned person did not turn up."""
+        shift = self.load(Shift, shift_id, "shift")
+        shift.record_no_show(person_id)
+        return self.commit(shift)
+
+    @command
+    def hand_over(self, shift_id: UUID, next_shift_id: UUID, notes: str = "") -> UUID:
+        """Hand a post over to the next shift (交接班)."""
+        shift = self.load(Shift, shift_id, "shift")
+        shift.hand_over(self.load(Shift, next_shift_id, "next shift"), notes)
+        return self.commit(shift)

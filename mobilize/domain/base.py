@@ -1,0 +1,160 @@
+"""What every aggregate shares: the command context its events carry, and the errors of the domain."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import KW_ONLY, asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from uuid import uuid4
+
+from eventsourcing.domain import Aggregate
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who gives a command, on whose order, why, and when the thing happened.
+
+    `occurred_at` is when it happened in the field (a check-in at 08:02 typed in
+    at 08:05); the time it was recorded is the event's own timestamp.
+    """
+
+    actor: str
+    ordered_by: str | None = None
+    reason: str | None = None
+    command_id: str = field(default_factory=lambda: str(uuid4()))
+    correlation_id: str | None = None
+    occurred_at: datetime | None = None
+
+    def resolved(self, now: datetime) -> CommandContext:
+        """This context with the defaults filled in: correlation id and time."""
+        return CommandContext(
+            actor=self.actor,
+            ordered_by=self.ordered_by or self.actor,
+            reason=self.reason,
+            command_id=self.command_id,
+            correlation_id=self.correlation_id or self.command_id,
+            occurred_at=self.occurred_at or now,
+        )
+
+    def event_fields(self) -> dict[str, Any]:
+        """The fields this context stamps on every event."""
+        return asdict(self)
+
+
+current_context: ContextVar[CommandContext] = ContextVar("mobilize_command_context")
+
+
+def now() -> datetime:
+    """When the command being handled happened."""
+    occurred_at = _context().occurred_at
+    assert occurred_at is not None, "contexts are resolved before use"
+    return occurred_at
+
+
+def _context() -> CommandContext:
+    try:
+        return current_context.get()
+    except LookupError:
+        raise MissingContext() from None
+
+
+class MobilizeAggregate(Aggregate):
+    """An aggregate whose every event records actor, order, reason and times."""
+
+    class Event(Aggregate.Event):
+        _: KW_ONLY
+        actor: str
+        ordered_by: str
+        command_id: str
+        correlation_id: str
+        reason: str | None
+        occurred_at: datetime
+
+        @property
+        def recorded_at(self) -> datetime:
+            """When the event was recorded (as opposed to when it happened)."""
+            return self.timestamp
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+    @classmethod
+    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+        return super()._create(event_class, id=id, **_context().event_fields(), **kwargs)
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        super().trigger_event(event_class, **_context().event_fields(), **kwargs)
+
+
+class DomainError(Exception):
+    """Raised when a command is refused; names the rule and the facts."""
+
+    rule = "domain_error"
+
+    def __init__(self, message: str, **facts: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.facts = {key: _plain(value) for key, value in facts.items()}
+
+
+class RuleViolated(DomainError):
+    """Raised when a command would break a rule of the domain (HTTP 409)."""
+
+    rule = "rule_violated"
+
+
+class InvalidCommand(DomainError):
+    """Raised when a command's own input is malformed or contradictory (HTTP 422)."""
+
+    rule = "invalid_command"
+
+
+class NotFound(DomainError):
+    """Raised when a command names something that does not exist (HTTP 404)."""
+
+    rule = "not_found"
+
+
+class ConcurrentChange(DomainError):
+    """Raised when another writer changed the same aggregate first; safe to retry (HTTP 409)."""
+
+    rule = "concurrent_change"
+
+
+class MissingContext(DomainError):
+    """Raised when an aggregate is changed outside a command: no actor to record."""
+
+    rule = "missing_context"
+
+    def __init__(self) -> None:
+        super().__init__("no command context: every change needs an actor and a command id")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def require(condition: bool, error: type[DomainError], message: str, **facts: Any) -> None:
+    """Refuse the command with `error` unless `condition` holds."""
+    if not condition:
+        raise error(message, **facts)
+
+
+def aware(moment: datetime, name: str) -> datetime:
+    """`moment` in UTC; a naive time is refused since its zone would be a guess."""
+    require(moment.tzinfo is not None, InvalidCommand, f"{name} must carry a time zone", field=name)
+    return moment.astimezone(timezone.utc)

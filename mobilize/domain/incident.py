@@ -1,0 +1,67 @@
+"""Incidents: declared, escalated, closed; a drill is an incident flagged as an exercise."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, require
+
+KINDS = ("mass_testing_drive", "quarantine_hotel_duty", "isolation_transfer", "building_safety_sweep", "other")
+"""全员核酸检测, 隔离酒店值守, 转运隔离, 楼宇安全排查, 其他."""
+
+MAX_LEVEL = 4
+
+
+class IncidentClosed(RuleViolated):
+    """Raised when a closed incident is asked to take new work."""
+
+    rule = "incident_closed"
+
+
+class Incident(MobilizeAggregate):
+    """An emergency (or a drill of one) that mobilization answers."""
+
+    @event("Declared")
+    def __init__(self, title: str, kind: str, scope_unit_id: UUID, exercise: bool, level: int) -> None:
+        self.title = title
+        self.kind = kind
+        self.scope_unit_id = scope_unit_id
+        self.exercise = exercise
+        self.level = level
+        self.closed = False
+
+    @classmethod
+    def declare(cls, title: str, kind: str, scope_unit_id: UUID, exercise: bool = False, level: int = 1) -> Incident:
+        """Declare an incident over an org unit; `exercise` marks a drill (演练)."""
+        require(bool(title.strip()), InvalidCommand, "an incident needs a title", field="title")
+        require(kind in KINDS, InvalidCommand, f"incident kind must be one of {', '.join(KINDS)}", kind=kind)
+        require(1 <= level <= MAX_LEVEL, InvalidCommand, f"level must be between 1 and {MAX_LEVEL}", level=level)
+        return cls(title.strip(), kind, scope_unit_id, exercise, level)
+
+    def require_open(self) -> None:
+        """Refuse unless the incident is still open."""
+        require(not self.closed, IncidentClosed, f"incident '{self.title}' is closed", incident=self.title,
+                incident_id=self.id)
+
+    def escalate(self, level: int) -> None:
+        """Raise the response level."""
+        self.require_open()
+        require(self.level < level <= MAX_LEVEL, InvalidCommand,
+                f"escalation must raise the level above {self.level}, to at most {MAX_LEVEL}",
+                current_level=self.level, requested_level=level)
+        self._escalate(level=level)
+
+    @event("Escalated")
+    def _escalate(self, level: int) -> None:
+        self.level = level
+
+    def close(self) -> None:
+        """Close the incident; it takes no new dispatch or site afterwards."""
+        self.require_open()
+        self._close()
+
+    @event("Closed")
+    def _close(self) -> None:
+        self.closed = True

@@ -1,0 +1,180 @@
+"""People: their roles, qualifications, availability, and the shifts and dispatches they are held to."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from mobilize.domain.base import InvalidCommand, RuleViolated, aware, require
+from mobilize.domain.dispatch import Dispatchable
+from mobilize.domain.organisation import WartimePolicy
+
+ROLES = (
+    "first_secretary",  # 第一书记
+    "grid_leader",  # 网格长 (one of the dual leaders)
+    "grid_worker_full_time",  # 专职网格员
+    "grid_worker_part_time",  # 兼职网格员
+    "dual_registered_party_member",  # 双报到 / 下沉党员, needs a home unit
+    "volunteer",  # 志愿者
+    "building_leader",  # 楼长
+    "medical_staff",  # 医务人员
+)
+SKILLS = ("sampler", "registrar", "marshal", "first_aid", "driver", "disinfection")
+AVAILABILITY = ("available", "on_leave", "out_of_service")
+
+
+class NotQualified(RuleViolated):
+    """Raised when a person lacks a qualification valid for the whole shift."""
+
+    rule = "qualification_required"
+
+
+class NotAvailable(RuleViolated):
+    """Raised when a person on leave or out of service is put on duty."""
+
+    rule = "person_not_available"
+
+
+class OverlappingShift(RuleViolated):
+    """Raised when a person would be booked on two shifts that overlap."""
+
+    rule = "no_overlapping_shifts"
+
+
+class ShiftTooLong(RuleViolated):
+    """Raised when a shift is longer than the wartime policy allows and nobody overrode it."""
+
+    rule = "wartime_longest_shift"
+
+
+class RestTooShort(RuleViolated):
+    """Raised when the rest between two shifts is shorter than the wartime policy allows."""
+
+    rule = "wartime_shortest_rest"
+
+
+class Person(Dispatchable):
+    """Anyone the district can call on: cadres, grid workers, party members, volunteers, medics."""
+
+    @event("Registered")
+    def __init__(self, name: str, roles: list[str], home_grid_id: UUID | None, home_unit: str | None,
+                 phone: str | None, id_number: str | None) -> None:
+        self.name = name
+        self.roles = roles
+        self.home_grid_id = home_grid_id
+        self.home_unit = home_unit
+        self.phone = phone
+        self.id_number = id_number
+        self.qualifications: dict[str, datetime] = {}
+        self.availability = "available"
+        self.bookings: dict[str, dict[str, datetime]] = {}
+
+    @classmethod
+    def register(cls, name: str, roles: list[str], home_grid_id: UUID | None, home_unit: str | None = None,
+                 phone: str | None = None, id_number: str | None = None) -> Person:
+        """Register a person with their roles; a dual-registered party member names a home unit."""
+        require(bool(name.strip()), InvalidCommand, "a person needs a name", field="name")
+        require(bool(roles), InvalidCommand, "a person needs at least one role", field="roles")
+        unknown = [r for r in roles if r not in ROLES]
+        require(not unknown, InvalidCommand, f"unknown roles; known roles are {', '.join(ROLES)}", roles=unknown)
+        require("dual_registered_party_member" not in roles or bool(home_unit and home_unit.strip()),
+                InvalidCommand, "a dual-registered party member must name the home unit they come from",
+                field="home_unit")
+        return cls(name.strip(), sorted(set(roles)), home_grid_id, home_unit, phone, id_number)
+
+    def certify(self, skill: str, valid_until: datetime) -> None:
+        """Record a qualification, valid until the given moment."""
+        require(skill in SKILLS, InvalidCommand, f"skill must be one of {', '.join(SKILLS)}", skill=skill)
+        self._certify(skill=skill, valid_until=aware(valid_until, "valid_until"))
+
+    @event("QualificationCertified")
+    def _certify(self, skill: str, valid_until: datetime) -> None:
+        self.qualifications[skill] = valid_until
+
+    def revoke(self, skill: str) -> None:
+        """Withdraw a qualification."""
+        require(skill in self.qualifications, RuleViolated, f"{self.name} holds no {skill} qualification",
+                person=self.name, skill=skill)
+        self._revoke(skill=skill)
+
+    @event("QualificationRevoked")
+    def _revoke(self, skill: str) -> None:
+        del self.qualifications[skill]
+
+    def set_availability(self, availability: str) -> None:
+        """Mark the person available, on leave or out of service."""
+        require(availability in AVAILABILITY, InvalidCommand,
+                f"availability must be one of {', '.join(AVAILABILITY)}", availability=availability)
+        require(availability != self.availability, RuleViolated, f"{self.name} is already {availability}",
+                person=self.name, availability=availability)
+        self._set_availability(availability=availability)
+
+    @event("AvailabilityChanged")
+    def _set_availability(self, availability: str) -> None:
+        self.availability = availability
+
+    def qualified_for(self, skill: str, until: datetime) -> bool:
+        """Whether the person holds `skill`, valid through `until`."""
+        valid_until = self.qualifications.get(skill)
+        return valid_until is not None and valid_until >= until
+
+    def book(self, shift_id: UUID, start: datetime, end: datetime, skill: str,
+             policy: WartimePolicy | None, override_reason: str | None) -> list[str]:
+        """Hold the person to a shift; returns the wartime rules an operator overrode, if any."""
+        self.require_ready()
+        require(self.qualified_for(skill, end), NotQualified,
+                f"{self.name} has no {skill} qualification valid until the shift ends",
+                person=self.name, skill=skill, valid_until=self.qualifications.get(skill), shift_end=end)
+        for other_id, other in self.bookings.items():
+            require(not (start < other["end"] and other["start"] < end), OverlappingShift,
+                    f"{self.name} is already on a shift from {other['start']:%Y-%m-%d %H:%M} "
+                    f"to {other['end']:%H:%M} UTC", person=self.name, overlapping_shift_id=other_id,
+                    start=other["start"], end=other["end"])
+        overridden = self._policy_breaches(start, end, policy)
+        if overridden and not (override_reason and override_reason.strip()):
+            raise overridden[0]
+        self._book(shift_id=shift_id, start=start, end=end,
+                   overridden=[e.rule for e in overridden], override_reason=override_reason if overridden else None)
+        return [e.rule for e in overridden]
+
+    def _policy_breaches(self, start: datetime, end: datetime, policy: WartimePolicy | None) -> list[RuleViolated]:
+        if policy is None:
+            return []
+        breaches: list[RuleViolated] = []
+        hours = (end - start) / timedelta(hours=1)
+        if hours > policy.max_shift_hours:
+            breaches.append(ShiftTooLong(
+                f"a {hours:g}-hour shift is longer than the wartime limit of {policy.max_shift_hours:g} hours",
+                person=self.name, shift_hours=hours, max_shift_hours=policy.max_shift_hours))
+        min_rest = timedelta(hours=policy.min_rest_hours)
+        for other_id, other in self.bookings.items():
+            rest = start - other["end"] if other["end"] <= start else other["start"] - end
+            if rest < min_rest:
+                breaches.append(RestTooShort(
+                    f"{self.name} would rest only {rest / timedelta(hours=1):g} hours between shifts; "
+                    f"wartime policy requires {policy.min_rest_hours:g}",
+                    person=self.name, other_shift_id=other_id, rest_hours=rest / timedelta(hours=1),
+                    min_rest_hours=policy.min_rest_hours))
+        return breaches
+
+    @event("ShiftBooked")
+    def _book(self, shift_id: UUID, start: datetime, end: datetime, overridden: list[str],
+              override_reason: str | None) -> None:
+        self.bookings[str(shift_id)] = {"start": start, "end": end}
+
+    def release(self, shift_id: UUID) -> None:
+        """Free the person from a shift they were booked on."""
+        require(str(shift_id) in self.bookings, RuleViolated, f"{self.name} is not booked on that shift",
+                person=self.name, shift_id=shift_id)
+        self._release(shift_id=shift_id)
+
+    @event("ShiftReleased")
+    def _release(self, shift_id: UUID) -> None:
+        del self.bookings[str(shift_id)]
+
+    def require_ready(self) -> None:
+        """Refuse unless the person is available for duty."""
+        require(self.availability == "available", NotAvailable, f"{self.name} is {self.availability.replace('_', ' ')}",
+                person=self.name, availability=self.availability)

@@ -1,0 +1,67 @@
+"""The one place that reads the environment: where events live and how logs look."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+DEFAULT_STORE = "sqlite:///mobilize.db"
+"""The embedded default: a SQLite file in the working directory, no server to start."""
+
+
+class BadSetting(ValueError):
+    """Raised when a setting from the environment cannot be understood."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one `mobilize` process."""
+
+    store: str = DEFAULT_STORE
+    log_format: str = "auto"
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from `MOBILIZE_*` variables, with the embedded defaults."""
+        env = os.environ if environ is None else environ
+        return cls(
+            store=env.get("MOBILIZE_STORE", DEFAULT_STORE),
+            log_format=env.get("MOBILIZE_LOG_FORMAT", "auto"),
+            log_level=env.get("MOBILIZE_LOG_LEVEL", "info"),
+        )
+
+    def with_store(self, store: str) -> Settings:
+        """The same settings on another store."""
+        return Settings(store=store, log_format=self.log_format, log_level=self.log_level)
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The eventsourcing library's own variables for this store."""
+        return store_env(self.store)
+
+
+def store_env(store: str) -> dict[str, str]:
+    """Translate a store URL (`memory:`, `sqlite:///path`, `postgresql://…`) into eventsourcing variables."""
+    url = urlparse(store)
+    if url.scheme == "memory":
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if url.scheme == "sqlite":
+        path = url.path[1:] if url.netloc == "" and url.path.startswith("/") else url.path
+        if not path:
+            raise BadSetting(f"MOBILIZE_STORE {store!r} names no file: use sqlite:///relative.db or sqlite:////abs.db")
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30"}
+    if url.scheme in ("postgresql", "postgres"):
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/") or "mobilize",
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "mobilize"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+        }
+    raise BadSetting(f"MOBILIZE_STORE {store!r}: expected memory:, sqlite:///FILE or postgresql://USER:PASS@HOST:PORT/DB")

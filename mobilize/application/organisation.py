@@ -7,9 +7,9 @@ from typing import Any
 from uuid import UUID
 
 from mobilize.application.service import CommandService, command
-from mobilize.domain.base import RuleViolated, require
+from mobilize.domain.base import require
 from mobilize.domain.incident import Incident
-from mobilize.domain.organisation import OrgUnit, WartimePolicy
+from mobilize.domain.organisation import AlreadyInWar, OrgUnit, WartimePolicy
 from mobilize.domain.person import Person
 
 
@@ -62,7 +62,7 @@ class OrganisationCommands(CommandService):
         incident = self.load(Incident, incident_id, "incident")
         incident.require_open()
         covering = [s for s in self.mode_of(unit_id).switches if s["incident_id"] == incident_id]
-        require(not covering or covering[0]["unit_id"] == unit_id, RuleViolated,
+        require(not covering or covering[0]["unit_id"] == unit_id, AlreadyInWar,
                 f"{unit.name} is already in war for this incident through {covering[0]['unit'] if covering else ''}",
                 unit=unit.name, covered_by=covering[0]["unit"] if covering else None)
         unit.switch_to_war(incident_id, incident.exercise, working_groups,

@@ -39,7 +39,7 @@ class CommandContext:
             reason=self.reason,
             command_id=self.command_id,
             correlation_id=self.correlation_id or self.command_id,
-            occurred_at=self.occurred_at or now,
+            occurred_at=(self.occurred_at or now).astimezone(timezone.utc),
         )
 
     def event_fields(self) -> dict[str, Any]:

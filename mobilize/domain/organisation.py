@@ -39,6 +39,12 @@ class WartimePolicy:
                              max(self.min_rest_hours, other.min_rest_hours))
 
 
+class AlreadyInWar(RuleViolated):
+    """Raised when a unit is switched to war for an incident it is already in war for."""
+
+    rule = "already_in_war"
+
+
 class OrgUnit(MobilizeAggregate):
     """One node of the tree; a committee can switch it, and so its subtree, to war (平战转换)."""
 
@@ -88,7 +94,7 @@ class OrgUnit(MobilizeAggregate):
     def switch_to_war(self, incident_id: UUID, exercise: bool, working_groups: list[str],
                       policy: WartimePolicy) -> None:
         """Switch this unit and its subtree to war for an incident, activating working groups."""
-        require(str(incident_id) not in self.wars, RuleViolated,
+        require(str(incident_id) not in self.wars, AlreadyInWar,
                 "this unit is already in war for that incident", unit=self.name, incident_id=incident_id)
         groups = [g.strip() for g in working_groups if g.strip()]
         require(len(groups) == len(set(groups)), InvalidCommand, "working groups are named twice",

@@ -112,7 +112,8 @@ class Shift(MobilizeAggregate):
         at = now()
         require(self.start - CHECK_IN_GRACE <= at < self.end, OutsideCheckInWindow,
                 f"check-in at {at:%Y-%m-%d %H:%M} UTC is outside the shift window "
-                f"{self.start:%H:%M}–{self.end:%H:%M} (check-in opens {CHECK_IN_GRACE.seconds // 60} minutes early)",
+                f"{self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M} UTC "
+                f"(check-in opens {CHECK_IN_GRACE.seconds // 60} minutes early)",
                 at=at, start=self.start, end=self.end)
         self._check_in(person_id=person_id, at=at, late_minutes=max(0, int((at - self.start).total_seconds() // 60)))
 

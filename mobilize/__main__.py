@@ -1,0 +1,5 @@
+"""`python -m mobilize` is the `mobilize` command."""
+
+from mobilize.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,47 @@
+"""The `mobilize` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from mobilize.application import open_app
+from mobilize.logs import configure_logging
+from mobilize.settings import BadSetting, Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `mobilize` command."""
+    parser = argparse.ArgumentParser(prog="mobilize", description="Event-sourced emergency mobilization.")
+    parser.add_argument("--store", help="where events live: memory:, sqlite:///FILE or postgresql://… "
+                                        "(default: MOBILIZE_STORE, else sqlite:///mobilize.db)")
+    parser.add_argument("--log-level", help="debug, info, warning or error (default: MOBILIZE_LOG_LEVEL)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="play a Junhe-scale mass testing drive on the store")
+    demo.add_argument("--seed", type=int, default=1, help="the same seed plays the same drive (default 1)")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings.from_env()
+        if args.store:
+            settings = settings.with_store(args.store)
+        settings.eventsourcing_env()
+    except BadSetting as error:
+        print(f"mobilize: {error}", file=sys.stderr)
+        return 2
+    level = args.log_level or ("warning" if args.command == "demo" and settings.log_level == "info" else None)
+    configure_logging(Settings(settings.store, settings.log_format, level or settings.log_level))
+    if args.command == "demo":
+        return _demo(settings, args.seed)
+    return 2
+
+
+def _demo(settings: Settings, seed: int) -> int:
+    from mobilize.demo import run_demo
+
+    started = time.monotonic()
+    app = open_app(settings)
+    print(run_demo(app, seed, settings.store))
+    print(f"(played in {time.monotonic() - started:.1f}s)", file=sys.stderr)
+    return 0

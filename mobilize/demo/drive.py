@@ -1,0 +1,280 @@
+"""A 24-hour mass testing drive (全员核酸检测) over the demo street, hour by hour, through the application."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from mobilize.demo.desk import Desk
+from mobilize.demo.street import Street
+from mobilize.domain.dispatch import Dispatch
+from mobilize.domain.testing_site import TestingSite
+from mobilize.progress import Progress
+
+WORKING_GROUPS = ["coordination", "medical support", "health monitoring", "social control", "logistics",
+                  "publicity", "sampling", "transfer", "supervision"]
+"""Chixi's nine wartime working groups."""
+
+POSTS = {"sampler": 1, "registrar": 1, "marshal": 1}
+BLOCKS = 3
+SHIFT = timedelta(hours=8)
+HOUR = timedelta(hours=1)
+
+
+@dataclass
+class Slot:
+    """One scheduled shift at one post, and who ended up on it."""
+
+    shift: UUID
+    site: int
+    lane: int
+    post: str
+    block: int
+    person: UUID | None = None
+    checked_in: bool = False
+
+
+@dataclass
+class Drive:
+    """The state of the drive as the command center sees it."""
+
+    incident: UUID
+    sites: list[UUID] = field(default_factory=list)
+    site_lanes: list[int] = field(default_factory=list)
+    slots: list[Slot] = field(default_factory=list)
+    blocks_of: dict[UUID, set[int]] = field(default_factory=dict)
+    orders: list[UUID] = field(default_factory=list)
+    samples: int = 0
+
+
+def run_drive(desk: Desk, rng: random.Random, street: Street, start: datetime, sites: int = 40) -> Drive:
+    """Switch the street to war, staff and run the sites for 24 hours, then stand down."""
+    drive = _mobilize(desk, street, start)
+    _open_sites(desk, rng, street, drive, start, sites)
+    _staff(desk, rng, street, drive, start)
+    _dispatch_task_forces(desk, street, drive, start)
+    progress = Progress("running the 24-hour drive", 24)
+    for hour in range(24):
+        _run_hour(desk, rng, street, drive, start, hour)
+        progress.advance()
+    progress.finish()
+    _stand_down(desk, street, drive, start)
+    return drive
+
+
+def _mobilize(desk: Desk, street: Street, start: datetime) -> Drive:
+    desk.at(start - 6 * HOUR)
+    incident = desk.do("declare_incident", "Junhe mass testing drive, round 1", "mass_testing_drive", street.id,
+                       reason="three confirmed cases in Shimaqiao Grid 1")
+    assert incident is not None
+    desk.do("escalate_incident", incident, 2, reason="cases in a second community")
+    desk.do("switch_to_war", street.id, incident, WORKING_GROUPS, max_shift_hours=8, min_rest_hours=8,
+            reason="whole-street testing ordered by the district command")
+    desk.do("switch_to_war", street.grids[0].id, incident, ["sampling"], max_shift_hours=8, min_rest_hours=8,
+            reason="grid already covered: this switch is refused")
+    return Drive(incident)
+
+
+def _open_sites(desk: Desk, rng: random.Random, street: Street, drive: Drive, start: datetime, count: int) -> None:
+    desk.at(start - 3 * HOUR)
+    for index, grid in enumerate(street.grids[:count]):
+        lanes = 3 if index % 5 == 0 else 2
+        site = desk.do("plan_testing_site", drive.incident, grid.id, f"Site {index + 1} ({grid.name})", lanes, POSTS)
+        assert site is not None
+        drive.sites.append(site)
+        drive.site_lanes.append(lanes)
+        if index == 0:
+            desk.do("open_site", site)  # refused: no commander yet
+        proposed = desk.app.load(TestingSite, site, "testing site").proposed_commander_id
+        desk.do("appoint_site_commander", site, proposed or grid.leaders[0])
+        desk.at(start - HOUR).do("open_site", site)
+        desk.at(start - 3 * HOUR)
+    desk.at(start - 2 * HOUR)
+    for site_index, site in enumerate(drive.sites):
+        for block in range(BLOCKS):
+            begin = start + block * SHIFT
+            for lane in range(1, drive.site_lanes[site_index] + 1):
+                for post in POSTS:
+                    shift = desk.do("schedule_shift", site, lane, post, begin, begin + SHIFT)
+                    assert shift is not None
+                    drive.slots.append(Slot(shift, site_index, lane, post, block))
+
+
+def _staff(desk: Desk, rng: random.Random, street: Street, drive: Drive, start: datetime) -> None:
+    leaders = {p for g in street.grids for p in g.leaders}
+    pool = {post: [p for p, skills in street.skills.items() if post in skills and p not in leaders] for post in POSTS}
+    lapsed = street.lapsed
+    on_leave = pool["registrar"][:3]
+    desk.at(start - 2 * HOUR)
+    for person in on_leave:
+        desk.do("set_availability", person, "on_leave", reason="sick leave")
+    progress = Progress("staffing the shifts", len(drive.slots))
+    for number, slot in enumerate(drive.slots):
+        _try_refused_assignments(desk, street, drive, slot, number, lapsed, on_leave)
+        person = _pick(rng, street, drive, pool[slot.post], slot, exclude=set(on_leave))
+        if person is not None and desk.do("assign_to_shift", slot.shift, person):
+            _book(drive, slot, person)
+        progress.advance()
+    progress.finish()
+
+
+def _try_refused_assignments(desk: Desk, street: Street, drive: Drive, slot: Slot, number: int,
+                             lapsed: list[UUID], on_leave: list[UUID]) -> None:
+    """What real operators get wrong: the command refuses, the log keeps no trace of it."""
+    if slot.block > 0 and number % 37 == 0:
+        tired = next((s.person for s in drive.slots if s.block == slot.block - 1 and s.post == slot.post
+                      and s.person is not None and slot.block not in drive.blocks_of[s.person]), None)
+        if tired is not None and not desk.do("assign_to_shift", slot.shift, tired) and number % 3 == 0:
+            if desk.do("assign_to_shift", slot.shift, tired,
+                       override_reason="no other qualified person within reach; commander approved"):
+                _book(drive, slot, tired)
+                desk.note("rest rule overridden")
+    if slot.post == "sampler" and number % 29 == 0 and lapsed:
+        desk.do("assign_to_shift", slot.shift, lapsed[number % len(lapsed)])
+    if number % 53 == 0:
+        busy = next((s.person for s in drive.slots if s.block == slot.block and s.person is not None
+                     and s.post == slot.post), None)
+        if busy is not None:
+            desk.do("assign_to_shift", slot.shift, busy)
+    if number == 11:
+        desk.do("assign_to_shift", slot.shift, on_leave[0])
+
+
+def _pick(rng: random.Random, street: Street, drive: Drive, pool: list[UUID], slot: Slot,
+          exclude: set[UUID]) -> UUID | None:
+    if slot.person is not None:
+        return None
+    community = street.grids[slot.site].community
+
+    def fits(person: UUID) -> bool:
+        blocks = drive.blocks_of.get(person, set())
+        return person not in exclude and not any(abs(b - slot.block) <= 1 for b in blocks)
+
+    candidates = [p for p in pool if fits(p)]
+    if not candidates:
+        return None
+    fewest = min(len(drive.blocks_of.get(p, ())) for p in candidates)
+    best = [p for p in candidates if len(drive.blocks_of.get(p, ())) == fewest]
+    local = [p for p in best if street.home[p] == community] or best
+    return local[rng.randrange(len(local))]
+
+
+def _book(drive: Drive, slot: Slot, person: UUID) -> None:
+    slot.person = person
+    drive.blocks_of.setdefault(person, set()).add(slot.block)
+
+
+def _dispatch_task_forces(desk: Desk, street: Street, drive: Drive, start: datetime) -> None:
+    desk.at(start - 2 * HOUR)
+    unions = street.task_forces[1:12]
+    for index, team in enumerate(unions):
+        order = desk.do("dispatch", "task_force", team, drive.incident, "keep order at the site queue",
+                        site_id=drive.sites[index * 3])
+        if order is None:
+            continue
+        drive.orders.append(order)
+        if index == 0:
+            desk.do("arrive_on_scene", order)  # refused: not acknowledged, not en route
+        if index in (4, 9):
+            desk.do("decline_dispatch", order, reason="team already guarding the quarantine hotel")
+            continue
+        desk.do("acknowledge_dispatch", order)
+        desk.at(start - HOUR).do("set_out", order)
+        desk.do("arrive_on_scene", order)
+        desk.at(start - 2 * HOUR)
+        if index == 6:
+            desk.at(start + 3 * HOUR).do("recall_dispatch", order, reason="needed for an isolation transfer")
+            desk.at(start - 2 * HOUR)
+    street_team = street.task_forces[0]
+    order = desk.do("dispatch", "task_force", street_team, drive.incident, "transfer close contacts to isolation")
+    assert order is not None
+    drive.orders.append(order)
+    desk.do("acknowledge_dispatch", order)
+    desk.do("dispatch", "task_force", street_team, drive.incident, "a second order while on the first")
+    desk.do("set_out", order)
+    desk.at(start - HOUR).do("arrive_on_scene", order)
+
+
+def _run_hour(desk: Desk, rng: random.Random, street: Street, drive: Drive, start: datetime, hour: int) -> None:
+    moment = start + hour * HOUR
+    if hour % 8 == 0:
+        _begin_block(desk, rng, street, drive, start, hour // 8)
+    if hour == 5:
+        desk.at(moment + 10 * timedelta(minutes=1)).do("pause_site", drive.sites[7], reason="thunderstorm")
+    if hour == 6:
+        desk.at(moment + 20 * timedelta(minutes=1)).do("reopen_site", drive.sites[7], reason="storm passed")
+    desk.at(moment + HOUR + 5 * timedelta(minutes=1))
+    for index, site in enumerate(drive.sites):
+        samples = 0 if (index == 7 and hour == 5) else drive.site_lanes[index] * rng.randint(90, 160)
+        if desk.do("report_tally", site, moment, samples):
+            drive.samples += samples
+    if hour % 8 == 7:
+        _end_block(desk, rng, drive, start, hour // 8)
+
+
+def _begin_block(desk: Desk, rng: random.Random, street: Street, drive: Drive, start: datetime, block: int) -> None:
+    begin = start + block * SHIFT
+    slots = [s for s in drive.slots if s.block == block and s.person is not None]
+    for number, slot in enumerate(slots):
+        assert slot.person is not None
+        roll = rng.random()
+        if roll < 0.03:
+            _replace_no_show(desk, rng, street, drive, slot, begin)
+            continue
+        late = roll < 0.07
+        minutes = rng.randint(5, 45) if late else -rng.randint(0, 25)
+        if number == 3:
+            desk.at(begin - 2 * HOUR).do("check_in", slot.shift, slot.person)  # refused: too early
+        if number == 5:
+            desk.at(begin).do("check_in", slot.shift, slots[0].person)  # refused: not assigned here
+            desk.do("check_out", slot.shift, slot.person)  # refused: not checked in yet
+        if desk.at(begin + minutes * timedelta(minutes=1)).do("check_in", slot.shift, slot.person):
+            slot.checked_in = True
+            desk.note("late check-ins" if late else "on-time check-ins")
+
+
+def _replace_no_show(desk: Desk, rng: random.Random, street: Street, drive: Drive, slot: Slot,
+                     begin: datetime) -> None:
+    absent = slot.person
+    assert absent is not None
+    desk.at(begin + 15 * timedelta(minutes=1)).do("record_no_show", slot.shift, absent)
+    desk.note("no-shows")
+    desk.do("unassign_from_shift", slot.shift, absent, reason="no-show: replacing")
+    drive.blocks_of[absent].discard(slot.block)
+    slot.person = None
+    pool = [p for p, skills in street.skills.items() if slot.post in skills and p != absent]
+    stand_in = _pick(rng, street, drive, pool, slot, exclude={p for g in street.grids for p in g.leaders})
+    if stand_in is not None and desk.do("assign_to_shift", slot.shift, stand_in, reason="stand-in for a no-show"):
+        _book(drive, slot, stand_in)
+        if desk.at(begin + 40 * timedelta(minutes=1)).do("check_in", slot.shift, stand_in):
+            slot.checked_in = True
+            desk.note("stand-ins for no-shows")
+
+
+def _end_block(desk: Desk, rng: random.Random, drive: Drive, start: datetime, block: int) -> None:
+    end = start + (block + 1) * SHIFT
+    by_post = {(s.site, s.lane, s.post): s for s in drive.slots if s.block == block + 1}
+    for slot in (s for s in drive.slots if s.block == block and s.checked_in):
+        assert slot.person is not None
+        desk.at(end + rng.randint(0, 10) * timedelta(minutes=1)).do("check_out", slot.shift, slot.person)
+        following = by_post.get((slot.site, slot.lane, slot.post))
+        if following is not None:
+            desk.do("hand_over", slot.shift, following.shift, notes="queue length normal; swabs restocked")
+
+
+def _stand_down(desk: Desk, street: Street, drive: Drive, start: datetime) -> None:
+    desk.at(start + 24 * HOUR + 30 * timedelta(minutes=1))
+    for order in _open_orders(desk, drive):
+        desk.do("release_dispatch", order)
+    for site in drive.sites:
+        desk.do("close_site", site, reason="drive complete")
+    desk.do("dissolve_temporary_branch", street.task_forces[0], reason="mission complete")
+    desk.do("stand_down", street.id, drive.incident, reason="all samples negative in round 1")
+    desk.do("close_incident", drive.incident, reason="round 1 complete")
+    desk.do("dispatch", "task_force", street.task_forces[1], drive.incident, "late order")  # refused: closed
+
+
+def _open_orders(desk: Desk, drive: Drive) -> list[UUID]:
+    return [order for order in drive.orders if desk.app.load(Dispatch, order, "dispatch").state == "on_scene"]

@@ -104,7 +104,7 @@ init_cluster() {
     mkdir -p "$DATA_DIR"
     is_root && chown "$PG_OS_USER:" "$DATA_DIR"
     chmod 700 "$DATA_DIR"
-    as_owner test -w "$DATA_DIR" || die "$DATA_DIR is not writable by $(is_root && echo "$PG_OS_USER" || id -un)"
+    as_owner test -w "$DATA_DIR" || die "$DATA_DIR is not writable by the cluster owner"
     local pwfile
     pwfile=$(mktemp)
     echo "unused-superuser-password" >"$pwfile"
@@ -128,7 +128,7 @@ EOF
 }
 
 psql_super() {
-    as_owner "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DATA_DIR" -p "$PORT" -U postgres -d postgres "$@"
+    as_owner "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DATA_DIR" -p "$PORT" -U postgres -d postgres
 }
 
 create_db() {

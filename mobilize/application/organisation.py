@@ -58,6 +58,7 @@ class OrganisationCommands(CommandService):
     def switch_to_war(self, unit_id: UUID, incident_id: UUID, working_groups: list[str],
                       max_shift_hours: float, min_rest_hours: float) -> UUID:
         """Switch a unit and everything under it to war for an incident (平战转换)."""
+        policy = WartimePolicy(max_shift_hours, min_rest_hours)
         unit = self.load(OrgUnit, unit_id, "org unit")
         incident = self.load(Incident, incident_id, "incident")
         incident.require_open()
@@ -65,8 +66,7 @@ class OrganisationCommands(CommandService):
         require(not covering or covering[0]["unit_id"] == unit_id, AlreadyInWar,
                 f"{unit.name} is already in war for this incident through {covering[0]['unit'] if covering else ''}",
                 unit=unit.name, covered_by=covering[0]["unit"] if covering else None)
-        unit.switch_to_war(incident_id, incident.exercise, working_groups,
-                           WartimePolicy(max_shift_hours, min_rest_hours))
+        unit.switch_to_war(incident_id, incident.exercise, working_groups, policy)
         return self.commit(unit)
 
     @command

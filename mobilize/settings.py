@@ -6,10 +6,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 DEFAULT_STORE = "sqlite:///mobilize.db"
 """The embedded default: a SQLite file in the working directory, no server to start."""
+
+
+POSTGRES_OPTIONS = {"schema": "POSTGRES_SCHEMA", "pool_size": "POSTGRES_POOL_SIZE",
+                    "max_overflow": "POSTGRES_MAX_OVERFLOW", "connect_timeout": "POSTGRES_CONNECT_TIMEOUT"}
+"""Query parameters of a postgresql:// store URL, and the eventsourcing variables they set."""
 
 
 class BadSetting(ValueError):
@@ -56,7 +61,8 @@ def store_env(store: str) -> dict[str, str]:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30"}
     if url.scheme in ("postgresql", "postgres"):
-        return {
+        options = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": url.path.lstrip("/") or "mobilize",
             "POSTGRES_HOST": url.hostname or "127.0.0.1",
@@ -64,4 +70,8 @@ def store_env(store: str) -> dict[str, str]:
             "POSTGRES_USER": unquote(url.username or "mobilize"),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
         }
+        for option, variable in POSTGRES_OPTIONS.items():
+            if option in options:
+                env[variable] = options[option]
+        return env
     raise BadSetting(f"MOBILIZE_STORE {store!r}: expected memory:, sqlite:///FILE or postgresql://USER:PASS@HOST:PORT/DB")

@@ -1,0 +1,33 @@
+"""The demo plays a whole drive through the application, the same way for the same seed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mobilize.cli import main
+
+RULES_SHOWN = {"check_in_window", "check_out_after_check_in", "dispatch_transition", "incident_closed",
+               "no_overlapping_shifts", "one_active_dispatch", "only_assigned_person", "person_not_available",
+               "qualification_required", "already_in_war", "site_needs_commander", "wartime_shortest_rest"}
+
+
+def play(store: str, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["--store", store, "demo", "--seed", "1"]) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_the_demo_plays_a_junhe_scale_drive_deterministically(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    first = play(f"sqlite:///{tmp_path / 'a.db'}", capsys)
+    second = play(f"sqlite:///{tmp_path / 'b.db'}", capsys)
+
+    assert first.replace("a.db", "X") == second.replace("b.db", "X")
+    assert "people registered       1000" in first
+    assert "grids                   50" in first
+    assert "testing sites           40" in first
+    for rule in RULES_SHOWN:
+        assert f"  {rule} " in first, f"the demo should show a refusal under {rule}"
+    written = int(next(line.split()[-1] for line in first.splitlines() if line.startswith("events written")))
+    assert written > 10_000

@@ -1,0 +1,153 @@
+"""The audit trail (ICS 214): every event in order with who, on whose order, why and when — hash-chained.
+
+Each row carries `chain_hash = sha256(previous chain_hash + the stored event's exact bytes)`, so
+altering, removing or reordering a stored event breaks every link from it on; `verify` finds the
+first broken one. Keep the printed head hash somewhere else: it is what anchors the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from mobilize.application import Mobilize
+from mobilize.projections.base import Projection
+from mobilize.projections.store import Transaction, ViewStore
+
+GENESIS = "0" * 64
+CONTEXT = ("actor", "ordered_by", "reason", "command_id", "correlation_id", "occurred_at", "timestamp",
+           "originator_id", "originator_version", "originator_topic")
+LINKS = ("incident_id", "person_id")
+
+
+def link(previous: str, note: Notification) -> str:
+    """The chain hash of `note` following a link whose hash is `previous`."""
+    digest = hashlib.sha256(previous.encode())
+    digest.update(f"|{note.id}|{note.originator_id}|{note.originator_version}|{note.topic}|".encode())
+    digest.update(note.state)
+    return digest.hexdigest()
+
+
+class AuditTrail(Projection):
+    """Every event of the store, with its context and its link in the hash chain."""
+
+    name = "audit_trail"
+    tables = (
+        """CREATE TABLE IF NOT EXISTS audit_trail (
+            position BIGINT PRIMARY KEY, event_type TEXT NOT NULL, aggregate_id TEXT NOT NULL,
+            version INTEGER NOT NULL, incident_id TEXT, person_id TEXT, actor TEXT, ordered_by TEXT,
+            reason TEXT, command_id TEXT, correlation_id TEXT, occurred_at TEXT, recorded_at TEXT NOT NULL,
+            payload TEXT NOT NULL, chain_hash TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS audit_trail_incident ON audit_trail (incident_id, position)",
+        "CREATE INDEX IF NOT EXISTS audit_trail_person ON audit_trail (person_id, position)",
+        "CREATE INDEX IF NOT EXISTS audit_trail_recorded ON audit_trail (recorded_at)",
+        """CREATE TABLE IF NOT EXISTS audit_links (
+            aggregate_id TEXT PRIMARY KEY, incident_id TEXT, person_id TEXT)""",
+    )
+    drops = ("audit_trail", "audit_links")
+
+    def __init__(self) -> None:
+        self._last: tuple[int, str] = (0, GENESIS)  # saves a read per event; re-read whenever it does not fit
+
+    def any_event(self, tx: Transaction, event: Any, note: Notification) -> None:
+        """Append the event to the trail and extend the chain."""
+        aggregate_id = str(note.originator_id)
+        incident_id, person_id = self._links(tx, event, aggregate_id)
+        chain = link(self._previous(tx, note.id), note)
+        self._last = (note.id, chain)
+        tx.execute(
+            "INSERT INTO audit_trail VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (note.id, type(event).__qualname__, aggregate_id, note.originator_version, incident_id, person_id,
+             getattr(event, "actor", None), getattr(event, "ordered_by", None), getattr(event, "reason", None),
+             getattr(event, "command_id", None), getattr(event, "correlation_id", None),
+             _iso(getattr(event, "occurred_at", None)), _iso(event.timestamp), payload(event), chain),
+        )
+
+    def _previous(self, tx: Transaction, position: int) -> str:
+        if self._last[0] == position - 1:
+            return self._last[1]
+        rows = tx.execute("SELECT chain_hash FROM audit_trail WHERE position < ? ORDER BY position DESC LIMIT 1",
+                          (position,))
+        return rows[0][0] if rows else GENESIS
+
+    def _links(self, tx: Transaction, event: Any, aggregate_id: str) -> tuple[str | None, str | None]:
+        """Which incident and person an event concerns; an aggregate's incident is remembered from its birth."""
+        kind = type(event).__qualname__.split(".")[0]
+        known = tx.execute("SELECT incident_id, person_id FROM audit_links WHERE aggregate_id = ?", (aggregate_id,))
+        remembered_incident, remembered_person = known[0] if known else (None, None)
+        incident = aggregate_id if kind == "Incident" else (
+            _str(getattr(event, "incident_id", None)) or remembered_incident)
+        dispatched_person = _str(event.subject_id) if getattr(event, "subject_kind", None) == "person" else None
+        person = aggregate_id if kind == "Person" else (
+            _str(getattr(event, "person_id", None)) or dispatched_person or remembered_person)
+        if not known and (incident or dispatched_person):
+            tx.execute("INSERT INTO audit_links VALUES (?, ?, ?)", (aggregate_id, incident, dispatched_person))
+        return incident, person
+
+
+def payload(event: Any) -> str:
+    """The event's own fields (its context stands in columns of its own), as JSON."""
+    fields = {k: v for k, v in vars(event).items() if k not in CONTEXT}
+    return json.dumps(fields, default=str, sort_keys=True, ensure_ascii=False)
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _str(value: Any) -> str | None:
+    return str(value) if isinstance(value, (UUID, str)) else None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking the chain against the stored events."""
+
+    checked: int
+    head: str
+    broken_at: int | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether every link held."""
+        return self.broken_at is None
+
+
+def verify(app: Mobilize, views: ViewStore) -> Verdict:
+    """Recompute the chain from the stored events and report the first link that does not hold."""
+    previous, checked, expected_position = GENESIS, 0, 1
+    rows = iter(views.query("SELECT position, chain_hash FROM audit_trail ORDER BY position"))
+    for note in _stored(app):
+        row = next(rows, None)
+        if row is None:
+            break  # the trail has not caught up with these events yet
+        position, recorded = int(row[0]), row[1]
+        if note.id != position or note.id != expected_position:
+            missing = min(position, expected_position)
+            return Verdict(checked, previous, missing, f"the stored event at position {missing} is missing "
+                                                       f"(found position {note.id} where {missing} was chained)")
+        previous = link(previous, note)
+        if previous != recorded:
+            return Verdict(checked, previous, position, f"the stored event at position {position} was altered "
+                                                        "or moved since it was chained")
+        checked += 1
+        expected_position += 1
+    leftover = next(rows, None)
+    if leftover is not None:
+        return Verdict(checked, previous, int(leftover[0]), f"the stored event at position {leftover[0]} "
+                                                            "is missing (chained, but no longer in the store)")
+    return Verdict(checked, previous)
+
+
+def _stored(app: Mobilize) -> Iterator[Notification]:
+    start = 1
+    while notes := app.recorder.select_notifications(start, 1000):
+        yield from notes
+        start = notes[-1].id + 1

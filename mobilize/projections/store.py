@@ -1,0 +1,115 @@
+"""Where views live: a SQLite file beside the event store, or the same PostgreSQL database.
+
+Each projection writes its rows and its position in the log in one transaction, so that a crash
+at any point resumes exactly where the last committed batch stopped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+from urllib.parse import parse_qs, urlparse
+
+from mobilize.settings import store_env
+
+POSITIONS = """CREATE TABLE IF NOT EXISTS projection_positions (
+    name TEXT PRIMARY KEY,
+    position BIGINT NOT NULL
+)"""
+
+
+class Transaction(Protocol):
+    """What a projection handler may do inside its transaction."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement (placeholders are `?`) and return its rows."""
+
+
+class ViewStore:
+    """A database of views and their positions, SQLite or PostgreSQL."""
+
+    def __init__(self, connection: Any, dialect: str) -> None:
+        self.connection = connection
+        self.dialect = dialect
+        with self.transaction() as tx:
+            tx.execute(POSITIONS)
+
+    @classmethod
+    def for_store(cls, store: str) -> ViewStore:
+        """The view database that goes with an event store URL."""
+        env = store_env(store)
+        module = env["PERSISTENCE_MODULE"]
+        if module == "eventsourcing.postgres":
+            return cls._postgres(store)
+        path = env.get("SQLITE_DBNAME", ":memory:")
+        views = ":memory:" if path == ":memory:" else f"{path.removesuffix('.db')}.views.db"
+        connection = sqlite3.connect(views, isolation_level=None, check_same_thread=False, timeout=30)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        return cls(connection, "sqlite")
+
+    @classmethod
+    def _postgres(cls, store: str) -> ViewStore:
+        import psycopg
+
+        url = urlparse(store)
+        schema = parse_qs(url.query).get("schema", [None])[-1]
+        connection = psycopg.connect(url._replace(query="").geturl(), autocommit=True)
+        if schema:
+            connection.execute(f'SET search_path TO "{schema}"')
+        return cls(connection, "postgres")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """One atomic unit of view rows and position."""
+        if self.dialect == "sqlite":
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteTx(self.connection)
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
+        else:
+            with self.connection.transaction():
+                yield _PostgresTx(self.connection)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Read rows outside any write transaction."""
+        if self.dialect == "sqlite":
+            return _SqliteTx(self.connection).execute(sql, params)
+        return _PostgresTx(self.connection).execute(sql, params)
+
+    def position(self, name: str) -> int:
+        """The last log position the projection `name` has applied (0 if none)."""
+        rows = self.query("SELECT position FROM projection_positions WHERE name = ?", (name,))
+        return int(rows[0][0]) if rows else 0
+
+    @staticmethod
+    def record_position(tx: Transaction, name: str, position: int) -> None:
+        """Record, inside the view's transaction, how far the projection has come."""
+        tx.execute("INSERT INTO projection_positions (name, position) VALUES (?, ?) "
+                   "ON CONFLICT (name) DO UPDATE SET position = excluded.position", (name, position))
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+
+class _SqliteTx:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.connection.execute(sql, tuple(params)).fetchall()
+
+
+class _PostgresTx:
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cursor = self.connection.execute(sql.replace("?", "%s"), tuple(params))
+        return cursor.fetchall() if cursor.description else []

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 
+from mobilize import readside
 from mobilize.application import open_app
 from mobilize.logs import configure_logging
 from mobilize.settings import BadSetting, Settings
@@ -20,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="play a Junhe-scale mass testing drive on the store")
     demo.add_argument("--seed", type=int, default=1, help="the same seed plays the same drive (default 1)")
+    readside.add_commands(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -30,11 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     except BadSetting as error:
         print(f"mobilize: {error}", file=sys.stderr)
         return 2
-    level = args.log_level or ("warning" if args.command == "demo" and settings.log_level == "info" else None)
+    quiet = settings.log_level == "info"  # the console is for people: tables, not a log line per command
+    level = args.log_level or ("warning" if quiet else None)
     configure_logging(Settings(settings.store, settings.log_format, level or settings.log_level))
     if args.command == "demo":
         return _demo(settings, args.seed)
-    return 2
+    return readside.run(open_app(settings), settings.store, args)
 
 
 def _demo(settings: Settings, seed: int) -> int:

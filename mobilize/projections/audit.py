@@ -151,3 +151,26 @@ def _stored(app: Mobilize) -> Iterator[Notification]:
     while notes := app.recorder.select_notifications(start, 1000):
         yield from notes
         start = notes[-1].id + 1
+
+
+COLUMNS = ("position", "event_type", "aggregate_id", "version", "incident_id", "person_id", "actor", "ordered_by",
+           "reason", "command_id", "correlation_id", "occurred_at", "recorded_at", "payload", "chain_hash")
+
+
+def trail(views: ViewStore, incident_id: str | None = None, person_id: str | None = None,
+          since: str | None = None, until: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """The trail in log order: of an incident, of a person, or of everything; `since`/`until` bound recorded time."""
+    sql, params = f"SELECT {', '.join(COLUMNS)} FROM audit_trail WHERE 1 = 1", []
+    for clause, value in (("incident_id = ?", incident_id), ("person_id = ?", person_id),
+                          ("recorded_at >= ?", since), ("recorded_at <= ?", until)):
+        if value is not None:
+            sql += f" AND {clause}"
+            params.append(str(value))
+    sql += " ORDER BY position" + (f" LIMIT {int(limit)}" if limit else "")
+    return [dict(zip(COLUMNS, row, strict=True)) for row in views.query(sql, params)]
+
+
+def position_at(views: ViewStore, recorded_by: str) -> int:
+    """The last log position recorded at or before a moment (0 if none): what was known then."""
+    rows = views.query("SELECT max(position) FROM audit_trail WHERE recorded_at <= ?", (recorded_by,))
+    return int(rows[0][0] or 0)

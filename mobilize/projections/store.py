@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
 
@@ -18,6 +19,11 @@ POSITIONS = """CREATE TABLE IF NOT EXISTS projection_positions (
     name TEXT PRIMARY KEY,
     position BIGINT NOT NULL
 )"""
+
+
+def iso(moment: datetime) -> str:
+    """A moment as the ISO text views store: always UTC, so that text order is time order."""
+    return moment.astimezone(timezone.utc).isoformat()
 
 
 class Transaction(Protocol):

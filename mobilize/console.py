@@ -1,0 +1,58 @@
+"""Tables a person can read in a terminal, and the same rows as CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+LOCAL = timezone(timedelta(hours=8), "CST")
+"""Times are shown in China Standard Time, the districts' own clock; they are stored in UTC."""
+
+
+def shown(value: Any) -> str:
+    """A cell as text: ISO times become local 'MM-DD HH:MM'; ids are shortened."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items()) or "—"
+    text = str(value)
+    if len(text) >= 19 and text[4] == "-" and text[10] == "T":
+        try:
+            return datetime.fromisoformat(text).astimezone(LOCAL).strftime("%m-%d %H:%M")
+        except ValueError:
+            return text
+    if len(text) == 36 and text.count("-") == 4:
+        return text[:8]
+    return text
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "") -> str:
+    """Rows as an aligned text table with a header; `columns` picks and orders the keys."""
+    cells = [[shown(row.get(column)) for column in columns] for row in rows]
+    widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(columns)]
+    lines = [title] if title else []
+    lines.append("  ".join(c.replace("_", " ").ljust(w) for c, w in zip(columns, widths, strict=True)))
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)) for line in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def as_csv(rows: Sequence[dict[str, Any]]) -> str:
+    """Rows as CSV with a header line."""
+    if not rows:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def as_json(rows: Sequence[dict[str, Any]]) -> str:
+    """Rows as a JSON array."""
+    return json.dumps(list(rows), ensure_ascii=False, indent=1, default=str)

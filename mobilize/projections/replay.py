@@ -1,0 +1,37 @@
+"""Point in time: any view rebuilt from the log up to a position, or up to what was recorded by a moment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from mobilize.application import Mobilize
+from mobilize.projections.audit import AuditTrail, position_at
+from mobilize.projections.base import Runner
+from mobilize.projections.registry import projection
+from mobilize.projections.store import ViewStore, iso
+
+
+class BadMoment(ValueError):
+    """Raised when an --as-of value is neither a log position nor a time with a zone."""
+
+
+def resolve(app: Mobilize, views: ViewStore, as_of: str) -> int:
+    """A log position from `as_of`: a position as is, or the last event recorded by an ISO time."""
+    if as_of.isdigit():
+        return int(as_of)
+    try:
+        moment = datetime.fromisoformat(as_of)
+    except ValueError:
+        raise BadMoment(f"--as-of {as_of!r}: give a log position (e.g. 9000) or an ISO time with a zone "
+                        "(e.g. 2026-03-02T10:00+08:00)") from None
+    if moment.tzinfo is None:
+        raise BadMoment(f"--as-of {as_of!r} has no time zone; add one, e.g. +08:00")
+    Runner(app, views, AuditTrail()).catch_up()  # the trail maps recorded times to positions
+    return position_at(views, iso(moment))
+
+
+def replay(app: Mobilize, name: str, until: int) -> ViewStore:
+    """The view `name` as it stood once the log's first `until` events were applied, in a scratch store."""
+    scratch = ViewStore.for_store("memory:")
+    Runner(app, scratch, projection(name)).catch_up(until=until)
+    return scratch

@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from mobilize.projections.base import Projection
-from mobilize.projections.store import Transaction, ViewStore
+from mobilize.projections.store import Transaction, ViewStore, iso
 
 CST = timezone(timedelta(hours=8), "CST")
 """China Standard Time: the day a duty roster is kept by."""
@@ -55,22 +55,22 @@ class DutyHours(Projection):
         tx.execute("INSERT INTO duty_overrides SELECT ?, ?, shift_id, incident_id, ?, ?, ?, ?, ?, ? "
                    "FROM duty_shifts WHERE shift_id = ?",
                    (note.id, str(event.person_id), json.dumps(list(event.overridden)), event.override_reason,
-                    event.actor, event.ordered_by, _iso(event.occurred_at), _iso(event.timestamp),
+                    event.actor, event.ordered_by, iso(event.occurred_at), iso(event.timestamp),
                     str(note.originator_id)))
 
     def Shift_CheckedIn(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
         tx.execute("INSERT INTO duty_periods SELECT shift_id, ?, incident_id, ?, NULL FROM duty_shifts "
                    "WHERE shift_id = ?",
-                   (str(event.person_id), _iso(event.at), str(note.originator_id)))
+                   (str(event.person_id), iso(event.at), str(note.originator_id)))
 
     def Shift_CheckedOut(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
         tx.execute("UPDATE duty_periods SET checked_out_at = ? WHERE shift_id = ? AND person_id = ?",
-                   (_iso(event.at), str(note.originator_id), str(event.person_id)))
+                   (iso(event.at), str(note.originator_id), str(event.person_id)))
 
 
 def hours(views: ViewStore, now: datetime, person_id: UUID | None = None,
           incident_id: UUID | None = None) -> list[dict[str, Any]]:
-    """Per person: hours and shifts per CST day and incident, totals, and the rests between duty periods."""
+    """Per person, CST day and incident: hours on duty, shifts, and the rests taken before that day's duties."""
     sql = ("SELECT d.person_id, p.name, d.shift_id, d.incident_id, d.checked_in_at, d.checked_out_at "
            "FROM duty_periods d LEFT JOIN duty_people p ON p.person_id = d.person_id WHERE 1 = 1")
     params: list[str] = []
@@ -84,40 +84,37 @@ def hours(views: ViewStore, now: datetime, person_id: UUID | None = None,
     people: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for row in views.query(sql, params):
         people[row[0]].append(row)
-    rows = [_person(periods, now, None if incident_id is None else str(incident_id)) for periods in people.values()]
-    return sorted(rows, key=lambda row: (row["person"] or "", row["person_id"]))
+    only = None if incident_id is None else str(incident_id)
+    rows = [row for periods in people.values() for row in _person(periods, now, only)]
+    return sorted(rows, key=lambda row: (row["person"] or "", row["person_id"], row["day"], row["incident_id"]))
 
 
-def _person(periods: list[tuple[Any, ...]], now: datetime, incident_id: str | None) -> dict[str, Any]:
-    """One person's row from their duty periods."""
+def _person(periods: list[tuple[Any, ...]], now: datetime, incident_id: str | None) -> list[dict[str, Any]]:
+    """One person's rows from their duty periods; a rest is told on the row of the check-in that ended it."""
     # Sorted here, not in SQL: PostgreSQL's collation need not order ISO strings as times.
     spans = sorted(((_time(began), _time(ended) if ended else None, shift, incident)
                     for _, _, shift, incident, began, ended in periods), key=lambda span: (span[0], span[2]))
-    days: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [timedelta(0), set()])
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    previous_end: datetime | None = None
     for began, ended, shift, incident in spans:
-        if incident_id is None or incident == incident_id:
-            for day, length in _split(began, ended or max(began, now)):
-                days[day, incident][0] += length
-                days[day, incident][1].add(shift)
-    incidents: dict[str, list[Any]] = defaultdict(lambda: [timedelta(0), set()])
-    for (_, incident), (length, shifts) in days.items():
-        incidents[incident][0] += length
-        incidents[incident][1] |= shifts
-    rests = [{"from": _iso(ended), "until": _iso(began), "hours": _hours(max(began - ended, timedelta(0)))}
-             for (_, ended, _, _), (began, _, _, _) in zip(spans, spans[1:]) if ended is not None]
-    return {
-        "person_id": periods[0][0],
-        "person": periods[0][1],
-        "hours": _hours(sum((length for length, _ in incidents.values()), timedelta(0))),
-        "shifts": len(set().union(*(shifts for _, shifts in incidents.values()))),
-        "on_duty": any(ended is None for _, ended, _, _ in spans),
-        "days": [{"day": day, "incident_id": incident, "hours": _hours(length), "shifts": len(shifts)}
-                 for (day, incident), (length, shifts) in sorted(days.items())],
-        "incidents": [{"incident_id": incident, "hours": _hours(length), "shifts": len(shifts)}
-                      for incident, (length, shifts) in sorted(incidents.items())],
-        "rests": rests,
-        "shortest_rest_hours": min((rest["hours"] for rest in rests), default=None),
-    }
+        # Overlapping duties (checked in on the next before checking out of the last) took no rest, not less.
+        rest = None if previous_end is None else max(began - previous_end, timedelta(0))
+        previous_end = ended
+        if incident_id is not None and incident != incident_id:
+            continue
+        for piece, (day, length) in enumerate(_split(began, ended or max(began, now))):
+            cell = cells.setdefault((day, incident), {"length": timedelta(0), "shifts": set(), "open": False,
+                                                      "rests": []})
+            cell["length"] += length
+            cell["shifts"].add(shift)
+            cell["open"] |= ended is None
+            if piece == 0 and rest is not None:
+                cell["rests"].append(_hours(rest))
+    shortest = min((rest for cell in cells.values() for rest in cell["rests"]), default=None)
+    return [{"person_id": periods[0][0], "person": periods[0][1], "day": day, "incident_id": incident,
+             "hours": _hours(cell["length"]), "shifts": len(cell["shifts"]), "on_duty": cell["open"],
+             "rest_hours": cell["rests"], "shortest_rest_hours": shortest}
+            for (day, incident), cell in sorted(cells.items())]
 
 
 def _split(began: datetime, ended: datetime) -> list[tuple[str, timedelta]]:
@@ -147,11 +144,6 @@ def overrides(views: ViewStore, person_id: UUID | None = None,
     keys = ("person_id", "person", "shift_id", "incident_id", "rules", "reason", "actor", "ordered_by",
             "occurred_at", "recorded_at")
     return [dict(zip(keys, (*row[:4], json.loads(row[4]), *row[5:10]), strict=True)) for row in rows]
-
-
-def _iso(moment: datetime) -> str:
-    # Always UTC, so that stored strings of one format compare as the times they name.
-    return moment.astimezone(timezone.utc).isoformat()
 
 
 def _time(text: str) -> datetime:

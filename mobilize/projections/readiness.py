@@ -137,24 +137,25 @@ def board(views: ViewStore, now: datetime, unit_id: UUID | None = None) -> list[
             f"JOIN readiness_switches s ON s.unit_id = t.ancestor_id WHERE t.unit_id {scope}", params):
         switches[unit].append(switch)
     available: dict[str, dict[str, int]] = defaultdict(dict)
-    for unit, skill, count in views.query(
+    for unit, skill, count in sorted(views.query(
             "SELECT t.ancestor_id, q.skill, COUNT(*) FROM readiness_tree t "
             "JOIN readiness_people p ON p.home_grid_id = t.unit_id "
             "JOIN readiness_qualifications q ON q.person_id = p.id "
             f"WHERE t.ancestor_id {scope} AND p.availability = 'available' AND q.valid_until >= ? "
-            "GROUP BY t.ancestor_id, q.skill ORDER BY q.skill", (*params, _iso(now))):
+            "GROUP BY t.ancestor_id, q.skill", (*params, _iso(now)))):
         available[unit][skill] = int(count)
     forces = {unit: {"task_forces_ready": int(total) - int(busy), "task_forces_total": int(total)}
               for unit, total, busy in views.query(
-        "SELECT t.ancestor_id, COUNT(*), COUNT(f.dispatch_id) FROM readiness_tree t "
-        f"JOIN readiness_task_forces f ON f.unit_id = t.unit_id WHERE t.ancestor_id {scope} AND f.disbanded = 0 "
-        "GROUP BY t.ancestor_id", params)}
-    rows = views.query("SELECT id, name, kind, parent_id, established_at FROM readiness_units "
-                       f"WHERE id {scope} ORDER BY depth, name, id", params)
+                  "SELECT t.ancestor_id, COUNT(*), COUNT(f.dispatch_id) FROM readiness_tree t "
+                  "JOIN readiness_task_forces f ON f.unit_id = t.unit_id "
+                  f"WHERE t.ancestor_id {scope} AND f.disbanded = 0 GROUP BY t.ancestor_id", params)}
+    # sorted here, not in SQL: PostgreSQL's collation may order names unlike SQLite's bytes
+    rows = sorted(views.query("SELECT depth, name, id, kind, parent_id, established_at FROM readiness_units "
+                              f"WHERE id {scope}", params))
     return [{"unit": UUID(unit), "name": name, "kind": kind, "parent": UUID(parent) if parent else None,
              **_mode(switches[unit], established_at), "available": available[unit],
              **forces.get(unit, {"task_forces_ready": 0, "task_forces_total": 0})}
-            for unit, name, kind, parent, established_at in rows]
+            for _, name, unit, kind, parent, established_at in rows]
 
 
 def _mode(switches: list[list[Any]], established_at: str) -> dict[str, Any]:
@@ -173,12 +174,11 @@ def mobilization_times(views: ViewStore, incident_id: UUID | None = None) -> lis
     """Per task force called up for a drill: call-up, muster (None until it arrives) and the minutes between."""
     only = "AND c.incident_id = ?" if incident_id else ""
     rows = views.query(
-        "SELECT c.incident_id, c.task_force_id, c.task_force, c.dispatch_id, c.called_up_at, c.mustered_at "
+        "SELECT c.incident_id, c.called_up_at, c.task_force, c.dispatch_id, c.task_force_id, c.mustered_at "
         "FROM readiness_call_ups c JOIN readiness_incidents i ON i.id = c.incident_id "
-        f"WHERE i.exercise = 1 {only} ORDER BY c.incident_id, c.called_up_at, c.task_force, c.dispatch_id",
-        (str(incident_id),) if incident_id else ())
+        f"WHERE i.exercise = 1 {only}", (str(incident_id),) if incident_id else ())
     times = []
-    for incident, task_force, name, dispatch, called_up, mustered in rows:
+    for incident, called_up, name, dispatch, task_force, mustered in sorted(rows):  # in Python: see board
         called_up_at, mustered_at = _time(called_up), _time(mustered) if mustered else None
         minutes = round((mustered_at - called_up_at).total_seconds() / 60, 1) if mustered_at else None
         times.append({"incident": UUID(incident), "task_force": UUID(task_force), "name": name,

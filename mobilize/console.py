@@ -19,6 +19,14 @@ def shown(value: Any) -> str:
         return "—"
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}" for k, v in value.items()) or "—"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(shown(v) for v in value) or "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, datetime):
+        return value.astimezone(LOCAL).strftime("%m-%d %H:%M")
     text = str(value)
     if len(text) >= 19 and text[4] == "-" and text[10] == "T":
         try:

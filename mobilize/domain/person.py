@@ -132,12 +132,13 @@ class Person(Dispatchable):
                     f"{self.name} is already on a shift from {other['start']:%Y-%m-%d %H:%M} "
                     f"to {other['end']:%H:%M} UTC", person=self.name, overlapping_shift_id=other_id,
                     start=other["start"], end=other["end"])
-        overridden = self._policy_breaches(start, end, policy)
-        if overridden and not (override_reason and override_reason.strip()):
-            raise overridden[0]
+        breaches = self._policy_breaches(start, end, policy)
+        if breaches and not (override_reason and override_reason.strip()):
+            raise breaches[0]
+        overridden = list(dict.fromkeys(e.rule for e in breaches))  # a rest short on both sides is one rule
         self._book(shift_id=shift_id, start=start, end=end,
-                   overridden=[e.rule for e in overridden], override_reason=override_reason if overridden else None)
-        return [e.rule for e in overridden]
+                   overridden=overridden, override_reason=override_reason if overridden else None)
+        return overridden
 
     def _policy_breaches(self, start: datetime, end: datetime, policy: WartimePolicy | None) -> list[RuleViolated]:
         if policy is None:

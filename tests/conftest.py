@@ -73,10 +73,10 @@ class World:
         fields.update(kwargs)
         return CommandContext(**fields)
 
-    def do(self, name: str, *args: Any, at: datetime | None = None, ctx: CommandContext | None = None,
+    def do(self, command: str, /, *args: Any, at: datetime | None = None, ctx: CommandContext | None = None,
            **kwargs: Any) -> UUID:
         """Run a command at time `at` (default: before the drive)."""
-        return getattr(self.app, name)(*args, ctx=ctx or self.ctx(at), **kwargs)
+        return getattr(self.app, command)(*args, ctx=ctx or self.ctx(at), **kwargs)
 
     def person(self, name: str = "Chen Jing", skills: tuple[str, ...] = ("sampler",),
                roles: tuple[str, ...] = ("medical_staff",), valid_for: timedelta = timedelta(days=365)) -> UUID:

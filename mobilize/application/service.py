@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import json
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -72,16 +73,21 @@ _running: ContextVar[_Running] = ContextVar("mobilize_running_command")
 def command(method: Callable[Concatenate[S, P], UUID]) -> Callable[..., UUID]:
     """Make an application method a command: `ctx=` says who, why and when; a retry returns the first result."""
 
+    signature = inspect.signature(method)
+
     @functools.wraps(method)
     def run(self: S, *args: Any, ctx: CommandContext, **kwargs: Any) -> UUID:
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()  # f(a, b) and f(a=a, b=b, c=None) are one and the same command
+        arguments = dict(list(bound.arguments.items())[1:])
         return self.handle(method.__name__, functools.partial(method, self, *args, **kwargs),
-                           _fingerprint(method.__name__, args, kwargs), ctx)
+                           _fingerprint(method.__name__, arguments), ctx)
 
     return run
 
 
-def _fingerprint(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    body = json.dumps([name, list(args), kwargs], default=str, sort_keys=True)
+def _fingerprint(name: str, arguments: dict[str, Any]) -> str:
+    body = json.dumps([name, arguments], default=str, sort_keys=True)
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -106,6 +112,11 @@ class CommandService(Application[UUID]):
                 result = body()
                 assert _running.get().committed, f"command {name} returned without committing"
             except DomainError as error:
+                # The same command may have landed from another writer while this one ran: answer as it did.
+                earlier = self._earlier_result(record_id, name, fingerprint)
+                if earlier is not None:
+                    log.info("command.repeated", result=str(earlier))
+                    return earlier
                 log.info("command.refused", rule=error.rule, refusal=error.message, facts=error.facts)
                 raise
             finally:
@@ -130,9 +141,10 @@ class CommandService(Application[UUID]):
             record = self.repository.get(record_id)
         except AggregateNotFoundError:
             return None
-        require(record.name == name and record.fingerprint == fingerprint, CommandIdReused,
-                f"command id was already used for a different command ({record.name})",
-                earlier_command=record.name)
+        require(record.name == name, CommandIdReused,
+                f"command id was already used for a different command ({record.name})", earlier_command=record.name)
+        require(record.fingerprint == fingerprint, CommandIdReused,
+                f"command id was already used for {name} with different arguments", earlier_command=record.name)
         return UUID(record.result)
 
     def commit(self, *aggregates: MobilizeAggregate, result: UUID | None = None) -> UUID:

@@ -55,11 +55,21 @@ def test_a_command_id_reused_for_another_command_or_body_is_refused(world: World
     world.do("establish_unit", "Grid 3", "grid", world.community, ctx=ctx)
     size = world.log_size()
 
-    with pytest.raises(CommandIdReused, match="already used for a different command"):
+    with pytest.raises(CommandIdReused, match="already used for establish_unit with different arguments"):
         world.do("establish_unit", "Grid 4", "grid", world.community, ctx=ctx)
-    with pytest.raises(CommandIdReused, match=r"\(establish_unit\)"):
+    with pytest.raises(CommandIdReused, match=r"different command \(establish_unit\)"):
         world.do("declare_incident", "Flood", "other", world.street, ctx=ctx)
     assert world.log_size() == size
+
+
+def test_a_retry_may_spell_its_arguments_differently_and_is_still_the_same_command(world: World) -> None:
+    ctx = world.ctx()
+    first = world.do("establish_unit", "Grid 3", "grid", world.community, ctx=ctx)
+    size = world.log_size()
+
+    again = world.do("establish_unit", name="Grid 3", kind="grid", parent_id=world.community, ctx=ctx)
+
+    assert again == first and world.log_size() == size
 
 
 def test_a_refused_command_can_be_retried_under_its_id_once_the_cause_is_fixed(world: World) -> None:

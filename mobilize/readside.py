@@ -76,11 +76,9 @@ def _readiness(views: ViewStore, now: datetime, args: argparse.Namespace) -> str
     from mobilize.projections import readiness
 
     rows = readiness.board(views, now, unit_id=args.unit)
-    columns = [key for key in (rows[0] if rows else {"unit": 0}) if not key.endswith("_id")]
     times = readiness.mobilization_times(views)
-    return "\n\n".join([table(rows, columns, f"Readiness at {now:%Y-%m-%d %H:%M %Z}"),
-                        table(times, [k for k in (times[0] if times else {"task_force": 0}) if not k.endswith("_id")],
-                              "Drill mobilization times")])
+    return "\n\n".join([table(rows, _columns(rows, "unit"), f"Readiness at {now:%Y-%m-%d %H:%M %Z}"),
+                        table(times, _columns(times, "task_force"), "Drill mobilization times")])
 
 
 @view("duty-hours", "duty_hours")
@@ -89,9 +87,13 @@ def _duty_hours(views: ViewStore, now: datetime, args: argparse.Namespace) -> st
 
     rows = duty_hours.hours(views, now, person_id=args.person, incident_id=args.incident)
     overrides = duty_hours.overrides(views, person_id=args.person, incident_id=args.incident)
-    pick = lambda rs, d: [k for k in (rs[0] if rs else d) if not k.endswith("_id")]  # noqa: E731
-    return "\n\n".join([table(rows, pick(rows, {"person": 0}), "Duty hours"),
-                        table(overrides, pick(overrides, {"person": 0}), "Rest-policy overrides")])
+    return "\n\n".join([table(rows, _columns(rows, "person"), "Duty hours"),
+                        table(overrides, _columns(overrides, "person"), "Rest-policy overrides")])
+
+
+def _columns(rows: list[dict[str, Any]], first: str) -> list[str]:
+    """The columns of rows a view returns, ids left out; `first` alone when there are no rows."""
+    return [key for key in (rows[0] if rows else {first: None}) if not key.endswith("_id")]
 
 
 def add_commands(commands: Any) -> None:

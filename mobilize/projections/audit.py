@@ -18,7 +18,7 @@ from eventsourcing.persistence import Notification
 
 from mobilize.application import Mobilize
 from mobilize.projections.base import Projection
-from mobilize.projections.store import Transaction, ViewStore
+from mobilize.projections.store import Transaction, ViewStore, iso
 
 GENESIS = "0" * 64
 CONTEXT = ("actor", "ordered_by", "reason", "command_id", "correlation_id", "occurred_at", "timestamp",
@@ -66,7 +66,7 @@ class AuditTrail(Projection):
             (note.id, type(event).__qualname__, aggregate_id, note.originator_version, incident_id, person_id,
              getattr(event, "actor", None), getattr(event, "ordered_by", None), getattr(event, "reason", None),
              getattr(event, "command_id", None), getattr(event, "correlation_id", None),
-             _iso(getattr(event, "occurred_at", None)), _iso(event.timestamp), payload(event), chain),
+             _iso(getattr(event, "occurred_at", None)), iso(event.timestamp), payload(event), chain),
         )
 
     def _previous(self, tx: Transaction, position: int) -> str:
@@ -98,7 +98,7 @@ def payload(event: Any) -> str:
 
 
 def _iso(moment: Any) -> str | None:
-    return moment.isoformat() if moment is not None else None
+    return iso(moment) if moment is not None else None
 
 
 def _str(value: Any) -> str | None:

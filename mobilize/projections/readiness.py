@@ -7,14 +7,14 @@ shows real and drill incidents in separate lists, and mobilization times are mea
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
 from mobilize.projections.base import Projection
-from mobilize.projections.store import Transaction, ViewStore
+from mobilize.projections.store import Transaction, ViewStore, iso
 
 
 class Readiness(Projection):
@@ -58,18 +58,18 @@ class Readiness(Projection):
         for ancestor in (*ancestors, unit):
             tx.execute("INSERT INTO readiness_tree (ancestor_id, unit_id) VALUES (?, ?)", (ancestor, unit))
         tx.execute("INSERT INTO readiness_units VALUES (?, ?, ?, ?, ?, ?)",
-                   (unit, event.name, event.kind, _str(event.parent_id), len(ancestors), _iso(event.occurred_at)))
+                   (unit, event.name, event.kind, _str(event.parent_id), len(ancestors), iso(event.occurred_at)))
 
     def OrgUnit_SwitchedToWar(self, tx: Transaction, event: Any, note: Notification) -> None:
         """Record an active switch on the unit."""
         tx.execute("INSERT INTO readiness_switches VALUES (?, ?, ?, ?, ?, NULL)",
-                   (note.id, str(event.originator_id), str(event.incident_id), int(event.exercise), _iso(event.since)))
+                   (note.id, str(event.originator_id), str(event.incident_id), int(event.exercise), iso(event.since)))
 
     def OrgUnit_StoodDown(self, tx: Transaction, event: Any, note: Notification) -> None:
         """End the unit's active switch for the incident."""
         tx.execute("UPDATE readiness_switches SET stood_down_at = ? "
                    "WHERE unit_id = ? AND incident_id = ? AND stood_down_at IS NULL",
-                   (_iso(event.occurred_at), str(event.originator_id), str(event.incident_id)))
+                   (iso(event.occurred_at), str(event.originator_id), str(event.incident_id)))
 
     def Person_Registered(self, tx: Transaction, event: Any, note: Notification) -> None:
         """A new person is available in their home grid."""
@@ -80,7 +80,7 @@ class Readiness(Projection):
         """Record or renew a qualification."""
         tx.execute("INSERT INTO readiness_qualifications VALUES (?, ?, ?) ON CONFLICT (person_id, skill) "
                    "DO UPDATE SET valid_until = excluded.valid_until",
-                   (str(event.originator_id), event.skill, _iso(event.valid_until)))
+                   (str(event.originator_id), event.skill, iso(event.valid_until)))
 
     def Person_QualificationRevoked(self, tx: Transaction, event: Any, note: Notification) -> None:
         """Forget a withdrawn qualification."""
@@ -119,12 +119,12 @@ class Readiness(Projection):
         if event.subject_kind == "task_force":
             tx.execute("INSERT INTO readiness_call_ups VALUES (?, ?, ?, ?, ?, NULL)",
                        (str(event.originator_id), str(event.incident_id), str(event.subject_id),
-                        event.subject_name, _iso(event.occurred_at)))
+                        event.subject_name, iso(event.occurred_at)))
 
     def Dispatch_ArrivedOnScene(self, tx: Transaction, event: Any, note: Notification) -> None:
         """Arrival on scene is the muster that stops the clock."""
         tx.execute("UPDATE readiness_call_ups SET mustered_at = ? WHERE dispatch_id = ?",
-                   (_iso(event.occurred_at), str(event.originator_id)))
+                   (iso(event.occurred_at), str(event.originator_id)))
 
 
 def board(views: ViewStore, now: datetime, unit_id: UUID | None = None) -> list[dict[str, Any]]:
@@ -142,7 +142,7 @@ def board(views: ViewStore, now: datetime, unit_id: UUID | None = None) -> list[
             "JOIN readiness_people p ON p.home_grid_id = t.unit_id "
             "JOIN readiness_qualifications q ON q.person_id = p.id "
             f"WHERE t.ancestor_id {scope} AND p.availability = 'available' AND q.valid_until >= ? "
-            "GROUP BY t.ancestor_id, q.skill", (*params, _iso(now)))):
+            "GROUP BY t.ancestor_id, q.skill", (*params, iso(now)))):
         available[unit][skill] = int(count)
     forces = {unit: {"task_forces_ready": int(total) - int(busy), "task_forces_total": int(total)}
               for unit, total, busy in views.query(
@@ -185,11 +185,6 @@ def mobilization_times(views: ViewStore, incident_id: UUID | None = None) -> lis
                       "dispatch": UUID(dispatch), "called_up_at": called_up_at, "mustered_at": mustered_at,
                       "minutes": minutes})
     return times
-
-
-def _iso(moment: datetime) -> str:
-    # fixed width, always UTC, so that text order is time order on both databases
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 def _time(text: str) -> datetime:

@@ -22,8 +22,11 @@ POSITIONS = """CREATE TABLE IF NOT EXISTS projection_positions (
 
 
 def iso(moment: datetime) -> str:
-    """A moment as the ISO text views store: always UTC, so that text order is time order."""
-    return moment.astimezone(timezone.utc).isoformat()
+    """A moment as the ISO text views store: UTC and fixed width, so that text order is time order.
+
+    Fixed width matters on PostgreSQL too: locale collations compare the digits and skip the punctuation.
+    """
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 class Transaction(Protocol):

@@ -8,11 +8,18 @@ from datetime import timedelta
 from typing import Any
 
 from mobilize.domain.base import DomainError
-from mobilize.projections.base import Projection
+from mobilize.projections.base import Projection, Runner
 from mobilize.projections.store import ViewStore
 from tests.conftest import HOUR, T0, World
 
 MINUTE = timedelta(minutes=1)
+
+
+def caught_up(world: World, store: str, projection: Projection) -> ViewStore:
+    """The view store of `store` with `projection` applied to the whole log."""
+    views = ViewStore.for_store(store)
+    Runner(world.app, views, projection).catch_up()
+    return views
 
 
 def dump(views: ViewStore, projection: Projection) -> dict[str, list[tuple[Any, ...]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -11,16 +11,11 @@ import pytest
 
 from mobilize.projections.base import Runner
 from mobilize.projections.duty_hours import DutyHours, hours, overrides
-from mobilize.projections.store import ViewStore
+from mobilize.projections.store import ViewStore, iso
 from tests.conftest import HOUR, T0, World
 
 MINUTE = timedelta(minutes=1)
 DAY_ONE, DAY_TWO = "2026-03-02", "2026-03-03"  # T0 is 06:00 UTC, 14:00 in China Standard Time
-
-
-def iso(moment: datetime) -> str:
-    """How the view writes a moment: ISO-8601 in UTC."""
-    return moment.astimezone(timezone.utc).isoformat()
 
 
 class Drive:

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from mobilize.projections.base import Runner
 from mobilize.projections.gaps import StaffingGaps, incident_gaps, post_gaps
 from mobilize.projections.store import ViewStore
 from tests.conftest import HOUR, T0, World
+from tests.projections.scenario import caught_up
 
 MINUTE = timedelta(minutes=1)
 
 
 def gaps(world: World, store: str) -> ViewStore:
-    views = ViewStore.for_store(store)
-    Runner(world.app, views, StaffingGaps()).catch_up()
-    return views
+    return caught_up(world, store, StaffingGaps())
 
 
 def test_required_have_need_now_and_next(world: World, store: str) -> None:

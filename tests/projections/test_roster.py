@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from mobilize.projections.base import Runner
 from mobilize.projections.roster import Roster, dispatched, on_duty, resting
-from mobilize.projections.store import ViewStore
+from mobilize.projections.store import ViewStore, iso
 from tests.conftest import HOUR, T0, World
+from tests.projections.scenario import caught_up
 
 MINUTE = timedelta(minutes=1)
 
 
 def roster(world: World, store: str) -> ViewStore:
-    views = ViewStore.for_store(store)
-    Runner(world.app, views, Roster()).catch_up()
-    return views
+    return caught_up(world, store, Roster())
 
 
 def test_people_on_duty_expected_and_absent_by_site_grid_incident_and_task_force(world: World, store: str) -> None:
@@ -35,7 +33,7 @@ def test_people_on_duty_expected_and_absent_by_site_grid_incident_and_task_force
     rows = on_duty(views, now)
     assert [(r["person"], r["status"], r["lane"], r["post"]) for r in rows] == [
         ("Chen Jing", "on duty", 1, "sampler"), ("Li Na", "expected", 2, "sampler")]
-    assert rows[0]["since"] == (T0 - 5 * MINUTE).isoformat()
+    assert rows[0]["since"] == iso(T0 - 5 * MINUTE)
     assert rows[0]["grid"] == "Shimaqiao Grid 1" and rows[0]["site"] == "Site 1"
     assert on_duty(views, now, site_id=str(site)) == rows
     assert on_duty(views, now, grid_id=str(world.other_grid)) == []
@@ -75,7 +73,7 @@ def test_after_check_out_in_war_a_person_rests_until_the_policy_allows(world: Wo
 
     assert on_duty(views, T0 + 9 * HOUR) == []
     assert [(r["person"], r["resting_until"]) for r in resting(views, T0 + 9 * HOUR)] == [
-        ("Chen Jing", (T0 + 18 * HOUR).isoformat())]
+        ("Chen Jing", iso(T0 + 18 * HOUR))]
     assert resting(views, T0 + 18 * HOUR) == []
 
 
@@ -90,4 +88,4 @@ def test_live_dispatches_show_their_state_and_leave_when_they_end(world: World, 
     rows = dispatched(roster(world, store), incident_id=str(incident))
 
     assert [(r["subject"], r["state"], r["since"]) for r in rows] == [
-        ("Liang Bo", "acknowledged", (T0 + 10 * MINUTE).isoformat())]
+        ("Liang Bo", "acknowledged", iso(T0 + 10 * MINUTE))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mobilize.application.access import AccessCommands
 from mobilize.application.dispatches import DispatchCommands
 from mobilize.application.incidents import IncidentCommands
 from mobilize.application.people import PeopleCommands
@@ -15,7 +16,7 @@ __all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app
 
 
 class Mobilize(PeopleCommands, TaskForceCommands, IncidentCommands, SiteCommands, ShiftCommands,
-               DispatchCommands):
+               DispatchCommands, AccessCommands):
     """Mobilization of a grid-governed district, as an event-sourced application."""
 
     name = "mobilize"

@@ -80,8 +80,9 @@ def command(method: Callable[Concatenate[S, P], UUID]) -> Callable[..., UUID]:
         bound = signature.bind(self, *args, **kwargs)
         bound.apply_defaults()  # f(a, b) and f(a=a, b=b, c=None) are one and the same command
         arguments = dict(list(bound.arguments.items())[1:])
+        given = {"ordered_by": ctx.ordered_by, "reason": ctx.reason, "occurred_at": ctx.occurred_at}
         return self.handle(method.__name__, functools.partial(method, self, *args, **kwargs),
-                           _fingerprint(method.__name__, arguments), ctx)
+                           _fingerprint(method.__name__, {**arguments, "context": given}), ctx)
 
     return run
 

@@ -74,18 +74,24 @@ class Runner:
         return max(0, (self.app.recorder.max_notification_id() or 0) - self.position)
 
     def catch_up(self, until: int | None = None, on_batch: Callable[[int], None] | None = None) -> int:
-        """Apply every event after the recorded position (up to `until`); returns how many."""
+        """Apply every event after the recorded position (up to `until`); returns how many.
+
+        Safe with several processes running the same projection: each batch locks the projection and
+        reads its position inside the transaction, so no event is applied twice.
+        """
         applied = 0
-        position = self.position
-        while until is None or position < until:
-            notes = self.app.recorder.select_notifications(position + 1, self.batch, stop=until)
-            if not notes:
-                break
+        while True:
             with self.views.transaction() as tx:
+                self.views.lock(tx, self.projection.name)
+                position = ViewStore.read_position(tx, self.projection.name)
+                if until is not None and position >= until:
+                    break
+                notes = self.app.recorder.select_notifications(position + 1, self.batch, stop=until)
+                if not notes:
+                    break
                 for note in notes:
                     self.projection.apply(tx, self.app.mapper.to_domain_event(note), note)
-                position = notes[-1].id
-                ViewStore.record_position(tx, self.projection.name, position)
+                ViewStore.record_position(tx, self.projection.name, notes[-1].id)
             applied += len(notes)
             if on_batch is not None:
                 on_batch(len(notes))

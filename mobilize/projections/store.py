@@ -96,6 +96,17 @@ class ViewStore:
         rows = self.query("SELECT position FROM projection_positions WHERE name = ?", (name,))
         return int(rows[0][0]) if rows else 0
 
+    def lock(self, tx: Transaction, name: str) -> None:
+        """Hold projection `name` for this transaction (SQLite's BEGIN IMMEDIATE already holds everything)."""
+        if self.dialect == "postgres":
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"mobilize.projection.{name}",))
+
+    @staticmethod
+    def read_position(tx: Transaction, name: str) -> int:
+        """The projection's position, read inside a transaction."""
+        rows = tx.execute("SELECT position FROM projection_positions WHERE name = ?", (name,))
+        return int(rows[0][0]) if rows else 0
+
     @staticmethod
     def record_position(tx: Transaction, name: str, position: int) -> None:
         """Record, inside the view's transaction, how far the projection has come."""

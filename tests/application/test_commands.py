@@ -62,6 +62,15 @@ def test_a_command_id_reused_for_another_command_or_body_is_refused(world: World
     assert world.log_size() == size
 
 
+def test_a_retry_with_another_reason_or_time_is_not_the_same_command(world: World) -> None:
+    ctx = world.ctx(reason="cluster in grid 1")
+    world.do("establish_unit", "Grid 3", "grid", world.community, ctx=ctx)
+
+    with pytest.raises(CommandIdReused, match="different arguments"):
+        world.do("establish_unit", "Grid 3", "grid", world.community,
+                 ctx=world.ctx(reason="a different story", command_id=ctx.command_id))
+
+
 def test_a_retry_may_spell_its_arguments_differently_and_is_still_the_same_command(world: World) -> None:
     ctx = world.ctx()
     first = world.do("establish_unit", "Grid 3", "grid", world.community, ctx=ctx)

@@ -1,0 +1,41 @@
+"""Access tokens: who may use the API, in which role, over which part of the tree. Only a hash is kept."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, require
+
+ROLES = ("operator", "auditor", "viewer")
+"""operator: commands within a subtree; auditor: reads everything, writes nothing; viewer: dashboards, no personal ids."""
+
+
+class AccessToken(MobilizeAggregate):
+    """A bearer token issued to a holder; the secret itself is never stored, only its SHA-256."""
+
+    @event("Issued")
+    def __init__(self, holder: str, role: str, scope_unit_id: UUID | None, secret_sha256: str) -> None:
+        self.holder = holder
+        self.role = role
+        self.scope_unit_id = scope_unit_id
+        self.secret_sha256 = secret_sha256
+        self.revoked = False
+
+    @classmethod
+    def issue(cls, holder: str, role: str, scope_unit_id: UUID | None, secret_sha256: str) -> AccessToken:
+        """Issue a token; an operator's token is bound to an org subtree (None: the whole tree)."""
+        require(bool(holder.strip()), InvalidCommand, "a token names the person or system holding it", field="holder")
+        require(role in ROLES, InvalidCommand, f"role must be one of {', '.join(ROLES)}", role=role)
+        require(len(secret_sha256) == 64, InvalidCommand, "the secret's SHA-256 must be 64 hex digits")
+        return cls(holder.strip(), role, scope_unit_id, secret_sha256)
+
+    def revoke(self) -> None:
+        """Withdraw the token; every later request with it is refused."""
+        require(not self.revoked, RuleViolated, "the token is already revoked", token_id=self.id)
+        self._revoke()
+
+    @event("Revoked")
+    def _revoke(self) -> None:
+        self.revoked = True

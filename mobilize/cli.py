@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from mobilize import readside
+from mobilize import admin, readside
 from mobilize.application import open_app
 from mobilize.logs import configure_logging
 from mobilize.settings import BadSetting, Settings
@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="play a Junhe-scale mass testing drive on the store")
     demo.add_argument("--seed", type=int, default=1, help="the same seed plays the same drive (default 1)")
     readside.add_commands(commands)
+    admin.add_commands(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -37,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(Settings(settings.store, settings.log_format, level or settings.log_level))
     if args.command == "demo":
         return _demo(settings, args.seed)
+    if args.command in ("token", "serve"):
+        return admin.run(open_app(settings), settings, args)
     return readside.run(open_app(settings), settings.store, args)
 
 

@@ -16,6 +16,7 @@ from eventsourcing.persistence import Notification
 
 from mobilize.application import Mobilize
 from mobilize.projections.store import Transaction, ViewStore
+from mobilize.projections.wakeup import waiter_for
 
 log = structlog.get_logger("mobilize.projections")
 
@@ -98,10 +99,30 @@ class Runner:
         return applied
 
     def follow(self, stop: threading.Event, poll_seconds: float = 0.05) -> None:
-        """Catch up, then keep applying new events until `stop` is set."""
-        while not stop.is_set():
-            if not self.catch_up():
-                stop.wait(poll_seconds)
+        """Catch up, then keep applying new events until `stop` is set.
+
+        On PostgreSQL a LISTEN connection wakes the runner as soon as a write commits (see
+        `mobilize.projections.wakeup`); on SQLite and in memory it polls every `poll_seconds`. Setting
+        `stop` ends a wait at once (on PostgreSQL within 50 ms) and a catch-up after its current batch,
+        so a runner stops promptly even in the middle of a long catch-up.
+        """
+
+        class Stopped(Exception):
+            pass
+
+        def stop_between_batches(_: int) -> None:
+            if stop.is_set():
+                raise Stopped  # the batch is committed with its position; nothing is lost
+
+        with waiter_for(self.app, stop) as waiter:  # listening before the first read: no commit slips between
+            look = True
+            while not stop.is_set():
+                if look:
+                    try:
+                        self.catch_up(on_batch=stop_between_batches)
+                    except Stopped:
+                        break
+                look = waiter.wait(poll_seconds)
 
     def rebuild(self, on_batch: Callable[[int], None] | None = None) -> int:
         """Drop the view and apply the whole log again from zero."""

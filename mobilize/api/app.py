@@ -1,0 +1,64 @@
+"""The HTTP application: routers assembled, errors mapped, request ids bound and echoed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from uuid import uuid4
+
+import structlog
+from fastapi import FastAPI, Request, Response
+
+from mobilize.api import errors
+from mobilize.api.read_side import ReadSide
+from mobilize.api.routes import ROUTERS
+from mobilize.application import Mobilize, open_app
+from mobilize.settings import Settings
+
+log = structlog.get_logger("mobilize.api")
+
+DESCRIPTION = """Commands and views of `mobilize`, for command-center operators, auditors and dashboards.
+
+Authenticate with `Authorization: Bearer mbz.<id>.<secret>` (tokens come from `mobilize token create`).
+Send an `Idempotency-Key` header with every command: a retry with the same key returns the first
+response and writes nothing; the same key with a different body is refused with 422.
+Every refusal is JSON: `{"error": rule, "message": ..., "facts": {...}, "retryable": bool}`."""
+
+
+def create_app(settings: Settings | None = None, application: Mobilize | None = None) -> FastAPI:
+    """The API over the store the settings name (or over an application given by a test)."""
+    settings = settings or Settings.from_env()
+    mobilize = application or open_app(settings)
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        yield
+        api.state.read_side.close()
+
+    api = FastAPI(title="mobilize", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    api.state.mobilize = mobilize
+    api.state.read_side = ReadSide(mobilize, settings.store)
+    errors.install(api)
+    for router in ROUTERS:
+        api.include_router(router, prefix="/api")
+
+    @api.middleware("http")
+    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request.state.request_id = request.headers.get("x-request-id") or uuid4().hex
+        with structlog.contextvars.bound_contextvars(request_id=request.state.request_id):
+            response = await call_next(request)
+            log.info("request.handled", method=request.method, path=request.url.path, status=response.status_code)
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
+
+    @api.get("/healthz", tags=["health"], summary="the process is alive")
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @api.get("/readyz", tags=["health"], summary="the store answers")
+    def readyz() -> dict[str, object]:
+        """Readiness: the event store answers a query."""
+        return {"status": "ready", "log_position": mobilize.recorder.max_notification_id() or 0}
+
+    return api

@@ -1,0 +1,121 @@
+"""What routes depend on: the application, the caller behind the bearer token, and the command context."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from mobilize.application import Mobilize
+from mobilize.domain.access import AccessToken
+from mobilize.domain.base import CommandContext, DomainError
+
+TOKEN_PREFIX = "mbz"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller, as their token says."""
+
+    token_id: UUID
+    holder: str
+    role: str
+    scope_unit_id: UUID | None
+
+    @property
+    def actor(self) -> str:
+        """How the caller is named in every event they cause."""
+        return f"{self.holder} ({self.role}, token {str(self.token_id)[:8]})"
+
+
+def get_app(request: Request) -> Mobilize:
+    """The application this API serves."""
+    return request.app.state.mobilize
+
+
+App = Annotated[Mobilize, Depends(get_app)]
+
+
+def secret_hash(secret: str) -> str:
+    """What is stored of a token's secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def authenticate(request: Request, app: App) -> Principal:
+    """The caller behind `Authorization: Bearer mbz.<id>.<secret>`, or 401."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    prefix, _, rest = token.partition(".")
+    token_id, _, secret = rest.partition(".")
+    try:
+        if scheme.lower() != "bearer" or prefix != TOKEN_PREFIX or not secret:
+            raise ValueError
+        stored = app.load(AccessToken, UUID(hex=token_id), "token")
+    except (ValueError, DomainError):
+        raise _unauthenticated("a valid bearer token is required: Authorization: Bearer mbz.<id>.<secret>") from None
+    if stored.revoked or not hmac.compare_digest(stored.secret_sha256, secret_hash(secret)):
+        raise _unauthenticated("this token is revoked or its secret is wrong")
+    return Principal(stored.id, stored.holder, stored.role, stored.scope_unit_id)
+
+
+def _unauthenticated(message: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=message, headers={"WWW-Authenticate": "Bearer"})
+
+
+Caller = Annotated[Principal, Depends(authenticate)]
+
+
+def operator(caller: Caller) -> Principal:
+    """The caller, if their role may give commands."""
+    if caller.role != "operator":
+        raise HTTPException(status_code=403, detail=f"a {caller.role} token may read but not give commands")
+    return caller
+
+
+Operator = Annotated[Principal, Depends(operator)]
+
+
+def auditor_or_operator(caller: Caller) -> Principal:
+    """The caller, if their role may read personal identifiers and the audit trail."""
+    if caller.role == "viewer":
+        raise HTTPException(status_code=403, detail="a viewer token does not see the audit trail or personal ids")
+    return caller
+
+
+Trusted = Annotated[Principal, Depends(auditor_or_operator)]
+
+
+def in_scope(app: Mobilize, caller: Principal, record_id: UUID | None) -> None:
+    """Refuse (403) a command on a record outside the operator's subtree."""
+    if caller.scope_unit_id is None:
+        return
+    if record_id is None or not app.within(app.unit_of(record_id), caller.scope_unit_id):
+        scope = app.ancestry(caller.scope_unit_id)[0].name
+        raise HTTPException(status_code=403, detail=f"your token covers {scope} and what lies under it; "
+                                                    "this record lies outside it")
+
+
+class CommandBody(BaseModel):
+    """What every command may say besides its own fields: on whose order, why, and when it happened."""
+
+    ordered_by: str | None = Field(None, max_length=200, description="who ordered it, if not the caller")
+    reason: str | None = Field(None, max_length=2000, description="why; required to decline or recall a dispatch")
+    occurred_at: datetime | None = Field(None, description="when it happened in the field (default: now)")
+
+
+def context(request: Request, caller: Principal, body: CommandBody) -> CommandContext:
+    """The command context: actor from the token, never from the body; the Idempotency-Key as command id."""
+    key = request.headers.get("idempotency-key")
+    request_id = request.state.request_id
+    return CommandContext(
+        actor=caller.actor, ordered_by=body.ordered_by, reason=body.reason, occurred_at=body.occurred_at,
+        command_id=f"{caller.token_id}:{key}" if key else f"request:{request_id}",
+        correlation_id=request.headers.get("x-correlation-id") or request_id,
+    )
+

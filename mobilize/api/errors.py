@@ -1,0 +1,57 @@
+"""Every failure as JSON a person can read: the rule, a message and the facts; never a stack trace."""
+
+from __future__ import annotations
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from mobilize.domain.base import ConcurrentChange, DomainError, InvalidCommand, NotFound, RuleViolated
+
+log = structlog.get_logger("mobilize.api")
+
+STATUS = ((NotFound, 404), (InvalidCommand, 422), (ConcurrentChange, 409), (RuleViolated, 409))
+
+
+def _status(error: DomainError) -> int:
+    return next((status for kind, status in STATUS if isinstance(error, kind)), 409)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn errors into responses."""
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        return JSONResponse(status_code=_status(error), content={
+            "error": error.rule, "message": error.message, "facts": error.facts,
+            "retryable": isinstance(error, ConcurrentChange)})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [{"field": ".".join(str(p) for p in problem["loc"] if p != "body"), "message": problem["msg"]}
+                    for problem in error.errors()]
+        fields = ", ".join(p["field"] or "body" for p in problems)
+        return JSONResponse(status_code=422, content={
+            "error": "invalid_request", "message": f"the request is malformed: check {fields}",
+            "facts": {"problems": problems}, "retryable": False})
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        return JSONResponse(status_code=error.status_code, headers=getattr(error, "headers", None), content={
+            "error": _http_rule(error.status_code), "message": str(error.detail), "facts": {}, "retryable": False})
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.error("request.failed", exc_info=error, path=request.url.path)
+        return JSONResponse(status_code=500, content={
+            "error": "internal_error", "retryable": True,
+            "message": "something went wrong on our side; retry with the same Idempotency-Key, or quote the "
+                       "X-Request-ID to support",
+            "facts": {}})
+
+
+def _http_rule(status: int) -> str:
+    return {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+        status, "http_error")

@@ -1,0 +1,33 @@
+"""What every router shares: the answer to a command, and how to run one in the caller's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+from fastapi import Request
+from pydantic import BaseModel
+
+from mobilize.api.deps import CommandBody, Principal, context, in_scope
+from mobilize.application import Mobilize
+
+REFUSALS = {
+    401: {"description": "no valid bearer token"},
+    403: {"description": "the token's role or scope does not allow this"},
+    404: {"description": "an id names nothing"},
+    409: {"description": "a rule of the domain refused the command, or a concurrent change (retryable)"},
+    422: {"description": "malformed input, or an Idempotency-Key reused with a different body"},
+}
+
+
+class Done(BaseModel):
+    """The record the command created or changed."""
+
+    id: UUID
+
+
+def run(app: Mobilize, request: Request, caller: Principal, body: CommandBody, scope_of: UUID | None,
+        command: Callable[..., UUID], *args: object, **kwargs: object) -> Done:
+    """Check the caller's scope over `scope_of`, then run the command with the caller's context."""
+    in_scope(app, caller, scope_of)
+    return Done(id=command(*args, ctx=context(request, caller, body), **kwargs))

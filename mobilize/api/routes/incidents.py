@@ -1,0 +1,46 @@
+"""Incidents and drills."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from mobilize.api.deps import App, CommandBody, Operator
+from mobilize.api.routes.common import REFUSALS, Done, run
+
+router = APIRouter(tags=["incidents"], responses=REFUSALS)
+
+
+class DeclareIncident(CommandBody):
+    title: str = Field(min_length=1, max_length=200, examples=["Junhe mass testing drive, round 1"])
+    kind: Literal["mass_testing_drive", "quarantine_hotel_duty", "isolation_transfer", "building_safety_sweep",
+                  "other"]
+    scope_unit_id: UUID
+    exercise: bool = Field(False, description="a drill (演练): never counted with real incidents")
+    level: int = Field(1, ge=1, le=4)
+
+
+class Escalate(CommandBody):
+    level: int = Field(ge=1, le=4)
+
+
+@router.post("/incidents", status_code=201, response_model=Done)
+def declare_incident(body: DeclareIncident, app: App, caller: Operator, request: Request) -> Done:
+    """Declare an incident (or a drill) over an org unit."""
+    return run(app, request, caller, body, body.scope_unit_id, app.declare_incident, body.title, body.kind,
+               body.scope_unit_id, exercise=body.exercise, level=body.level)
+
+
+@router.post("/incidents/{incident_id}/escalate", response_model=Done)
+def escalate(incident_id: UUID, body: Escalate, app: App, caller: Operator, request: Request) -> Done:
+    """Raise the incident's response level."""
+    return run(app, request, caller, body, incident_id, app.escalate_incident, incident_id, body.level)
+
+
+@router.post("/incidents/{incident_id}/close", response_model=Done)
+def close(incident_id: UUID, body: CommandBody, app: App, caller: Operator, request: Request) -> Done:
+    """Close the incident; it takes no new dispatch or site afterwards."""
+    return run(app, request, caller, body, incident_id, app.close_incident, incident_id)

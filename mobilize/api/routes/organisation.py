@@ -1,0 +1,61 @@
+"""Org tree, grid leaders, and switching subtrees between peace and war."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from mobilize.api.deps import App, CommandBody, Operator
+from mobilize.api.routes.common import REFUSALS, Done, run
+
+router = APIRouter(tags=["organisation"], responses=REFUSALS)
+
+
+class EstablishUnit(CommandBody):
+    name: str = Field(min_length=1, max_length=200, examples=["Shimaqiao Grid 3"])
+    kind: Literal["street", "community", "grid", "building"]
+    parent_id: UUID | None = None
+
+
+class AppointLeader(CommandBody):
+    seat: Literal["first_secretary", "cooperative_head"]
+    person_id: UUID
+
+
+class SwitchToWar(CommandBody):
+    incident_id: UUID
+    working_groups: list[str] = Field(default_factory=list, max_length=30, examples=[["coordination", "sampling"]])
+    max_shift_hours: float = Field(gt=0, le=24, examples=[8])
+    min_rest_hours: float = Field(ge=0, le=48, examples=[8])
+
+
+class StandDown(CommandBody):
+    incident_id: UUID
+
+
+@router.post("/org-units", status_code=201, response_model=Done)
+def establish_unit(body: EstablishUnit, app: App, caller: Operator, request: Request) -> Done:
+    """Establish a street, community, grid or building under a parent unit."""
+    return run(app, request, caller, body, body.parent_id, app.establish_unit, body.name, body.kind, body.parent_id)
+
+
+@router.post("/org-units/{unit_id}/leaders", response_model=Done)
+def appoint_grid_leader(unit_id: UUID, body: AppointLeader, app: App, caller: Operator, request: Request) -> Done:
+    """Seat one of a grid's dual leaders (双网格长)."""
+    return run(app, request, caller, body, unit_id, app.appoint_grid_leader, unit_id, body.seat, body.person_id)
+
+
+@router.post("/org-units/{unit_id}/war", response_model=Done)
+def switch_to_war(unit_id: UUID, body: SwitchToWar, app: App, caller: Operator, request: Request) -> Done:
+    """Switch a unit and its subtree to war for an incident (平战转换)."""
+    return run(app, request, caller, body, unit_id, app.switch_to_war, unit_id, body.incident_id,
+               body.working_groups, body.max_shift_hours, body.min_rest_hours)
+
+
+@router.post("/org-units/{unit_id}/stand-down", response_model=Done)
+def stand_down(unit_id: UUID, body: StandDown, app: App, caller: Operator, request: Request) -> Done:
+    """Return a unit and its subtree to peace for an incident."""
+    return run(app, request, caller, body, unit_id, app.stand_down, unit_id, body.incident_id)

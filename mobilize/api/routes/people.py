@@ -1,0 +1,68 @@
+"""People: registration, qualifications, availability."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from mobilize.api.deps import App, CommandBody, Operator
+from mobilize.api.routes.common import REFUSALS, Done, run
+
+router = APIRouter(tags=["people"], responses=REFUSALS)
+
+Skill = Literal["sampler", "registrar", "marshal", "first_aid", "driver", "disinfection"]
+Role = Literal["first_secretary", "grid_leader", "grid_worker_full_time", "grid_worker_part_time",
+               "dual_registered_party_member", "volunteer", "building_leader", "medical_staff"]
+
+
+class RegisterPerson(CommandBody):
+    name: str = Field(min_length=1, max_length=200, examples=["Chen Jing"])
+    roles: list[Role] = Field(min_length=1, max_length=8)
+    home_grid_id: UUID
+    home_unit: str | None = Field(None, max_length=200, description="a dual-registered member's employer")
+    phone: str | None = Field(None, max_length=40)
+    id_number: str | None = Field(None, max_length=40)
+    qualifications: dict[Skill, datetime] = Field(default_factory=dict, description="skill → valid until")
+
+
+class Certify(CommandBody):
+    skill: Skill
+    valid_until: datetime
+
+
+class Revoke(CommandBody):
+    skill: Skill
+
+
+class SetAvailability(CommandBody):
+    availability: Literal["available", "on_leave", "out_of_service"]
+
+
+@router.post("/people", status_code=201, response_model=Done)
+def register_person(body: RegisterPerson, app: App, caller: Operator, request: Request) -> Done:
+    """Register a person in their home grid, with the qualifications they hold."""
+    return run(app, request, caller, body, body.home_grid_id, app.register_person, body.name, list(body.roles),
+               body.home_grid_id, home_unit=body.home_unit, phone=body.phone, id_number=body.id_number,
+               qualifications=dict(body.qualifications))
+
+
+@router.post("/people/{person_id}/qualifications", response_model=Done)
+def certify(person_id: UUID, body: Certify, app: App, caller: Operator, request: Request) -> Done:
+    """Record or renew a qualification."""
+    return run(app, request, caller, body, person_id, app.certify, person_id, body.skill, body.valid_until)
+
+
+@router.post("/people/{person_id}/qualifications/revoke", response_model=Done)
+def revoke_qualification(person_id: UUID, body: Revoke, app: App, caller: Operator, request: Request) -> Done:
+    """Withdraw a qualification."""
+    return run(app, request, caller, body, person_id, app.revoke_qualification, person_id, body.skill)
+
+
+@router.post("/people/{person_id}/availability", response_model=Done)
+def set_availability(person_id: UUID, body: SetAvailability, app: App, caller: Operator, request: Request) -> Done:
+    """Mark a person available, on leave or out of service."""
+    return run(app, request, caller, body, person_id, app.set_availability, person_id, body.availability)

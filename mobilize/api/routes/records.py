@@ -1,0 +1,61 @@
+"""Single records: a person (identifiers only for auditors and operators) and a unit's mode."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from mobilize.api.deps import App, Caller
+from mobilize.domain.person import Person
+
+router = APIRouter(tags=["records"], responses={401: {"description": "no valid bearer token"},
+                                                404: {"description": "no such record"}})
+
+
+class PersonOut(BaseModel):
+    """A person; `phone` and `id_number` are withheld from viewer tokens."""
+
+    id: UUID
+    name: str
+    roles: list[str]
+    home_grid_id: UUID | None
+    home_unit: str | None
+    availability: str
+    qualifications: dict[str, datetime]
+    phone: str | None = None
+    id_number: str | None = None
+
+
+class ModeOut(BaseModel):
+    """Peace or war, and the switches that make it so."""
+
+    unit_id: UUID
+    mode: str
+    max_shift_hours: float | None
+    min_rest_hours: float | None
+    switches: list[dict[str, Any]]
+
+
+@router.get("/people/{person_id}", response_model=PersonOut)
+def get_person(person_id: UUID, app: App, caller: Caller) -> PersonOut:
+    """A person's roles, qualifications and availability."""
+    person = app.load(Person, person_id, "person")
+    trusted = caller.role != "viewer"
+    return PersonOut(id=person.id, name=person.name, roles=person.roles, home_grid_id=person.home_grid_id,
+                     home_unit=person.home_unit, availability=person.availability,
+                     qualifications=person.qualifications, phone=person.phone if trusted else None,
+                     id_number=person.id_number if trusted else None)
+
+
+@router.get("/org-units/{unit_id}/mode", response_model=ModeOut)
+def get_mode(unit_id: UUID, app: App, caller: Caller) -> ModeOut:
+    """Whether a unit is in peace or war, through which switches, under which policy."""
+    mode = app.mode_of(unit_id)
+    policy = mode.policy
+    return ModeOut(unit_id=unit_id, mode=mode.state, switches=mode.switches,
+                   max_shift_hours=policy.max_shift_hours if policy else None,
+                   min_rest_hours=policy.min_rest_hours if policy else None)

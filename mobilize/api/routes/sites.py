@@ -1,0 +1,63 @@
+"""Testing sites: planning, commanders, opening and closing, hourly tallies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from mobilize.api.deps import App, CommandBody, Operator
+from mobilize.api.routes.common import REFUSALS, Done, run
+
+router = APIRouter(tags=["testing sites"], responses=REFUSALS)
+
+Post = Literal["sampler", "registrar", "marshal", "first_aid", "disinfection", "driver"]
+
+
+class PlanSite(CommandBody):
+    incident_id: UUID
+    grid_id: UUID
+    name: str = Field(min_length=1, max_length=200, examples=["Site 1 (Shimaqiao Grid 1)"])
+    lanes: int = Field(ge=1, le=50, examples=[2])
+    posts: dict[Post, int] = Field(examples=[{"sampler": 1, "registrar": 1, "marshal": 1}],
+                                   description="post → people per lane")
+
+
+class AppointCommander(CommandBody):
+    person_id: UUID
+
+
+class Tally(CommandBody):
+    hour: datetime = Field(description="the start of the hour counted")
+    samples: int = Field(ge=0, le=100_000)
+
+
+@router.post("/sites", status_code=201, response_model=Done)
+def plan_site(body: PlanSite, app: App, caller: Operator, request: Request) -> Done:
+    """Plan a site in a grid for an incident; in war the grid's leader is proposed as commander."""
+    return run(app, request, caller, body, body.grid_id, app.plan_testing_site, body.incident_id, body.grid_id,
+               body.name, body.lanes, dict(body.posts))
+
+
+@router.post("/sites/{site_id}/commander", response_model=Done)
+def appoint_commander(site_id: UUID, body: AppointCommander, app: App, caller: Operator, request: Request) -> Done:
+    """Appoint the site's commander (指挥长)."""
+    return run(app, request, caller, body, site_id, app.appoint_site_commander, site_id, body.person_id)
+
+
+@router.post("/sites/{site_id}/tallies", response_model=Done)
+def report_tally(site_id: UUID, body: Tally, app: App, caller: Operator, request: Request) -> Done:
+    """Report the samples taken in one hour; a second report for the hour corrects the first."""
+    return run(app, request, caller, body, site_id, app.report_tally, site_id, body.hour, body.samples)
+
+
+@router.post("/sites/{site_id}/{transition}", response_model=Done)
+def change_state(site_id: UUID, transition: Literal["open", "pause", "reopen", "close"], body: CommandBody,
+                 app: App, caller: Operator, request: Request) -> Done:
+    """Open (needs a commander), pause, reopen or close the site (declared last: its path is a pattern)."""
+    command = {"open": app.open_site, "pause": app.pause_site, "reopen": app.reopen_site,
+               "close": app.close_site}[transition]
+    return run(app, request, caller, body, site_id, command, site_id)

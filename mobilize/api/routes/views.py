@@ -1,0 +1,170 @@
+"""Reads: every view, filtered and paged, live or `as_of` a log position or recorded time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel
+
+from mobilize.api.deps import App, Caller, Trusted
+from mobilize.api.read_side import Views
+from mobilize.application import Mobilize
+from mobilize.projections import audit, duty_hours, gaps, readiness, roster
+from mobilize.projections.replay import BadMoment, replay, resolve
+from mobilize.projections.store import ViewStore, iso
+
+router = APIRouter(tags=["views"], responses={401: {"description": "no valid bearer token"},
+                                              403: {"description": "the token's role does not allow this"}})
+
+Now = Annotated[datetime | None, Query(description="the moment the view is read at (default: now)")]
+AsOf = Annotated[str | None, Query(description="replay the log to a position (e.g. 9000) or an ISO time first",
+                                   examples=["9000", "2026-03-02T10:00:00+08:00"])]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+class Page(BaseModel):
+    """One page of a view's rows."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+    as_of_position: int | None = None
+
+
+def page(app: Mobilize, views: ViewStore, projection: str, as_of: str | None, limit: int, offset: int,
+         read: Callable[[ViewStore], list[dict[str, Any]]]) -> Page:
+    """Read rows live, or from a replay of the log up to `as_of`, and cut one page."""
+    position = None
+    if as_of is not None:
+        try:
+            position = resolve(app, views, as_of)
+        except BadMoment as error:
+            raise HTTPException(status_code=422, detail=str(error)) from None
+        views = replay(app, projection, position)
+    rows = read(views)
+    return Page(items=rows[offset:offset + limit], total=len(rows), limit=limit, offset=offset,
+                as_of_position=position)
+
+
+def moment(now: datetime | None) -> datetime:
+    """The reading moment; a time without a zone is refused rather than guessed."""
+    if now is not None and now.tzinfo is None:
+        raise HTTPException(status_code=422, detail="now must carry a time zone, e.g. 2026-03-02T10:00:00+08:00")
+    return now or datetime.now(timezone.utc)
+
+
+@router.get("/roster", response_model=Page)
+def get_roster(app: App, views: Views, caller: Caller, site: UUID | None = None, grid: UUID | None = None,
+               incident: UUID | None = None, task_force: UUID | None = None, now: Now = None, as_of: AsOf = None,
+               limit: Limit = 100, offset: Offset = 0) -> Page:
+    """Who is at which post now, in which role, since when (ICS 203/204)."""
+    at = moment(now)
+    return page(app, views, "roster", as_of, limit, offset, lambda v: roster.on_duty(
+        v, at, site_id=_s(site), grid_id=_s(grid), incident_id=_s(incident), task_force_id=_s(task_force)))
+
+
+@router.get("/dispatches", response_model=Page)
+def get_dispatches(app: App, views: Views, caller: Caller, incident: UUID | None = None, as_of: AsOf = None,
+                   limit: Limit = 100, offset: Offset = 0) -> Page:
+    """Every live dispatch and its state."""
+    return page(app, views, "roster", as_of, limit, offset, lambda v: roster.dispatched(v, incident_id=_s(incident)))
+
+
+@router.get("/resting", response_model=Page)
+def get_resting(app: App, views: Views, caller: Caller, now: Now = None, as_of: AsOf = None, limit: Limit = 100,
+                offset: Offset = 0) -> Page:
+    """Who rests after a wartime shift, and until when."""
+    at = moment(now)
+    return page(app, views, "roster", as_of, limit, offset, lambda v: roster.resting(v, at))
+
+
+@router.get("/gaps", response_model=Page)
+def get_gaps(app: App, views: Views, caller: Caller, incident: UUID | None = None, now: Now = None,
+             hours: Annotated[float, Query(gt=0, le=72)] = 12, as_of: AsOf = None, limit: Limit = 100,
+             offset: Offset = 0) -> Page:
+    """Required / have / need per site post, now and for the next hours (ICS 215)."""
+    at = moment(now)
+    return page(app, views, "staffing_gaps", as_of, limit, offset,
+                lambda v: gaps.post_gaps(v, at, timedelta(hours=hours), incident_id=_s(incident)))
+
+
+@router.get("/gaps/incidents", response_model=Page)
+def get_incident_gaps(app: App, views: Views, caller: Caller, now: Now = None,
+                      hours: Annotated[float, Query(gt=0, le=72)] = 12, as_of: AsOf = None, limit: Limit = 100,
+                      offset: Offset = 0) -> Page:
+    """Required / have / need per incident."""
+    at = moment(now)
+    return page(app, views, "staffing_gaps", as_of, limit, offset,
+                lambda v: gaps.incident_gaps(v, at, timedelta(hours=hours)))
+
+
+@router.get("/readiness", response_model=Page)
+def get_readiness(app: App, views: Views, caller: Caller, unit: UUID | None = None, now: Now = None,
+                  as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> Page:
+    """Each unit's mode, people available by skill, task forces ready."""
+    at = moment(now)
+    return page(app, views, "readiness", as_of, limit, offset, lambda v: readiness.board(v, at, unit_id=unit))
+
+
+@router.get("/drill-times", response_model=Page)
+def get_drill_times(app: App, views: Views, caller: Caller, incident: UUID | None = None, as_of: AsOf = None,
+                    limit: Limit = 100, offset: Offset = 0) -> Page:
+    """Drill mobilization times: call-up to muster, per task force."""
+    return page(app, views, "readiness", as_of, limit, offset,
+                lambda v: readiness.mobilization_times(v, incident_id=incident))
+
+
+@router.get("/duty-hours", response_model=Page)
+def get_duty_hours(app: App, views: Views, caller: Caller, person: UUID | None = None,
+                   incident: UUID | None = None, now: Now = None, as_of: AsOf = None, limit: Limit = 100,
+                   offset: Offset = 0) -> Page:
+    """Hours on duty per person, day (China Standard Time) and incident, with the rest taken."""
+    at = moment(now)
+    return page(app, views, "duty_hours", as_of, limit, offset,
+                lambda v: duty_hours.hours(v, at, person_id=person, incident_id=incident))
+
+
+@router.get("/overrides", response_model=Page)
+def get_overrides(app: App, views: Views, caller: Caller, person: UUID | None = None,
+                  incident: UUID | None = None, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> Page:
+    """Every wartime rest or shift-length override, with its written reason and who gave it."""
+    return page(app, views, "duty_hours", as_of, limit, offset,
+                lambda v: duty_hours.overrides(v, person_id=person, incident_id=incident))
+
+
+@router.get("/audit", response_model=Page)
+def get_audit(app: App, views: Views, caller: Trusted, incident: UUID | None = None, person: UUID | None = None,
+              since: datetime | None = None, until: datetime | None = None, limit: Limit = 100,
+              offset: Offset = 0) -> Page:
+    """The audit trail (ICS 214): every event with who, on whose order, why and when (auditors and operators)."""
+    rows = audit.trail(views, incident_id=_s(incident), person_id=_s(person),
+                       since=iso(moment(since)) if since else None, until=iso(moment(until)) if until else None)
+    return Page(items=rows[offset:offset + limit], total=len(rows), limit=limit, offset=offset)
+
+
+class Verdict(BaseModel):
+    """Whether the audit chain holds."""
+
+    ok: bool
+    checked: int
+    head: str
+    broken_at: int | None
+    problem: str | None
+
+
+@router.get("/audit/verify", response_model=Verdict)
+def verify_audit(app: App, views: Views, caller: Trusted) -> Verdict:
+    """Recompute the hash chain over the stored events; name the first broken link."""
+    verdict = audit.verify(app, views)
+    return Verdict(ok=verdict.ok, checked=verdict.checked, head=verdict.head, broken_at=verdict.broken_at,
+                   problem=verdict.problem)
+
+
+def _s(value: UUID | None) -> str | None:
+    return None if value is None else str(value)

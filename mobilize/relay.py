@@ -1,0 +1,203 @@
+"""The Kafka relay: every stored event, in log order, on one topic — at least once, nothing lost.
+
+Each event becomes one message:
+
+- key: the aggregate id (UTF-8 text), so that one aggregate's events share a partition, in order;
+- headers: `position` (the log position, decimal) and `event_type` (e.g. `Shift.CheckedIn`);
+- value: a UTF-8 JSON envelope::
+
+    {"position": 1234,                  the event's place in the whole log: 1, 2, 3, … with no gaps
+     "event_type": "Shift.CheckedIn",   aggregate class and event class
+     "aggregate_id": "5a04e721-…",      the key again
+     "aggregate_version": 6,            1, 2, 3, … within the aggregate
+     "occurred_at": "2026-03-02T22:00:00.000000+00:00",   when it happened in the field (UTC)
+     "recorded_at": "2026-03-02T22:05:13.120411+00:00",   when the store recorded it (UTC)
+     "actor": "operator:li", "ordered_by": "commander:wang", "reason": null,
+     "command_id": "…", "correlation_id": "…",
+     "payload": {…}}                    the event's own fields, as the audit trail stores them
+
+Delivery is at least once. The relay's position (`kafka_relay` among the projection positions)
+advances only after the broker acknowledged every message of a batch (idempotent producer,
+`acks=all`), so a crash or a lost acknowledgement sends the batch again: a consumer drops a
+message whose position it has already applied (per aggregate: an `aggregate_version` it has
+seen). Order holds per aggregate; across aggregates, the position tells the log's order.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import structlog
+from eventsourcing.persistence import Notification
+from kafka import KafkaProducer
+from kafka.admin import KafkaAdminClient
+from kafka.errors import KafkaError, KafkaTimeoutError, TopicAlreadyExistsError
+
+from mobilize.application import Mobilize
+from mobilize.projections.audit import payload
+from mobilize.projections.store import ViewStore, iso
+
+log = structlog.get_logger("mobilize.relay")
+
+NAME = "kafka_relay"
+TOPIC = "mobilize.events"
+PARTITIONS = 6
+BATCH = 500
+
+PRODUCER = {
+    "enable_idempotence": True,  # the broker drops a retried duplicate and refuses a gap in sequence
+    "acks": "all",
+    "max_in_flight_requests_per_connection": 1,  # a retried request can never overtake a later one
+    "delivery_timeout_ms": 2**31 - 1,  # never give up on a message: a give-up would reorder its partition
+    "reconnect_backoff_max_ms": 1000,  # back within a second of a broker restart
+    "linger_ms": 5,
+    "max_block_ms": 10_000,  # a send waiting for metadata gives up and the batch is retried, stop flag seen
+    "client_id": "mobilize-relay",
+}
+"""Producer settings; the relay waits for acknowledgements itself, logging while the broker is away."""
+
+
+class Message(NamedTuple):
+    """One event as a Kafka message."""
+
+    position: int
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+
+def envelope(event: Any, note: Notification) -> dict[str, Any]:
+    """The JSON envelope of a stored event (see the module's docstring)."""
+    occurred_at = getattr(event, "occurred_at", None)
+    return {
+        "position": note.id, "event_type": type(event).__qualname__, "aggregate_id": str(note.originator_id),
+        "aggregate_version": note.originator_version, "occurred_at": iso(occurred_at) if occurred_at else None,
+        "recorded_at": iso(event.timestamp), "actor": getattr(event, "actor", None),
+        "ordered_by": getattr(event, "ordered_by", None), "correlation_id": getattr(event, "correlation_id", None),
+        "command_id": getattr(event, "command_id", None), "reason": getattr(event, "reason", None),
+        "payload": json.loads(payload(event)),
+    }
+
+
+def message(app: Mobilize, note: Notification) -> Message:
+    """A stored event as the message the relay publishes."""
+    body = envelope(app.mapper.to_domain_event(note), note)
+    return Message(note.id, body["aggregate_id"].encode(), json.dumps(body, ensure_ascii=False).encode(),
+                   [("position", str(note.id).encode()), ("event_type", body["event_type"].encode())])
+
+
+class KafkaRelay:
+    """Publishes the log to a topic from the recorded position on, one acknowledged batch at a time."""
+
+    def __init__(self, app: Mobilize, views: ViewStore, bootstrap: str, topic: str = TOPIC,
+                 partitions: int = PARTITIONS, batch: int = BATCH, replication: int = 1,
+                 max_backoff: float = 10.0, **producer: Any) -> None:
+        self.app, self.views, self.bootstrap, self.topic = app, views, bootstrap, topic
+        self.partitions, self.batch, self.replication, self.max_backoff = partitions, batch, replication, max_backoff
+        self.producer_config = {**PRODUCER, **producer}
+        self._producer: KafkaProducer | None = None
+
+    @property
+    def position(self) -> int:
+        """The last log position the broker acknowledged."""
+        return self.views.position(NAME)
+
+    def lag(self) -> int:
+        """How many events of the log are not on the topic yet."""
+        return max(0, (self.app.recorder.max_notification_id() or 0) - self.position)
+
+    def catch_up(self, until: int | None = None, stop: threading.Event | None = None,
+                 on_batch: Callable[[int], None] | None = None) -> int:
+        """Publish every event after the recorded position (up to `until`); returns how many."""
+        stop = stop or threading.Event()
+        relayed, position = 0, self.position
+        while not stop.is_set() and (until is None or position < until):
+            notes = self.app.recorder.select_notifications(position + 1, self.batch, stop=until)
+            if not notes or not self._deliver([message(self.app, note) for note in notes], stop):
+                break
+            position = notes[-1].id
+            with self.views.transaction() as tx:
+                ViewStore.record_position(tx, NAME, position)
+            relayed += len(notes)
+            if on_batch is not None:
+                on_batch(len(notes))
+        return relayed
+
+    def follow(self, stop: threading.Event, poll_seconds: float = 0.05) -> None:
+        """Catch up, then keep publishing new events until `stop` is set."""
+        while not stop.is_set():
+            if not self.catch_up(stop=stop):
+                stop.wait(poll_seconds)
+
+    def ensure_topic(self) -> None:
+        """Create the topic with its partitions unless it exists."""
+        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="mobilize-relay")
+        try:
+            spec = {"num_partitions": self.partitions, "replication_factor": self.replication}
+            admin.create_topics({self.topic: spec}, wait_for_metadata=True)
+            log.info("relay.topic_created", topic=self.topic, partitions=self.partitions)
+        except TopicAlreadyExistsError:
+            found = len(admin.describe_topics([self.topic])[0]["partitions"])
+            if found != self.partitions:
+                log.warning("relay.topic_partitions_differ", topic=self.topic, wanted=self.partitions, found=found)
+        finally:
+            admin.close()
+
+    def close(self) -> None:
+        """Let go of the producer (what it still holds is sent again by the next run)."""
+        self._discard(timeout=1.0)
+
+    def _deliver(self, messages: list[Message], stop: threading.Event) -> bool:
+        """Send the batch until the broker acknowledged all of it (True) or `stop` is set (False)."""
+        attempt = 0
+        while not stop.is_set():
+            try:
+                return self._send(messages, stop)
+            except KafkaError as error:
+                attempt += 1
+                delay = min(self.max_backoff, 0.25 * 2**attempt)
+                log.warning("relay.retrying_batch", error=repr(error), first=messages[0].position,
+                            last=messages[-1].position, attempt=attempt, retry_in=delay)
+                self._discard(timeout=0)
+                stop.wait(delay)
+        return False
+
+    def _send(self, messages: list[Message], stop: threading.Event) -> bool:
+        producer = self._connect()
+        futures = [producer.send(self.topic, key=m.key, value=m.value, headers=m.headers) for m in messages]
+        waiting_since = None
+        while not all(future.is_done for future in futures):
+            try:
+                producer.flush(timeout=1.0)
+            except KafkaTimeoutError:
+                if waiting_since is None:
+                    waiting_since = time.monotonic()
+                    log.warning("relay.waiting_for_broker", first=messages[0].position, last=messages[-1].position,
+                                unacknowledged=sum(not f.is_done for f in futures))
+                if stop.is_set():
+                    return False
+        for future in futures:
+            if future.failed():
+                error = future.exception
+                raise error if isinstance(error, KafkaError) else KafkaError(repr(error))
+        if waiting_since is not None:
+            log.warning("relay.broker_back", waited_seconds=round(time.monotonic() - waiting_since, 1))
+        return True
+
+    def _connect(self) -> KafkaProducer:
+        if self._producer is None:
+            self.ensure_topic()
+            self._producer = KafkaProducer(bootstrap_servers=self.bootstrap, **self.producer_config)
+        return self._producer
+
+    def _discard(self, timeout: float) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                producer.close(timeout=timeout)
+            except KafkaError as error:
+                log.info("relay.producer_closed_with_pending", error=repr(error))

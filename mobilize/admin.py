@@ -62,5 +62,6 @@ def _serve(app: Mobilize, settings: Settings, host: str, port: int) -> int:
 
     from mobilize.api.app import create_app
 
-    uvicorn.run(create_app(settings, app), host=host, port=port, log_config=None)
+    # no access log: it would record /api/stream?token=…; the app logs each request without its query
+    uvicorn.run(create_app(settings, app), host=host, port=port, log_config=None, access_log=False)
     return 0

@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="play a Junhe-scale mass testing drive on the store")
     demo.add_argument("--seed", type=int, default=1, help="the same seed plays the same drive (default 1)")
+    demo.add_argument("--serve", action="store_true",
+                      help="serve the dashboard on 127.0.0.1:8000 and play the drive paced in accelerated time")
+    demo.add_argument("--speed", type=float, default=360.0, help="with --serve: simulated seconds per real second")
     readside.add_commands(commands)
     admin.add_commands(commands)
     args = parser.parse_args(argv)
@@ -36,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     quiet = settings.log_level == "info"  # the console is for people: tables, not a log line per command
     level = args.log_level or ("warning" if quiet else None)
     configure_logging(Settings(settings.store, settings.log_format, level or settings.log_level))
+    if args.command == "demo" and args.serve:
+        from mobilize.demo.live import serve_demo
+
+        return serve_demo(settings, args.seed, args.speed, "127.0.0.1", 8000)
     if args.command == "demo":
         return _demo(settings, args.seed)
     if args.command in ("token", "serve"):

@@ -8,10 +8,11 @@ from uuid import uuid4
 
 import structlog
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
 
 from mobilize.api import errors
 from mobilize.api.read_side import ReadSide
-from mobilize.api.routes import ROUTERS
+from mobilize.api.routes import ROUTERS, dashboard
 from mobilize.application import Mobilize, open_app
 from mobilize.settings import Settings
 
@@ -41,6 +42,12 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
     errors.install(api)
     for router in ROUTERS:
         api.include_router(router, prefix="/api")
+    api.include_router(dashboard.router, include_in_schema=False)  # also at /dashboard, for people
+
+    @api.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        """The dashboard is the front page."""
+        return RedirectResponse("/dashboard")
 
     @api.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

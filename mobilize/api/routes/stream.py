@@ -1,0 +1,134 @@
+"""The live feed (SSE): stored events as they are recorded, in the caller's scope, resumable by log position."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Any, cast
+from uuid import UUID
+
+import anyio
+import structlog
+from eventsourcing.persistence import Notification
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from mobilize.api.deps import App, Principal, authenticate
+from mobilize.application import Mobilize
+from mobilize.domain.base import DomainError
+from mobilize.projections.audit import payload
+from mobilize.projections.store import iso
+
+log = structlog.get_logger("mobilize.api")
+router = APIRouter(tags=["stream"])
+
+BATCH = 500
+HIDDEN = ("CommandRecord", "AccessToken")
+"""Aggregates never streamed: idempotency bookkeeping and token hashes belong on no screen."""
+PERSONAL = ("phone", "id_number")
+HEARTBEAT = ": heartbeat\n\n"
+RETRY_MS = 2000
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """How often the feed looks at the log, and how much silence is broken by a heartbeat."""
+
+    poll: float = 0.25
+    heartbeat: float = 10.0
+
+
+def pacing() -> Pacing:
+    """The feed's pacing (tests override this dependency to shorten it)."""
+    return Pacing()
+
+
+def stream_caller(request: Request, app: App, token: Annotated[str | None, Query(
+        description="the bearer token, for browsers' EventSource, which cannot send headers")] = None) -> Principal:
+    """The caller by `Authorization` header, or by `?token=` on this route only."""
+    if token and "authorization" not in request.headers:
+        headers = [*request.scope["headers"], (b"authorization", f"Bearer {token}".encode())]
+        request = Request({**request.scope, "headers": headers})
+    return authenticate(request, app)
+
+
+class Feed:
+    """One client's reading of the log: how far it has read, and what its token lets it see."""
+
+    def __init__(self, app: Mobilize, caller: Principal, after: int) -> None:
+        self.app = app
+        self.caller = caller
+        self.after = after
+        self.visible: dict[UUID, bool] = {}  # a record never leaves its unit: one lookup per aggregate
+
+    def read(self) -> tuple[str, bool]:
+        """The frames of the next batch of the log, and whether the log has been read to its end."""
+        notes = self.app.recorder.select_notifications(self.after + 1, BATCH)
+        frames = "".join(frame for frame in map(self.frame, notes) if frame)
+        if notes:
+            self.after = notes[-1].id
+        return frames, len(notes) < BATCH
+
+    def frame(self, note: Notification) -> str | None:
+        """The SSE frame of one stored event, or None when the caller may not see it."""
+        if note.topic.rpartition(":")[2].split(".")[0] in HIDDEN or not self.sees(cast(UUID, note.originator_id)):
+            return None
+        event: Any = self.app.mapper.to_domain_event(note)
+        fields = json.loads(payload(event))
+        if self.caller.role == "viewer":
+            fields = {k: v for k, v in fields.items() if k not in PERSONAL}
+        occurred_at = getattr(event, "occurred_at", None)
+        data = {"position": note.id, "event_type": type(event).__qualname__, "aggregate_id": str(note.originator_id),
+                "version": note.originator_version, "occurred_at": iso(occurred_at) if occurred_at else None,
+                "recorded_at": iso(event.timestamp), "actor": getattr(event, "actor", None), "payload": fields}
+        return f"id: {note.id}\nevent: {data['event_type']}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+    def sees(self, aggregate_id: UUID) -> bool:
+        """Whether the record lies in the caller's subtree (a record under no unit lies in no subtree)."""
+        scope = self.caller.scope_unit_id
+        if scope is None:
+            return True
+        if aggregate_id not in self.visible:
+            try:
+                self.visible[aggregate_id] = self.app.within(self.app.unit_of(aggregate_id), scope)
+            except DomainError:
+                self.visible[aggregate_id] = False
+        return self.visible[aggregate_id]
+
+
+async def frames(feed: Feed, pace: Pacing) -> AsyncIterator[str]:
+    """The response body: the feed's frames as the log grows, a heartbeat after silence, until disconnect."""
+    # reads run in the threadpool and waits on the event loop: a waiting feed holds no thread, and a
+    # disconnect cancels the wait at once rather than after the next poll
+    log.info("stream.opened", holder=feed.caller.holder, role=feed.caller.role, after=feed.after)
+    yield f"retry: {RETRY_MS}\nid: {feed.after}\n\n"  # a client that reconnects before any event resumes here
+    quiet_since = time.monotonic()
+    try:
+        while True:
+            text, caught_up = await anyio.to_thread.run_sync(feed.read)
+            if text:
+                quiet_since = time.monotonic()
+                yield text
+            elif time.monotonic() - quiet_since >= pace.heartbeat:
+                quiet_since = time.monotonic()
+                yield HEARTBEAT
+            if caught_up:
+                await anyio.sleep(pace.poll)
+    finally:
+        log.info("stream.closed", holder=feed.caller.holder, position=feed.after)
+
+
+@router.get("/stream", response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}, "description": "the event stream"},
+                       401: {"description": "no valid token"}, 422: {"description": "a malformed position"}})
+def stream(app: App, caller: Annotated[Principal, Depends(stream_caller)], pace: Annotated[Pacing, Depends(pacing)],
+           last_event_id: Annotated[int | None, Header(ge=0, description="resume after this log position")] = None,
+           after: Annotated[int | None, Query(ge=0, description="start after this log position (default: now)")] = None,
+           ) -> StreamingResponse:
+    """Every event recorded from now (or after a position), as Server-Sent Events: id = log position."""
+    start = next((p for p in (last_event_id, after) if p is not None), None)
+    feed = Feed(app, caller, (app.recorder.max_notification_id() or 0) if start is None else start)
+    return StreamingResponse(frames(feed, pace), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

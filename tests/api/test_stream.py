@@ -1,0 +1,206 @@
+"""The live feed: resumable without gap or duplicate, heartbeats, the caller's scope, no personal ids for viewers."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from structlog.testing import capture_logs
+
+from mobilize.api.app import create_app
+from mobilize.api.routes.stream import HIDDEN, Pacing, pacing
+from mobilize.demo.live import start_server
+from mobilize.settings import Settings
+from tests.api.conftest import issue
+from tests.conftest import World
+
+
+@dataclass
+class Frame:
+    """One SSE frame as a client parses it: its fields, or the comment it carried."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    comment: str | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return json.loads(self.fields["data"])
+
+
+def frames_of(lines: Iterable[str]) -> Iterator[Frame]:
+    """Frames from the lines of an event stream."""
+    frame = Frame()
+    for line in lines:
+        if line == "":
+            yield frame
+            frame = Frame()
+        elif line.startswith(":"):
+            frame.comment = line[1:].strip()
+        else:
+            name, _, value = line.partition(":")
+            frame.fields[name] = value.removeprefix(" ")
+
+
+class Listener:
+    """Clients of the stream over one world, one token per role."""
+
+    def __init__(self, world: World, client: TestClient) -> None:
+        self.world, self.client = world, client
+        self.operator = issue(world.app, "operator", "Li Wei")
+        self.grid_operator = issue(world.app, "operator", "Zhang Min", world.grid)
+        self.auditor = issue(world.app, "auditor", "Audit Office")
+        self.viewer = issue(world.app, "viewer", "Wall screen 1")
+
+    def frames(self, token: str, until: Callable[[list[Frame]], bool], headers: dict[str, str] | None = None,
+               timeout: float = 10.0, **params: Any) -> list[Frame]:
+        """Read frames until `until` holds (or time is up), then hang up."""
+        read: list[Frame] = []
+        deadline = time.monotonic() + timeout
+        with self.client.stream("GET", "/api/stream", params={"token": token, **params}, headers=headers) as response:
+            assert response.status_code == 200, response.read()
+            assert response.headers["content-type"].startswith("text/event-stream")
+            for frame in frames_of(response.iter_lines()):
+                read.append(frame)
+                if until(read) or time.monotonic() > deadline:
+                    break
+        return read
+
+    def events(self, token: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """The events of the stream up to the first heartbeat, i.e. until it has caught up with the log."""
+        frames = self.frames(token, until=lambda read: read[-1].comment == "heartbeat", **kwargs)
+        return [frame.data for frame in frames if "data" in frame.fields]
+
+    def streamable(self) -> list[int]:
+        """Every log position a caller of the whole tree should receive."""
+        notes = self.world.app.recorder.select_notifications(1, 100_000)
+        return [note.id for note in notes if note.topic.rpartition(":")[2].split(".")[0] not in HIDDEN]
+
+
+@pytest.fixture
+def listener(world: World, store: str) -> Iterator[Listener]:
+    """A world, an API over it whose stream polls often and beats every 0.3 s, and tokens of every role."""
+    api = create_app(Settings(store=store), application=world.app)
+    api.dependency_overrides[pacing] = lambda: Pacing(poll=0.02, heartbeat=0.3)
+    with TestClient(api) as client:
+        yield Listener(world, client)
+
+
+def data_frames(frames: list[Frame]) -> list[dict[str, Any]]:
+    return [frame.data for frame in frames if "data" in frame.fields]
+
+
+def test_a_client_that_reconnects_with_last_event_id_gets_the_rest_without_gap_or_duplicate(
+        listener: Listener) -> None:
+    world = listener.world
+    for name in ("Chen Jing", "Wang Gang", "Li Na"):
+        world.person(name)
+    first = data_frames(listener.frames(listener.operator, after=0,
+                                        until=lambda read: len(data_frames(read)) == 5))  # hangs up mid-batch
+    assert len(first) == 5 < len(listener.streamable())
+
+    world.person("Wu Fang")
+    world.incident()  # recorded while the client is away
+    last_seen = str(first[-1]["position"])
+    rest = listener.events(listener.operator, headers={"Last-Event-ID": last_seen}, after=0)  # the header wins
+
+    positions = [event["position"] for event in first + rest]
+    assert positions == listener.streamable()
+    assert {"Person.Registered", "Incident.Declared", "OrgUnit.Established"} <= {e["event_type"] for e in rest + first}
+    assert not any(e["event_type"].startswith(HIDDEN) for e in first + rest)
+
+
+def test_every_frame_names_its_position_type_record_and_actor(listener: Listener) -> None:
+    person = listener.world.person("Chen Jing")
+
+    registered = next(e for e in listener.events(listener.auditor, after=0) if e["event_type"] == "Person.Registered")
+
+    assert registered["aggregate_id"] == str(person) and registered["version"] == 1
+    assert registered["actor"] == "operator:li" and registered["payload"]["name"] == "Chen Jing"
+    assert registered["occurred_at"].endswith("+00:00") and registered["recorded_at"]
+
+
+def test_heartbeats_arrive_while_nothing_is_recorded(listener: Listener) -> None:
+    frames = listener.frames(listener.viewer, until=lambda read: sum(f.comment == "heartbeat" for f in read) == 3)
+
+    assert sum(frame.comment == "heartbeat" for frame in frames) == 3
+    assert frames[0].fields["id"] == str(listener.world.log_size())  # no position given: from now on
+    assert data_frames(frames) == []
+
+
+def test_an_operator_scoped_to_a_grid_receives_no_event_of_another_grid(listener: Listener) -> None:
+    world = listener.world
+    incident = world.incident()
+    ours = world.open_site(incident)
+    mine = world.person("Chen Jing")
+    theirs = world.do("register_person", "Huang Bo", ["volunteer"], world.other_grid)
+    their_site = world.do("plan_testing_site", incident, world.other_grid, "Site 2", 1, {"sampler": 1})
+
+    seen = {event["aggregate_id"] for event in listener.events(listener.grid_operator, after=0)}
+    everything = {event["aggregate_id"] for event in listener.events(listener.operator, after=0)}
+
+    assert {str(world.grid), str(ours), str(mine)} <= seen
+    assert not {str(world.other_grid), str(theirs), str(their_site), str(world.street), str(incident)} & seen
+    assert {str(world.other_grid), str(theirs), str(their_site)} <= everything
+
+
+def test_a_viewer_receives_no_phone_or_id_number(listener: Listener) -> None:
+    world = listener.world
+    world.do("register_person", "Chen Jing", ["volunteer"], world.grid, phone="13800138000",
+             id_number="440111199001011234")
+
+    as_viewer = next(e for e in listener.events(listener.viewer, after=0) if e["event_type"] == "Person.Registered")
+    as_auditor = next(e for e in listener.events(listener.auditor, after=0) if e["event_type"] == "Person.Registered")
+
+    assert as_viewer["payload"]["name"] == "Chen Jing"
+    assert "phone" not in as_viewer["payload"] and "id_number" not in as_viewer["payload"]
+    assert as_auditor["payload"]["phone"] == "13800138000"
+
+
+def test_the_stream_wants_a_valid_token_in_the_header_or_the_query(listener: Listener) -> None:
+    client = listener.client
+    assert client.get("/api/stream").status_code == 401
+    assert client.get("/api/stream", params={"token": "mbz.0.nope"}).status_code == 401
+    assert client.get("/api/stream", params={"token": listener.viewer, "after": -1}).status_code == 422
+    frames = listener.frames(listener.viewer, until=lambda read: True)
+    assert frames[0].fields["retry"] and "id" in frames[0].fields
+
+
+def test_hanging_up_ends_the_stream_at_once_even_between_heartbeats(world: World, store: str) -> None:
+    api = create_app(Settings(store=store), application=world.app)  # the real pacing: a beat every 10 s
+    token = issue(world.app, "viewer", "Wall screen 1")
+    with TestClient(api) as client, capture_logs() as logs:
+        with client.stream("GET", "/api/stream", params={"token": token}) as response:
+            next(response.iter_lines())
+            hung_up = time.monotonic()
+        assert time.monotonic() - hung_up < 1.0
+        assert any(entry["event"] == "stream.closed" for entry in logs)
+
+
+def test_under_uvicorn_a_disconnected_client_ends_its_stream(world: World, store: str) -> None:
+    token = issue(world.app, "viewer", "Wall screen 1")
+    served = start_server(create_app(Settings(store=store), application=world.app), "127.0.0.1", free_port())
+    try:
+        with capture_logs() as logs:
+            with httpx.stream("GET", f"{served.url}/api/stream", params={"token": token}, timeout=5) as response:
+                assert response.status_code == 200
+                next(response.iter_lines())
+            deadline = time.monotonic() + 3
+            while not any(e["event"] == "stream.closed" for e in logs) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert any(e["event"] == "stream.closed" for e in logs)
+    finally:
+        served.stop()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

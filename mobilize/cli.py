@@ -6,10 +6,10 @@ import argparse
 import sys
 import time
 
-from mobilize import admin, readside
+from mobilize import admin, readside, relay_cli
 from mobilize.application import open_app
 from mobilize.logs import configure_logging
-from mobilize.settings import BadSetting, Settings
+from mobilize.settings import BadSetting, Settings, redacted
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--speed", type=float, default=360.0, help="with --serve: simulated seconds per real second")
     readside.add_commands(commands)
     admin.add_commands(commands)
+    relay_cli.add_commands(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     quiet = settings.log_level == "info"  # the console is for people: tables, not a log line per command
     level = args.log_level or ("warning" if quiet else None)
-    configure_logging(Settings(settings.store, settings.log_format, level or settings.log_level))
+    configure_logging(settings.with_log_level(level or settings.log_level))
     if args.command == "demo" and args.serve:
         from mobilize.demo.live import serve_demo
 
@@ -47,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         return _demo(settings, args.seed)
     if args.command in ("token", "serve"):
         return admin.run(open_app(settings), settings, args)
+    if args.command in relay_cli.COMMANDS:  # tail reads Kafka only: no store is opened for it
+        return relay_cli.run(open_app(settings) if args.command == "relay" else None, settings, args)
     return readside.run(open_app(settings), settings.store, args)
 
 
@@ -55,6 +58,6 @@ def _demo(settings: Settings, seed: int) -> int:
 
     started = time.monotonic()
     app = open_app(settings)
-    print(run_demo(app, seed, settings.store))
+    print(run_demo(app, seed, redacted(settings.store)))
     print(f"(played in {time.monotonic() - started:.1f}s)", file=sys.stderr)
     return 0

@@ -18,9 +18,12 @@ Each event becomes one message:
 
 Delivery is at least once. The relay's position (`kafka_relay` among the projection positions)
 advances only after the broker acknowledged every message of a batch (idempotent producer,
-`acks=all`), so a crash or a lost acknowledgement sends the batch again: a consumer drops a
-message whose position it has already applied (per aggregate: an `aggregate_version` it has
-seen). Order holds per aggregate; across aggregates, the position tells the log's order.
+`acks=all`), so a crash sends the last batch again. Order holds per partition, so the first copy
+of each position comes in log order there: a consumer drops a message whose position is not above
+the last it took from that partition (or that it has already applied). Across partitions, the
+position tells the log's order. While the broker is away the relay waits
+(the producer retries without end and without duplicates) and logs `relay.waiting_for_broker`;
+should a send fail for good, it starts a new producer and sends the whole batch again.
 """
 
 from __future__ import annotations
@@ -35,17 +38,18 @@ import structlog
 from eventsourcing.persistence import Notification
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient
-from kafka.errors import KafkaError, KafkaTimeoutError, TopicAlreadyExistsError
+from kafka.errors import IllegalStateError, KafkaError, KafkaTimeoutError, TopicAlreadyExistsError
 
+from mobilize.settings import KAFKA_PARTITIONS, KAFKA_TOPIC
 from mobilize.application import Mobilize
 from mobilize.projections.audit import payload
 from mobilize.projections.store import ViewStore, iso
+from mobilize.projections.wakeup import waiter_for
 
 log = structlog.get_logger("mobilize.relay")
 
 NAME = "kafka_relay"
-TOPIC = "mobilize.events"
-PARTITIONS = 6
+TOPIC, PARTITIONS = KAFKA_TOPIC, KAFKA_PARTITIONS
 BATCH = 500
 
 PRODUCER = {
@@ -55,7 +59,8 @@ PRODUCER = {
     "delivery_timeout_ms": 2**31 - 1,  # never give up on a message: a give-up would reorder its partition
     "reconnect_backoff_max_ms": 1000,  # back within a second of a broker restart
     "linger_ms": 5,
-    "max_block_ms": 10_000,  # a send waiting for metadata gives up and the batch is retried, stop flag seen
+    "max_block_ms": 10_000,  # a send stuck waiting for metadata gives up; the batch is tried again
+    "bootstrap_timeout_ms": 10_000,  # an unreachable broker is reported (and tried again) after 10 s
     "client_id": "mobilize-relay",
 }
 """Producer settings; the relay waits for acknowledgements itself, logging while the broker is away."""
@@ -121,21 +126,26 @@ class KafkaRelay:
                 break
             position = notes[-1].id
             with self.views.transaction() as tx:
-                ViewStore.record_position(tx, NAME, position)
+                if ViewStore.read_position(tx, NAME) < position:  # a second relay may be ahead: never go back
+                    ViewStore.record_position(tx, NAME, position)
             relayed += len(notes)
             if on_batch is not None:
                 on_batch(len(notes))
         return relayed
 
     def follow(self, stop: threading.Event, poll_seconds: float = 0.05) -> None:
-        """Catch up, then keep publishing new events until `stop` is set."""
-        while not stop.is_set():
-            if not self.catch_up(stop=stop):
-                stop.wait(poll_seconds)
+        """Catch up, then keep publishing new events until `stop` is set (woken by NOTIFY on PostgreSQL)."""
+        with waiter_for(self.app, stop) as waiter:  # listening before the first read: no commit slips by
+            look = True
+            while not stop.is_set():
+                if look:
+                    self.catch_up(stop=stop)
+                look = waiter.wait(poll_seconds)
 
     def ensure_topic(self) -> None:
         """Create the topic with its partitions unless it exists."""
-        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="mobilize-relay")
+        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="mobilize-relay",
+                                 bootstrap_timeout_ms=self.producer_config["bootstrap_timeout_ms"])
         try:
             spec = {"num_partitions": self.partitions, "replication_factor": self.replication}
             admin.create_topics({self.topic: spec}, wait_for_metadata=True)
@@ -168,22 +178,36 @@ class KafkaRelay:
 
     def _send(self, messages: list[Message], stop: threading.Event) -> bool:
         producer = self._connect()
-        futures = [producer.send(self.topic, key=m.key, value=m.value, headers=m.headers) for m in messages]
-        waiting_since = None
-        while not all(future.is_done for future in futures):
+        failures: list[BaseException] = []
+        futures: list[Any] = []
+
+        def failed(error: BaseException) -> None:
+            if not failures:  # stop the rest at once, lest a later message of the partition overtake this one
+                _abort(producer)
+            failures.append(error)
+
+        for m in messages:
+            if failures:
+                break
+            futures.append(producer.send(self.topic, key=m.key, value=m.value, headers=m.headers))
+            futures[-1].add_errback(failed)
+        waiting_since = report_at = None
+        while not failures and not all(future.is_done for future in futures):
             try:
                 producer.flush(timeout=1.0)
             except KafkaTimeoutError:
-                if waiting_since is None:
-                    waiting_since = time.monotonic()
+                now = time.monotonic()
+                waiting_since = waiting_since or now
+                if report_at is None or now >= report_at:  # once, then every half minute
+                    report_at = now + 30
                     log.warning("relay.waiting_for_broker", first=messages[0].position, last=messages[-1].position,
-                                unacknowledged=sum(not f.is_done for f in futures))
+                                unacknowledged=sum(not f.is_done for f in futures),
+                                waited_seconds=round(now - waiting_since))
                 if stop.is_set():
                     return False
-        for future in futures:
-            if future.failed():
-                error = future.exception
-                raise error if isinstance(error, KafkaError) else KafkaError(repr(error))
+        if failures:
+            cause = next((e for e in failures if not isinstance(e, IllegalStateError)), failures[0])
+            raise cause if isinstance(cause, KafkaError) else KafkaError(repr(cause))
         if waiting_since is not None:
             log.warning("relay.broker_back", waited_seconds=round(time.monotonic() - waiting_since, 1))
         return True
@@ -196,8 +220,15 @@ class KafkaRelay:
 
     def _discard(self, timeout: float) -> None:
         producer, self._producer = self._producer, None
-        if producer is not None:
-            try:
-                producer.close(timeout=timeout)
-            except KafkaError as error:
-                log.info("relay.producer_closed_with_pending", error=repr(error))
+        if producer is None:
+            return
+        try:
+            producer.close(timeout=timeout)
+        except KafkaTimeoutError:  # kafka-python 3.0 raises before its own force-close: its sender would go on
+            _abort(producer)
+            producer._sender.join(timeout + 1.0)
+
+
+def _abort(producer: KafkaProducer) -> None:
+    """Fail every message the producer has not sent yet and stop its sender (no public call does that)."""
+    producer._sender.force_close()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 DEFAULT_STORE = "sqlite:///mobilize.db"
 """The embedded default: a SQLite file in the working directory, no server to start."""
 
+
+KAFKA_BOOTSTRAP = "127.0.0.1:59092"
+"""The broker `infra/kafka.sh start` runs."""
+KAFKA_TOPIC = "mobilize.events"
+KAFKA_PARTITIONS = 6
 
 POSTGRES_OPTIONS = {"schema": "POSTGRES_SCHEMA", "pool_size": "POSTGRES_POOL_SIZE",
                     "max_overflow": "POSTGRES_MAX_OVERFLOW", "connect_timeout": "POSTGRES_CONNECT_TIMEOUT"}
@@ -28,24 +33,45 @@ class Settings:
     store: str = DEFAULT_STORE
     log_format: str = "auto"
     log_level: str = "info"
+    kafka: str = KAFKA_BOOTSTRAP
+    kafka_topic: str = KAFKA_TOPIC
+    kafka_partitions: int = KAFKA_PARTITIONS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from `MOBILIZE_*` variables, with the embedded defaults."""
         env = os.environ if environ is None else environ
+        partitions = env.get("MOBILIZE_KAFKA_PARTITIONS", str(KAFKA_PARTITIONS))
+        if not partitions.isdigit() or int(partitions) < 1:
+            raise BadSetting(f"MOBILIZE_KAFKA_PARTITIONS {partitions!r}: expected a whole number of at least 1")
         return cls(
             store=env.get("MOBILIZE_STORE", DEFAULT_STORE),
             log_format=env.get("MOBILIZE_LOG_FORMAT", "auto"),
             log_level=env.get("MOBILIZE_LOG_LEVEL", "info"),
+            kafka=env.get("MOBILIZE_KAFKA", KAFKA_BOOTSTRAP),
+            kafka_topic=env.get("MOBILIZE_KAFKA_TOPIC", KAFKA_TOPIC),
+            kafka_partitions=int(partitions),
         )
 
     def with_store(self, store: str) -> Settings:
         """The same settings on another store."""
-        return Settings(store=store, log_format=self.log_format, log_level=self.log_level)
+        return replace(self, store=store)
+
+    def with_log_level(self, level: str) -> Settings:
+        """The same settings with another log level."""
+        return replace(self, log_level=level)
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The eventsourcing library's own variables for this store."""
         return store_env(self.store)
+
+
+def redacted(store: str) -> str:
+    """A store URL fit to print: any password replaced by ***."""
+    url = urlparse(store)
+    if url.password is None:
+        return store
+    return url._replace(netloc=url.netloc.replace(f":{url.password}@", ":***@", 1)).geturl()
 
 
 def store_env(store: str) -> dict[str, str]:

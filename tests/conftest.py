@@ -13,7 +13,8 @@ import pytest
 
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext
-from mobilize.settings import store_env
+from mobilize.logs import configure_logging
+from mobilize.settings import Settings, store_env
 
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)
 """When scenario drives start."""
@@ -38,6 +39,17 @@ def store_for(backend: str, tmp_path: Path) -> str:
     from tests.postgres import fresh_database
 
     return fresh_database()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quiet_logs_and_tidy_schemas() -> Iterator[None]:
+    """Logs at warning level (a log line per command slows drives down); drop test schemas at the end."""
+    configure_logging(Settings(log_format="json", log_level="warning"))
+    yield
+    if os.environ.get("MOBILIZE_TEST_POSTGRES"):
+        from tests.postgres import drop_created
+
+        drop_created()
 
 
 @pytest.fixture(params=backends())

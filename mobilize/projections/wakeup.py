@@ -16,6 +16,7 @@ the follower polls every `poll_seconds`.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from types import TracebackType
@@ -186,10 +187,8 @@ class NotifyWaiter(_Closing):
     def _drop(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            try:
+            with contextlib.suppress(Exception):  # already broken, maybe: closing is best effort
                 connection.close()
-            except Exception:  # noqa: BLE001 - already broken; closing is best effort
-                pass
 
     @property
     def listening(self) -> bool:

@@ -52,6 +52,14 @@ def quiet_logs_and_tidy_schemas() -> Iterator[None]:
         drop_created()
 
 
+@pytest.fixture
+def info_logs() -> Iterator[None]:
+    """Info-level logging for a test that watches log lines (the session otherwise logs warnings only)."""
+    configure_logging(Settings(log_format="json", log_level="info"))
+    yield
+    configure_logging(Settings(log_format="json", log_level="warning"))
+
+
 @pytest.fixture(params=backends())
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh store URL, once per backend."""

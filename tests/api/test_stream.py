@@ -172,6 +172,7 @@ def test_the_stream_wants_a_valid_token_in_the_header_or_the_query(listener: Lis
     assert frames[0].fields["retry"] and "id" in frames[0].fields
 
 
+@pytest.mark.usefixtures("info_logs")
 def test_hanging_up_ends_the_stream_at_once_even_between_heartbeats(world: World, store: str) -> None:
     api = create_app(Settings(store=store), application=world.app)  # the real pacing: a beat every 10 s
     token = issue(world.app, "viewer", "Wall screen 1")
@@ -183,6 +184,7 @@ def test_hanging_up_ends_the_stream_at_once_even_between_heartbeats(world: World
         assert any(entry["event"] == "stream.closed" for entry in logs)
 
 
+@pytest.mark.usefixtures("info_logs")
 def test_under_uvicorn_a_disconnected_client_ends_its_stream(world: World, store: str) -> None:
     token = issue(world.app, "viewer", "Wall screen 1")
     served = start_server(create_app(Settings(store=store), application=world.app), "127.0.0.1", free_port())

@@ -26,7 +26,7 @@ from mobilize.projections.audit import AuditTrail, verify
 from mobilize.projections.base import Runner
 from mobilize.projections.store import ViewStore
 from mobilize.projections.wakeup import NotifyWaiter, waiter_for
-from mobilize.settings import store_env
+from mobilize.settings import redacted, store_env
 from tests.conftest import HOUR, T0, World
 
 pytestmark = pytest.mark.skipif(
@@ -289,7 +289,7 @@ def test_the_demo_plays_the_same_drive_on_postgresql_as_on_sqlite(store: str, tm
 
     assert on_postgres.returncode == 0, pg_err[-3000:]
     assert on_sqlite.returncode == 0, sqlite_err[-3000:]
-    assert f"store                     {store}" in pg_out
+    assert f"store                     {redacted(store)}" in pg_out and ":mobilize@" not in pg_out
     assert summary(pg_out) == summary(sqlite_out)
     written = int(next(line.split()[-1] for line in pg_out.splitlines() if line.startswith("events written")))
     assert written > 10_000

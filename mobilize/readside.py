@@ -186,7 +186,8 @@ def _moment(text: str) -> datetime:
 def _projections(app: Mobilize, views: ViewStore, store: str, verb: str, name: str | None) -> int:
     if verb == "status":
         head = app.recorder.max_notification_id() or 0
-        rows = [{"projection": n, "position": views.position(n), "lag": head - views.position(n)} for n in PROJECTIONS]
+        names = [*PROJECTIONS, "kafka_relay"]  # the relay keeps its position beside the views'
+        rows = [{"projection": n, "position": views.position(n), "lag": head - views.position(n)} for n in names]
         print(table(rows, ("projection", "position", "lag"), f"Log head: position {head}"))
     elif verb == "rebuild":
         assert name is not None

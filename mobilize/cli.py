@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     except BadSetting as error:
         print(f"mobilize: {error}", file=sys.stderr)
         return 2
-    quiet = settings.log_level == "info"  # the console is for people: tables, not a log line per command
+    service = args.command in ("serve", "relay") or getattr(args, "verb", None) == "run"
+    quiet = settings.log_level == "info" and not service  # a console command is for people: tables, not logs
     level = args.log_level or ("warning" if quiet else None)
     configure_logging(settings.with_log_level(level or settings.log_level))
     if args.command == "demo" and args.serve:

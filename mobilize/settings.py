@@ -17,6 +17,9 @@ KAFKA_BOOTSTRAP = "127.0.0.1:59092"
 KAFKA_TOPIC = "mobilize.events"
 KAFKA_PARTITIONS = 6
 
+GROUP_COMMIT = "MOBILIZE_GROUP_COMMIT"
+"""on: concurrent commands of one process share a transaction (mobilize.application.group_commit); off: one each."""
+
 POSTGRES_OPTIONS = {"schema": "POSTGRES_SCHEMA", "pool_size": "POSTGRES_POOL_SIZE",
                     "max_overflow": "POSTGRES_MAX_OVERFLOW", "connect_timeout": "POSTGRES_CONNECT_TIMEOUT"}
 """Query parameters of a postgresql:// store URL, and the eventsourcing variables they set."""
@@ -36,6 +39,7 @@ class Settings:
     kafka: str = KAFKA_BOOTSTRAP
     kafka_topic: str = KAFKA_TOPIC
     kafka_partitions: int = KAFKA_PARTITIONS
+    group_commit: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -51,6 +55,7 @@ class Settings:
             kafka=env.get("MOBILIZE_KAFKA", KAFKA_BOOTSTRAP),
             kafka_topic=env.get("MOBILIZE_KAFKA_TOPIC", KAFKA_TOPIC),
             kafka_partitions=int(partitions),
+            group_commit=on_off(GROUP_COMMIT, env.get(GROUP_COMMIT)),
         )
 
     def with_store(self, store: str) -> Settings:
@@ -62,8 +67,20 @@ class Settings:
         return replace(self, log_level=level)
 
     def eventsourcing_env(self) -> dict[str, str]:
-        """The eventsourcing library's own variables for this store."""
-        return store_env(self.store)
+        """The eventsourcing library's own variables for this store (and whether commits are grouped)."""
+        return {**store_env(self.store), GROUP_COMMIT: "on" if self.group_commit else "off"}
+
+
+def on_off(name: str, value: str | None, default: bool = False) -> bool:
+    """A switch setting: on/off (also true/false, yes/no, 1/0); unset or empty means the default."""
+    if value is None or not value.strip():
+        return default
+    text = value.strip().lower()
+    if text in ("on", "true", "yes", "y", "1"):
+        return True
+    if text in ("off", "false", "no", "n", "0"):
+        return False
+    raise BadSetting(f"{name} {value!r}: expected on or off")
 
 
 def redacted(store: str) -> str:

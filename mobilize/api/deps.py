@@ -91,14 +91,28 @@ def auditor_or_operator(caller: Caller) -> Principal:
 Trusted = Annotated[Principal, Depends(auditor_or_operator)]
 
 
-def in_scope(app: Mobilize, caller: Principal, record_id: UUID | None) -> None:
-    """Refuse (403) a command on a record outside the operator's subtree."""
+def in_scope(app: Mobilize, caller: Principal, *record_ids: UUID | None, any_of: bool = False) -> None:
+    """Refuse (403) unless the records lie in the operator's subtree: all of them, or with `any_of` one.
+
+    A record that does not exist is let through: the command itself then answers 404 in its own words.
+    """
     if caller.scope_unit_id is None:
         return
-    if record_id is None or not app.within(app.unit_of(record_id), caller.scope_unit_id):
-        scope = app.ancestry(caller.scope_unit_id)[0].name
-        raise HTTPException(status_code=403, detail=f"your token covers {scope} and what lies under it; "
-                                                    "this record lies outside it")
+    covered = [_covers(app, caller.scope_unit_id, record_id) for record_id in record_ids]
+    if (any(covered) if any_of else all(covered)):
+        return
+    scope = app.ancestry(caller.scope_unit_id)[0].name
+    raise HTTPException(status_code=403, detail=f"your token covers {scope} and what lies under it; "
+                                                "this command reaches outside it")
+
+
+def _covers(app: Mobilize, scope_unit_id: UUID, record_id: UUID | None) -> bool:
+    if record_id is None:
+        return False
+    try:
+        return app.within(app.unit_of(record_id), scope_unit_id)
+    except DomainError:
+        return True  # nothing there to protect; the command will say what is missing
 
 
 class CommandBody(BaseModel):

@@ -53,5 +53,6 @@ def install(app: FastAPI) -> None:
 
 
 def _http_rule(status: int) -> str:
-    return {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+    return {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+            422: "invalid_request"}.get(
         status, "http_error")

@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import event
 from eventsourcing.persistence import IntegrityError
 
+from mobilize.application import group_commit
 from mobilize.domain.base import (
     CommandContext,
     ConcurrentChange,
@@ -156,7 +157,7 @@ class CommandService(Application[UUID]):
         record = CommandRecord(id=running.record_id, name=running.name, fingerprint=running.fingerprint,
                                result=str(outcome))
         try:
-            self.save(*aggregates, record)
+            self._save_command(*aggregates, record)
         except IntegrityError:
             earlier = self._earlier_result(running.record_id, running.name, running.fingerprint)
             if earlier is None:
@@ -166,6 +167,23 @@ class CommandService(Application[UUID]):
             return earlier
         running.committed = True
         return outcome
+
+    # --- group commit and the aggregate cache (MOBILIZE_GROUP_COMMIT; see mobilize.application.group_commit) ---
+
+    def _save_command(self, *objs: MobilizeAggregate) -> None:
+        """Save one command's aggregates: in a transaction shared with concurrent commands when group commit
+        is on, else alone with `save`. Either way a conflict raises IntegrityError for this command only."""
+        committer = group_commit.committer_for(self)
+        if committer is None:
+            self.save(*objs)
+        else:
+            committer.save(*objs)
+
+    def construct_repository(self) -> Any:
+        """eventsourcing's repository, with a cache that is always fast-forwarded when a cache is configured."""
+        return group_commit.construct_repository(self)
+
+    # --- end of group commit ---
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         """The aggregate with this id, or a clear NotFound naming what was looked for."""

@@ -18,14 +18,17 @@ class BadMoment(ValueError):
 def resolve(app: Mobilize, views: ViewStore, as_of: str) -> int:
     """A log position from `as_of`: a position as is, or the last event recorded by an ISO time."""
     if as_of.isdigit():
+        head = app.recorder.max_notification_id() or 0
+        if int(as_of) > head:
+            raise BadMoment(f"as of {as_of}: the log holds events up to position {head} only")
         return int(as_of)
     try:
         moment = datetime.fromisoformat(as_of)
     except ValueError:
-        raise BadMoment(f"--as-of {as_of!r}: give a log position (e.g. 9000) or an ISO time with a zone "
+        raise BadMoment(f"as of {as_of!r}: give a log position (e.g. 9000) or an ISO time with a zone "
                         "(e.g. 2026-03-02T10:00+08:00)") from None
     if moment.tzinfo is None:
-        raise BadMoment(f"--as-of {as_of!r} has no time zone; add one, e.g. +08:00")
+        raise BadMoment(f"as of {as_of!r}: the time has no zone; add one, e.g. +08:00")
     Runner(app, views, AuditTrail()).catch_up()  # the trail maps recorded times to positions
     return position_at(views, iso(moment))
 

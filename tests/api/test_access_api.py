@@ -56,3 +56,37 @@ def test_only_auditors_and_operators_read_the_audit_trail_and_personal_identifie
     assert seen_by_auditor["phone"] == "13800000000" and seen_by_auditor["id_number"].startswith("4401")
     assert seen_by_viewer["phone"] is None and seen_by_viewer["id_number"] is None
     assert seen_by_viewer["name"] == "Chen Jing"
+
+
+def test_a_grid_operator_may_not_put_another_grids_person_on_duty_or_dispatch_them(desk: Desk) -> None:
+    world = desk.world
+    incident = world.incident()
+    site = world.open_site(incident)  # in grid 1, the scoped operator's own
+    shift = world.shift(site, world.app.clock().replace(year=2026, month=3, day=2, hour=6, minute=0, second=0,
+                                                        microsecond=0))
+    neighbour = world.do("register_person", "Liu Yang", ["medical_staff"], world.other_grid,
+                         qualifications={"sampler": world.app.clock().replace(year=2027)})
+    size = world.log_size()
+
+    rostered = desk.grid_operator.post(f"/shifts/{shift}/assignments", {"person_id": neighbour})
+    sent = desk.grid_operator.post("/dispatches", {"subject_kind": "person", "subject_id": neighbour,
+                                                   "incident_id": incident, "site_id": site, "task": "help"})
+
+    assert (rostered.status_code, sent.status_code) == (403, 403)
+    assert "reaches outside it" in sent.json()["message"]
+    assert world.log_size() == size
+
+
+def test_either_side_of_a_dispatch_may_move_it_on(desk: Desk) -> None:
+    from tests.api.conftest import Api, issue
+
+    world = desk.world
+    incident = world.incident()
+    site = world.open_site(incident)
+    neighbour = world.do("register_person", "Liu Yang", ["volunteer"], world.other_grid)
+    order = world.do("dispatch", "person", neighbour, incident, "help at site 1", site_id=site)
+    home_side = Api(desk.client, issue(world.app, "operator", "Wu Hua", world.other_grid))
+
+    recalled = home_side.post(f"/dispatches/{order}/recall", {"reason": "needed at home"})
+
+    assert recalled.status_code == 200

@@ -26,8 +26,8 @@ class Done(BaseModel):
     id: UUID
 
 
-def run(app: Mobilize, request: Request, caller: Principal, body: CommandBody, scope_of: UUID | None,
+def run(app: Mobilize, request: Request, caller: Principal, body: CommandBody, scope_of: UUID | None | tuple,
         command: Callable[..., UUID], *args: object, **kwargs: object) -> Done:
-    """Check the caller's scope over `scope_of`, then run the command with the caller's context."""
-    in_scope(app, caller, scope_of)
+    """Check the caller's scope over every record in `scope_of`, then run the command with the caller's context."""
+    in_scope(app, caller, *(scope_of if isinstance(scope_of, tuple) else (scope_of,)))
     return Done(id=command(*args, ctx=context(request, caller, body), **kwargs))

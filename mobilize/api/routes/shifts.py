@@ -49,7 +49,7 @@ def schedule_shift(body: ScheduleShift, app: App, caller: Operator, request: Req
 @router.post("/shifts/{shift_id}/assignments", response_model=Done)
 def assign(shift_id: UUID, body: Assign, app: App, caller: Operator, request: Request) -> Done:
     """Put a person on the shift (person and shift are saved together: no double booking)."""
-    return run(app, request, caller, body, shift_id, app.assign_to_shift, shift_id, body.person_id,
+    return run(app, request, caller, body, (shift_id, body.person_id), app.assign_to_shift, shift_id, body.person_id,
                override_reason=body.override_reason)
 
 

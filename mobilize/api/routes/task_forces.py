@@ -34,14 +34,14 @@ class SetUpBranch(CommandBody):
 @router.post("/task-forces", status_code=201, response_model=Done)
 def form_task_force(body: FormTaskForce, app: App, caller: Operator, request: Request) -> Done:
     """Form a task force under an org unit, with its leader and flag."""
-    return run(app, request, caller, body, body.unit_id, app.form_task_force, body.name, body.tier, body.unit_id,
+    return run(app, request, caller, body, (body.unit_id, body.leader_id), app.form_task_force, body.name, body.tier, body.unit_id,
                body.leader_id, body.flag)
 
 
 @router.post("/task-forces/{task_force_id}/members", response_model=Done)
 def enlist(task_force_id: UUID, body: Member, app: App, caller: Operator, request: Request) -> Done:
     """A person joins the task force."""
-    return run(app, request, caller, body, task_force_id, app.enlist, task_force_id, body.person_id)
+    return run(app, request, caller, body, (task_force_id, body.person_id), app.enlist, task_force_id, body.person_id)
 
 
 @router.post("/task-forces/{task_force_id}/members/leave", response_model=Done)

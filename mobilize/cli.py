@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from mobilize import admin, readside, relay_cli
+from mobilize import admin, bench_cli, readside, relay_cli
 from mobilize.application import open_app
 from mobilize.logs import configure_logging
 from mobilize.settings import BadSetting, Settings, redacted
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     readside.add_commands(commands)
     admin.add_commands(commands)
     relay_cli.add_commands(commands)
+    bench_cli.add_commands(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -49,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         return _demo(settings, args.seed)
     if args.command in ("token", "serve"):
         return admin.run(open_app(settings), settings, args)
+    if args.command == "bench":
+        return bench_cli.run(settings, args)
     if args.command in relay_cli.COMMANDS:  # tail reads Kafka only: no store is opened for it
         return relay_cli.run(open_app(settings) if args.command == "relay" else None, settings, args)
     return readside.run(open_app(settings), settings.store, args)

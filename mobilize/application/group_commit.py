@@ -45,7 +45,12 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import structlog
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent, Repository, project_aggregate
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    ProcessingEvent,
+    Repository,
+    project_aggregate,
+)
 from eventsourcing.persistence import (
     DataError,
     IntegrityError,
@@ -140,7 +145,7 @@ class GroupCommitter:
         stored = [self.app.mapper.to_stored_event(e) for e in events]  # encoded here, in the caller's thread
         firsts: dict[UUID, int] = {}
         for s in stored:
-            firsts.setdefault(s.originator_id, s.originator_version)
+            firsts.setdefault(UUID(str(s.originator_id)), s.originator_version)
         unit = _Unit(stored, firsts)
         if stored:
             self._submit(unit)
@@ -167,8 +172,8 @@ class GroupCommitter:
         if repository.cache and not repository.fastforward:
             for aggregate_id, aggregate in processing.aggregates.items():
                 repository.cache.put(aggregate_id, aggregate)
-        app._take_snapshots(processing)  # noqa: SLF001 - the library's own post-save steps, in its order
-        app._notify(recordings)  # noqa: SLF001
+        app._take_snapshots(processing)
+        app._notify(recordings)
         app.notify(processing.events)
 
     # --- leader and followers ---------------------------------------------------------------------
@@ -177,7 +182,8 @@ class GroupCommitter:
         """Queue the unit; lead a batch whenever nobody else does, until the unit's outcome is known."""
         with self._condition:
             self._queue.append(unit)
-            self._condition.notify_all()  # a lingering leader may be waiting for company
+            if self.linger > 0:
+                self._condition.notify_all()  # a lingering leader may be waiting for company
             while not unit.done.is_set():
                 if self._leading:
                     self._condition.wait()
@@ -190,7 +196,7 @@ class GroupCommitter:
                 deferred: list[_Unit] = []
                 try:
                     deferred = self._write(batch)
-                except BaseException as error:  # noqa: BLE001 - whatever happened, nobody may wait forever
+                except BaseException as error:
                     for waiting in batch:
                         if not waiting.done.is_set():
                             waiting.fail(error)

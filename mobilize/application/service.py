@@ -157,7 +157,7 @@ class CommandService(Application[UUID]):
         record = CommandRecord(id=running.record_id, name=running.name, fingerprint=running.fingerprint,
                                result=str(outcome))
         try:
-            self._save_command(*aggregates, record)
+            self.save(*aggregates, record)
         except IntegrityError:
             earlier = self._earlier_result(running.record_id, running.name, running.fingerprint)
             if earlier is None:
@@ -170,14 +170,14 @@ class CommandService(Application[UUID]):
 
     # --- group commit and the aggregate cache (MOBILIZE_GROUP_COMMIT; see mobilize.application.group_commit) ---
 
-    def _save_command(self, *objs: MobilizeAggregate) -> None:
-        """Save one command's aggregates: in a transaction shared with concurrent commands when group commit
-        is on, else alone with `save`. Either way a conflict raises IntegrityError for this command only."""
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Save aggregates: with group commit on, in a transaction shared with concurrent commands of this
+        process, returning once it has committed; off, alone as eventsourcing does. A conflict raises
+        IntegrityError for this call only, either way."""
         committer = group_commit.committer_for(self)
-        if committer is None:
-            self.save(*objs)
-        else:
-            committer.save(*objs)
+        if committer is None or kwargs:
+            return super().save(*objs, **kwargs)
+        return committer.save(*objs)
 
     def construct_repository(self) -> Any:
         """eventsourcing's repository, with a cache that is always fast-forwarded when a cache is configured."""

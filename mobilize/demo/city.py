@@ -3,7 +3,7 @@
 `street` is the demo (Junhe: 50 grids, 1,000 people, 40 sites, 24 hours, ~15k events). `city` is
 Lanzhou as DOMAIN.md sizes it: 9 streets → 53 communities → grids on three levels (53 / 427 / 1,770),
 6,800 full-time and 7,525 part-time grid workers, 40,000 dual-registered party members, besides the
-dual leaders, medics and volunteers (~72,000 people); a testing site in every third-level grid, staffed
+dual leaders, medics and volunteers (~70,000 people); a testing site in every third-level grid, staffed
 around the clock for two days, with hourly tallies and party members dispatched to keep order: about
 1.25 million events. `grids=` scales the city down in proportion; `target=` stops once the log has grown
 by that many events. The same seed plays the same drive: the same commands, refusals and counts.
@@ -194,14 +194,7 @@ def generate(app: Mobilize, scale: str = "city", seed: int = 1, target: int | No
         raise ValueError(f"scale must be one of {', '.join(SCALES)}")
     rng = random.Random(seed)
     if scale == "street":
-        desk = CityDesk(app, "operator:junhe-command-center", "Junhe Street Party Working Committee", target)
-        try:
-            street = build_street(desk, rng, DRIVE_STARTS)
-            drive = run_drive(desk, rng, street, DRIVE_STARTS)
-        except TargetReached:
-            return Generated(f"stopped at {desk.written()} events (target {target})", desk.written(), False,
-                             desk.tally)
-        return Generated(render(street, drive, desk.tally, desk.written(), store), desk.written(), True, desk.tally)
+        return _street(app, rng, target, store)
     plan = LANZHOU.scaled(grids, days) if grids else replace(LANZHOU, days=days or LANZHOU.days)
     desk = CityDesk(app, "operator:lanzhou-command-center", "Lanzhou Municipal Epidemic Command", target)
     city, drive, complete = City(plan), Drive(), True
@@ -211,6 +204,17 @@ def generate(app: Mobilize, scale: str = "city", seed: int = 1, target: int | No
     except TargetReached:
         complete = False
     return Generated(_summary(city, drive, desk, store, seed, complete), desk.written(), complete, desk.tally)
+
+
+def _street(app: Mobilize, rng: random.Random, target: int | None, store: str) -> Generated:
+    """The demo's street and drive, with a desk that stops at the target."""
+    desk = CityDesk(app, "operator:junhe-command-center", "Junhe Street Party Working Committee", target)
+    try:
+        street = build_street(desk, rng, DRIVE_STARTS)
+        played = run_drive(desk, rng, street, DRIVE_STARTS)
+    except TargetReached:
+        return Generated(f"stopped at {desk.written()} events (target {target})", desk.written(), False, desk.tally)
+    return Generated(render(street, played, desk.tally, desk.written(), store), desk.written(), True, desk.tally)
 
 
 # --- the city ---------------------------------------------------------------------------------------------
@@ -429,11 +433,13 @@ def _try_refused(desk: CityDesk, city: City, drive: Drive, slot: Slot, block: in
     if block > 0 and number % 997 == 5:
         tired = next((s.person for s in drive.blocks[block - 1][number % 50:] if s.person is not None
                       and s.post == slot.post), None)
-        if tired is not None and not desk.do("assign_to_shift", slot.shift, tired) and number % 3 == 0:
-            if desk.do("assign_to_shift", slot.shift, tired,
-                       override_reason="no other qualified person within reach; commander approved"):
-                _book(drive, slot, tired, block)
-                desk.note("rest rule overridden")
+        refused = tired is not None and not desk.do("assign_to_shift", slot.shift, tired)
+        if refused and number % 3 == 0 and desk.do(
+                "assign_to_shift", slot.shift, tired,
+                override_reason="no other qualified person within reach; commander approved"):
+            assert tired is not None
+            _book(drive, slot, tired, block)
+            desk.note("rest rule overridden")
     if slot.post == "sampler" and number % 1499 == 7 and city.lapsed:
         desk.do("assign_to_shift", slot.shift, city.lapsed[number % len(city.lapsed)])
 
@@ -599,16 +605,16 @@ def _summary(city: City, drive: Drive, desk: CityDesk, store: str, seed: int, co
         f"events written            {desk.written()}" + ("" if complete else " (stopped at the target)"),
         f"commands accepted         {sum(tally.accepted.values())}",
         f"commands refused          {sum(tally.refused.values())} (nothing of them is in the log)",
-        f"tree                      {len(city.streets)} streets, {len(city.communities)} communities, grids "
-        + " / ".join(str(len(level)) for level in city.levels),
-        f"people registered         {sum(city.roles.values())}: "
-        + ", ".join(f"{role} {count}" for role, count in sorted(city.roles.items())),
-        f"task forces               {len(city.teams)} street teams, "
-        f"{tally.accepted['form_task_force'] - len(city.teams)} union teams, {tally.accepted['enlist']} enlisted",
-        f"drive                     {plan.days * 24} hours, {len(drive.incidents)} incidents, {len(drive.sites)} sites "
-        f"with {sum(lanes for _, _, lanes in drive.sites)} lanes",
-        f"shifts                    {len(slots)} scheduled, {filled} filled "
-        f"({100 * filled / max(1, len(slots)):.1f}%), {sum(s.checked_in for s in slots)} checked in",
+        (f"tree                      {len(city.streets)} streets, {len(city.communities)} communities, grids "
+         + " / ".join(str(len(level)) for level in city.levels)),
+        (f"people registered         {sum(city.roles.values())}: "
+         + ", ".join(f"{role} {count}" for role, count in sorted(city.roles.items()))),
+        (f"task forces               {len(city.teams)} street teams, "
+         f"{tally.accepted['form_task_force'] - len(city.teams)} union teams, {tally.accepted['enlist']} enlisted"),
+        (f"drive                     {plan.days * 24} hours, {len(drive.incidents)} incidents, "
+         f"{len(drive.sites)} sites with {sum(lanes for _, _, lanes in drive.sites)} lanes"),
+        (f"shifts                    {len(slots)} scheduled, {filled} filled "
+         f"({100 * filled / max(1, len(slots)):.1f}%), {sum(s.checked_in for s in slots)} checked in"),
         f"samples taken             {drive.samples}",
     ]
     lines += [f"  {fact:<24}{count}" for fact, count in sorted(tally.facts.items())]

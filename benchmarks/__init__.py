@@ -1,0 +1,18 @@
+"""`mobilize bench`: mobilize's own figures next to the raw ceilings of the same machine, measured in the same run.
+
+Separate from the tests: timings live here, correctness in `tests/`. One run prints one table
+(`report`) and writes it as JSON to `benchmarks/results/<timestamp>.json`:
+
+- `raw`: what the hardware and the drivers allow without mobilize — PostgreSQL inserts one row per
+  transaction (1 and 16 clients, with and without a table lock), 1,000 rows per transaction
+  (executemany, binary COPY), reading the log with orjson / json.loads / eventsourcing's mapper and
+  folding it in memory, and a batched view upsert with its tracking position;
+- `commands`: HTTP commands (a realistic mix of assignments, check-ins and dispatch transitions)
+  through uvicorn at 1, 16 and 64 clients, on PostgreSQL and SQLite;
+- `rebuild`: every projection rebuilt from a big generated drive (`mobilize.demo.city`), and the
+  Kafka relay catching up on it;
+- `latency`: command accepted → SSE client and → Kafka consumer at a sustained ~1k events/s;
+- `memory`: peak RSS of the API process, of each projection's process and of the relay's.
+
+Every process whose memory is reported runs as a subprocess (`benchmarks.worker`).
+"""

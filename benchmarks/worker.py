@@ -1,0 +1,197 @@
+"""The processes a benchmark measures apart: `python -m benchmarks.worker serve|rebuild|relay|generate …`.
+
+Each runs one part of mobilize as production runs it, in a process of its own, so that its peak
+memory is its own; one-shot workers print one JSON line with what they did and their peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields, replace
+from typing import Any
+
+from benchmarks.common import peak_rss_mib
+from mobilize.logs import configure_logging
+from mobilize.settings import Settings
+
+
+def settings_for(store: str, group_commit: bool | None = None) -> Settings:
+    """Settings on a store; group commit switched when this version of mobilize has the switch."""
+    settings = Settings(store=store, log_format="json", log_level="warning")
+    if group_commit is not None and "group_commit" in {f.name for f in fields(Settings)}:
+        settings = replace(settings, group_commit=group_commit)
+    return settings
+
+
+def serve(args: argparse.Namespace) -> None:
+    """The HTTP API under uvicorn, one worker process, as `mobilize serve` runs it."""
+    import uvicorn
+
+    from mobilize.api.app import create_app
+
+    settings = settings_for(args.store, args.group_commit == "on" if args.group_commit else None)
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=args.port, log_config=None, access_log=False,
+                timeout_graceful_shutdown=2)
+
+
+def rebuild(args: argparse.Namespace) -> dict[str, Any]:
+    """Rebuild one projection from zero, as `mobilize projections rebuild NAME` does."""
+    from mobilize.application import open_app
+    from mobilize.projections.base import Runner
+    from mobilize.projections.registry import projection
+    from mobilize.projections.store import ViewStore
+
+    settings = settings_for(args.store)
+    app = open_app(settings)
+    views = ViewStore.for_store(settings.store)
+    runner = Runner(app, views, projection(args.projection))
+    began = time.perf_counter()
+    events = runner.rebuild()
+    seconds = time.perf_counter() - began
+    peak = peak_rss_mib()
+    anatomy = _anatomy(app, views, args.projection, events) if args.anatomy else {}
+    views.close()
+    return {"events": events, "seconds": seconds, "peak_rss_mib": peak, **anatomy}
+
+
+def _anatomy(app: Any, views: Any, name: str, sample: int) -> dict[str, Any]:
+    """Rebuild again (the first `sample` events) with each part timed: reading the log, decoding the events
+    (eventsourcing's mapper), the view's SQL statements (and how many per event), the rest. A second pass,
+    so that the timers cost the measured rebuild nothing."""
+    from mobilize.projections.base import Runner
+    from mobilize.projections.registry import projection
+
+    spent = {"read": 0.0, "decode": 0.0, "sql": 0.0}
+    statements = 0
+
+    def timed(part: str, call: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                spent[part] += time.perf_counter() - began
+        return wrapper
+
+    class Counted:
+        def __init__(self, tx: Any) -> None:
+            self.tx = tx
+
+        def execute(self, sql: str, params: Any = ()) -> Any:
+            nonlocal statements
+            statements += 1
+            return timed("sql", self.tx.execute)(sql, params)
+
+    transaction = views.transaction
+
+    @contextmanager
+    def counted() -> Iterator[Any]:
+        with transaction() as tx:
+            yield Counted(tx)
+
+    views.transaction = counted
+    app.recorder.select_notifications = timed("read", app.recorder.select_notifications)
+    app.mapper.to_domain_event = timed("decode", app.mapper.to_domain_event)
+    runner = Runner(app, views, projection(name))
+    began = time.perf_counter()
+    applied = _rebuild_until(runner, sample) if sample else 0
+    total = time.perf_counter() - began
+    if not applied:
+        return {}
+    shares = {f"share_{part}": round(seconds / total, 3) for part, seconds in spent.items()}
+    return {"sample_events": applied, "sql_statements_per_event": round(statements / applied, 2),
+            **shares, "share_other": round(1 - sum(shares.values()), 3)}
+
+
+def _rebuild_until(runner: Any, until: int) -> int:
+    from mobilize.projections.store import ViewStore
+
+    with runner.views.transaction() as tx:
+        runner.projection.drop(tx)
+        runner.projection.create(tx)
+        ViewStore.record_position(tx, runner.projection.name, 0)
+    return int(runner.catch_up(until=until))
+
+
+def relay(args: argparse.Namespace) -> dict[str, Any]:
+    """The Kafka relay: catch up once and report, or follow until SIGTERM, as `mobilize relay` runs it."""
+    import logging
+
+    from mobilize.application import open_app
+    from mobilize.projections.store import ViewStore
+    from mobilize.relay import KafkaRelay
+
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)
+    settings = settings_for(args.store)
+    app = open_app(settings)
+    views = ViewStore.for_store(settings.store)
+    relay = KafkaRelay(app, views, args.bootstrap, args.topic, args.partitions)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    began = time.perf_counter()
+    try:
+        if args.once:
+            events = relay.catch_up(stop=stop)
+        else:
+            relay.follow(stop)
+            events = relay.position
+    finally:
+        relay.close()
+        views.close()
+    return {"events": events, "seconds": time.perf_counter() - began, "peak_rss_mib": peak_rss_mib()}
+
+
+def generate(args: argparse.Namespace) -> dict[str, Any]:
+    """The city generator on a store, up to a number of events."""
+    from mobilize.application import open_app
+    from mobilize.demo.city import generate as play
+
+    app = open_app(settings_for(args.store))
+    began = time.perf_counter()
+    played = play(app, args.scale, args.seed, target=args.events, grids=args.grids, days=args.days)
+    seconds = time.perf_counter() - began
+    app.close()
+    return {"events": played.events, "seconds": seconds, "complete": played.complete,
+            "peak_rss_mib": peak_rss_mib(), "summary": played.summary}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one worker; one-shot workers print their JSON line last."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.worker")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    for name in ("serve", "rebuild", "relay", "generate"):
+        verb = verbs.add_parser(name)
+        verb.add_argument("--store", required=True)
+    verbs.choices["serve"].add_argument("--port", type=int, required=True)
+    verbs.choices["serve"].add_argument("--group-commit", choices=("on", "off"))
+    verbs.choices["rebuild"].add_argument("--projection", required=True)
+    verbs.choices["rebuild"].add_argument("--anatomy", action="store_true", help="then a second, timed pass")
+    for option, default in (("--bootstrap", None), ("--topic", None), ("--partitions", "6")):
+        verbs.choices["relay"].add_argument(option, default=default, required=default is None)
+    verbs.choices["relay"].add_argument("--once", action="store_true")
+    generator = verbs.choices["generate"]
+    generator.add_argument("--scale", default="city")
+    generator.add_argument("--seed", type=int, default=1)
+    for option in ("--events", "--grids", "--days"):
+        generator.add_argument(option, type=int)
+    args = parser.parse_args(argv)
+    configure_logging(Settings(log_format="json", log_level="warning"))
+    if args.verb == "relay":
+        args.partitions = int(args.partitions)
+    if args.verb == "serve":
+        serve(args)
+        return 0
+    result = {"rebuild": rebuild, "relay": relay, "generate": generate}[args.verb](args)
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

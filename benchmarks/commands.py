@@ -11,7 +11,7 @@ from benchmarks.common import Results, Row, free_port, peak_rss_mib, percentile,
 from benchmarks.workload import Client, World, drive
 
 COMMANDS_PER_UNIT = 11 / 3
-WARM_UP_SECONDS = 1.0
+WARM_UP_SECONDS = 0.5
 MEMORY_LIMIT_MIB = 1024
 
 
@@ -105,7 +105,7 @@ def _rows(results: Results, variant: Variant, clients: int, rate: float, latenci
                            "max": max(latencies) if latencies else None}))
 
 
-def _floor(results: Results, variant: Variant, server: Server, token: str, seconds: float = 1.0) -> None:
+def _floor(results: Results, variant: Variant, server: Server, token: str, seconds: float = 0.5) -> None:
     """What any request costs before the command does anything: the web layer alone, then with the bearer
     token checked and the command's lookups (an unknown shift: refused with 404 after two reads)."""
     client = Client(server.port, token)
@@ -125,7 +125,7 @@ def _floor(results: Results, variant: Variant, server: Server, token: str, secon
     bare = per_request(health)
     refused = per_request(lambda: client.post(unknown, {"person_id": unknown[-36:]}))
     client.close()
-    results.add(Row(f"commands.{variant.name}.floor", "commands", f"  1 request, 1 client: refused command (404) "
-                    f"({variant.name})", refused, "ms", store=variant.store,
+    results.add(Row(f"commands.{variant.name}.floor", "commands", f"  floor: a refused command (404), 1 client, "
+                    f"{variant.name}", refused, "ms", store=variant.store,
                     note=f"GET /healthz {bare:.1f} ms; a 404 command checks the token and reads twice",
                     extra={"healthz_ms": bare, "refused_command_ms": refused}))

@@ -243,7 +243,7 @@ class Pace:
 
 
 def drive(port: int, token: str, units: list[Unit], clients: int, seconds: float, rate: float | None = None,
-          accepted: Callable[[Expect, float], None] | None = None) -> Outcome:
+          accepted: Callable[[Expect, float, float], None] | None = None) -> Outcome:
     """Give the units' commands from `clients` threads for `seconds` (at `rate` commands/s if given)."""
     outcome = Outcome()
     lock = threading.Lock()
@@ -281,7 +281,7 @@ def drive(port: int, token: str, units: list[Unit], clients: int, seconds: float
                 result = result or str(answer.get("id", ""))
                 if accepted is not None:
                     aggregate = result if command.on == "result" else path.split("/")[3]
-                    accepted((aggregate, command.event), done)
+                    accepted((aggregate, command.event), began, done)
         client.close()
         with lock:
             outcome.latencies_ms.extend(latencies)

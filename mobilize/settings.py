@@ -112,6 +112,8 @@ def store_env(store: str) -> dict[str, str]:
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": unquote(url.username or "mobilize"),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
+            # eventsourcing's recorder, with inserts in one round trip (mobilize/application/postgres.py)
+            "APPLICATION_RECORDER_TOPIC": "mobilize.application.postgres:Recorder",
         }
         for option, variable in POSTGRES_OPTIONS.items():
             if option in options:

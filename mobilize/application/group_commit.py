@@ -29,28 +29,20 @@ each caller its own outcome:
   guarantees for any insert (the table lock). A refused transaction consumes sequence numbers on
   PostgreSQL, so ids may skip values, as they already do for a lone conflicting save.
 
-It also provides the aggregate cache the write path uses: `FreshCache`, a repository whose cache
-is always fast-forwarded from the store before an aggregate is handed out (correct with several
-API processes on one store) and whose cached objects are never mutated in place (thread-safe).
+The aggregate cache that spares a command its reads is in `mobilize.application.cache`.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
-from copy import deepcopy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import structlog
-from eventsourcing.application import (
-    AggregateNotFoundError,
-    ProcessingEvent,
-    Repository,
-    project_aggregate,
-)
+from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import (
     DataError,
     IntegrityError,
@@ -60,9 +52,8 @@ from eventsourcing.persistence import (
     Recording,
     StoredEvent,
 )
-from eventsourcing.utils import strtobool
 
-from mobilize.settings import GROUP_COMMIT, BadSetting, on_off
+from mobilize.settings import GROUP_COMMIT, on_off
 
 if TYPE_CHECKING:
     from eventsourcing.application import Application
@@ -73,8 +64,6 @@ MAX_BATCH = 256
 """Commands per transaction at most."""
 MAX_EVENTS = 5_000
 """Events per transaction at most (a single save of ~50k events hangs psycopg's pipeline)."""
-DEFAULT_CACHE_MAXSIZE = 10_000
-"""Aggregates kept by the fast-forwarding cache when group commit is on and no size is configured."""
 
 SPLITTABLE = (IntegrityError, DataError, ProgrammingError, InternalError)
 """Errors that one command of a batch can cause: the batch is split so that only that command fails.
@@ -311,82 +300,9 @@ def _own_copy(error: Exception) -> Exception:
     return copy
 
 
-# --- the aggregate cache -------------------------------------------------------------------------------
-
-
-class FreshCache(Repository[UUID]):
-    """A repository whose cache never hands out a stale aggregate, safe for threads and several processes.
-
-    eventsourcing's own cache (AGGREGATE_CACHE_MAXSIZE with AGGREGATE_CACHE_FASTFORWARD=y) fast-
-    forwards the cached object IN PLACE under a per-aggregate lock but deep-copies it after releasing
-    that lock, so a concurrent fast-forward can be seen half-applied (or break the copy with "dict
-    changed size"). Here a cached aggregate is never mutated: a fast-forward projects new events onto
-    a private copy that replaces the entry (only if newer). Every `get` without a version reads the
-    events after the cached version from the store, so it returns exactly what a full replay at that
-    moment would return, whichever process wrote them; the caller always gets its own deep copy.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._replace = threading.Lock()
-
-    def get(self, aggregate_id: UUID, *, version: int | None = None,
-            projector_func: Callable[..., Any] = project_aggregate, fastforward_skipping: bool = False,
-            deepcopy_from_cache: bool = True) -> Any:
-        if self.cache is None or version is not None:
-            return super().get(aggregate_id, version=version, projector_func=projector_func)
-        try:
-            cached = self.cache.get(aggregate_id)
-        except KeyError:
-            fresh = self._reconstruct_aggregate(aggregate_id, None, projector_func)
-            self._keep(aggregate_id, fresh)
-            return deepcopy(fresh)
-        new_events = list(self.event_store.get(originator_id=aggregate_id, gt=cached.version))
-        if not new_events:
-            return deepcopy(cached)
-        fresh = projector_func(deepcopy(cached), new_events)
-        if fresh is None:
-            raise AggregateNotFoundError(aggregate_id)
-        self._keep(aggregate_id, fresh)
-        return deepcopy(fresh)
-
-    def _keep(self, aggregate_id: UUID, aggregate: Any) -> None:
-        assert self.cache is not None
-        with self._replace:
-            try:
-                current = self.cache.get(aggregate_id)
-            except KeyError:
-                current = None
-            if current is None or current.version < aggregate.version:
-                self.cache.put(aggregate_id, aggregate)
-
-
 def group_commit_on(app: Application[UUID]) -> bool:
     """Whether MOBILIZE_GROUP_COMMIT (from the application's env, then the process's) says on."""
     return on_off(GROUP_COMMIT, app.env.get(GROUP_COMMIT))
-
-
-def construct_repository(app: Application[UUID]) -> Repository[UUID]:
-    """The application's repository: eventsourcing's settings, with the fresh cache when a cache is on.
-
-    The cache size is AGGREGATE_CACHE_MAXSIZE (or MOBILIZE_AGGREGATE_CACHE_MAXSIZE); with group commit
-    on and no size given it defaults to DEFAULT_CACHE_MAXSIZE; an empty value turns it off. A cache that
-    is not fast-forwarded (AGGREGATE_CACHE_FASTFORWARD=n) is refused: with several API processes it
-    would hand out stale aggregates that then fail every command on them until restart.
-    """
-    env = app.env
-    size_text = env.get(app.AGGREGATE_CACHE_MAXSIZE)
-    if size_text is None:
-        size = DEFAULT_CACHE_MAXSIZE if group_commit_on(app) else None
-    else:
-        try:
-            size = int(size_text) if size_text.strip() else None
-        except ValueError:
-            raise BadSetting(f"AGGREGATE_CACHE_MAXSIZE {size_text!r}: expected a whole number") from None
-    if size is not None and not strtobool(env.get(app.AGGREGATE_CACHE_FASTFORWARD, "y")):
-        raise BadSetting("AGGREGATE_CACHE_FASTFORWARD=n would serve stale aggregates when several processes "
-                         "write one store; leave it on (the default)")
-    return FreshCache(event_store=app.events, snapshot_store=app.snapshots, cache_maxsize=size)
 
 
 _created = threading.Lock()

@@ -18,7 +18,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import event
 from eventsourcing.persistence import IntegrityError
 
-from mobilize.application import group_commit
+from mobilize.application import cache, group_commit
 from mobilize.domain.base import (
     CommandContext,
     ConcurrentChange,
@@ -66,6 +66,7 @@ class _Running:
     fingerprint: str
     record_id: UUID
     committed: bool = False
+    repeated: bool = False
 
 
 _running: ContextVar[_Running] = ContextVar("mobilize_running_command")
@@ -102,14 +103,15 @@ class CommandService(Application[UUID]):
         """Run one command under its context, once."""
         ctx = self._checked(ctx)
         record_id = uuid5(COMMAND_NAMESPACE, ctx.command_id)
+        # No look for an earlier run of this command first: a repeat runs again and collides with the
+        # first run's record at commit (or is refused by the rules), and both paths answer with the
+        # first run's result. A round trip saved on every command, paid only by repeats.
         with structlog.contextvars.bound_contextvars(command=name, command_id=ctx.command_id,
-                                                     correlation_id=ctx.correlation_id, actor=ctx.actor):
-            earlier = self._earlier_result(record_id, name, fingerprint)
-            if earlier is not None:
-                log.info("command.repeated", result=str(earlier))
-                return earlier
+                                                     correlation_id=ctx.correlation_id, actor=ctx.actor), \
+                cache.reads_after():
             context_token = current_context.set(ctx)
-            running_token = _running.set(_Running(name, fingerprint, record_id))
+            running = _Running(name, fingerprint, record_id)
+            running_token = _running.set(running)
             try:
                 result = body()
                 assert _running.get().committed, f"command {name} returned without committing"
@@ -124,7 +126,7 @@ class CommandService(Application[UUID]):
             finally:
                 _running.reset(running_token)
                 current_context.reset(context_token)
-            log.info("command.accepted", result=str(result))
+            log.info("command.repeated" if running.repeated else "command.accepted", result=str(result))
             return result
 
     def _checked(self, ctx: CommandContext) -> CommandContext:
@@ -156,6 +158,8 @@ class CommandService(Application[UUID]):
         outcome = result or aggregates[0].id
         record = CommandRecord(id=running.record_id, name=running.name, fingerprint=running.fingerprint,
                                result=str(outcome))
+        repository = self.repository
+        generation = repository.generation if isinstance(repository, cache.SyncedCache) else 0
         try:
             self.save(*aggregates, record)
         except IntegrityError:
@@ -163,10 +167,37 @@ class CommandService(Application[UUID]):
             if earlier is None:
                 raise ConcurrentChange("someone else changed the same records at the same time; "
                                        "reload and try again", aggregates=[a.id for a in aggregates]) from None
-            running.committed = True
+            running.committed = running.repeated = True
             return earlier
         running.committed = True
+        if isinstance(repository, cache.SyncedCache):  # the command is done with them: the next one starts here
+            for aggregate in aggregates:
+                repository.keep(aggregate, generation)
         return outcome
+
+    # --- learning of this process's own commits ---
+
+    def add_commit_listener(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(last_position)` in the committing thread after each save of this process commits.
+
+        For waking in-process followers (the SSE feed) without waiting for a poll; it must be quick and
+        must not raise. Commits of other processes are not seen here (PostgreSQL's NOTIFY covers those).
+        """
+        listeners: list[Callable[[int], None]] = self.__dict__.setdefault("_commit_listeners", [])
+        listeners.append(listener)
+
+    def remove_commit_listener(self, listener: Callable[[int], None]) -> None:
+        """Stop calling a listener given to `add_commit_listener` (unknown ones are ignored)."""
+        listeners: list[Callable[[int], None]] = self.__dict__.get("_commit_listeners", [])
+        if listener in listeners:
+            listeners.remove(listener)
+
+    def _notify(self, recordings: list[Any]) -> None:
+        super()._notify(recordings)
+        positions = [r.notification.id for r in recordings if r.notification.id is not None]
+        if positions:
+            for listener in list(self.__dict__.get("_commit_listeners", ())):
+                listener(max(positions))
 
     # --- group commit and the aggregate cache (MOBILIZE_GROUP_COMMIT; see mobilize.application.group_commit) ---
 
@@ -180,8 +211,8 @@ class CommandService(Application[UUID]):
         return committer.save(*objs)
 
     def construct_repository(self) -> Any:
-        """eventsourcing's repository, with a cache that is always fast-forwarded when a cache is configured."""
-        return group_commit.construct_repository(self)
+        """eventsourcing's repository, with the aggregate cache synced from the log (see `cache`)."""
+        return cache.construct_repository(self)
 
     # --- end of group commit ---
 

@@ -24,7 +24,7 @@ import pytest
 from eventsourcing.application import Repository
 
 from mobilize.application import Mobilize
-from mobilize.application.group_commit import FreshCache, GroupCommitter, committer_for
+from mobilize.application.group_commit import GroupCommitter, committer_for
 from mobilize.application.service import COMMAND_NAMESPACE
 from mobilize.domain.base import CommandContext, ConcurrentChange, DomainError
 from mobilize.projections.base import Runner
@@ -365,57 +365,6 @@ def test_a_failing_database_fails_its_batch_and_the_committer_carries_on(
     assert command_events(gc_app, "while-down") == ["Person.QualificationCertified", "CommandRecord.Accepted"]
 
 
-# --- the aggregate cache ------------------------------------------------------------------------------
-
-
-def test_the_cache_never_serves_a_version_another_process_has_passed(shared_store: str) -> None:
-    app, other = grouped(shared_store), grouped(shared_store)
-    assert isinstance(app.repository, FreshCache) and app.repository.cache is not None
-    street = Street(app)
-    person = street.people[0]
-    cached = app.repository.get(person)  # now in app's cache
-    other.certify(person, "driver", T0 + 99 * HOUR, ctx=ctx("elsewhere"))
-
-    assert app.repository.get(person).version == cached.version + 1
-    assert app.certify(person, "first_aid", T0 + 99 * HOUR, ctx=ctx("here")) == person  # no ConcurrentChange
-    handed_out = app.repository.get(person)
-    handed_out.qualifications.clear()  # a command's private copy: the cache is not touched
-    assert app.repository.get(person).qualifications.keys() >= {"driver", "first_aid"}
-    other.close()
-    app.close()
-
-
-def test_the_cache_hands_out_whole_aggregates_while_they_are_being_fast_forwarded(gc_app: Mobilize) -> None:
-    world = World(gc_app)
-    person = world.person("Busy Person", ())
-    base = gc_app.repository.get(person)
-    stop = threading.Event()
-    torn: list[str] = []
-
-    def reader(_: int) -> None:
-        while not stop.is_set():
-            seen = gc_app.repository.get(person)
-            if len(seen.qualifications) != seen.version - base.version:
-                torn.append(f"version {seen.version} with {len(seen.qualifications)} qualifications")
-
-    skills = ("sampler", "registrar", "marshal", "first_aid", "driver", "disinfection")
-
-    def distinct_writer() -> None:
-        try:
-            for i, skill in enumerate(skills):
-                gc_app.certify(person, skill, T0 + (100 + i) * HOUR, ctx=ctx(f"q{i}"))
-                time.sleep(0.005)
-        finally:
-            stop.set()
-
-    threads = [threading.Thread(target=distinct_writer)]
-    threads[0].start()
-    run_threads(6, reader)
-    threads[0].join(30)
-    assert torn == []
-    assert gc_app.repository.get(person).version == base.version + len(skills)
-
-
 # --- the setting --------------------------------------------------------------------------------------
 
 
@@ -429,13 +378,9 @@ def test_group_commit_is_off_unless_switched_on(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(BadSetting, match="expected on or off"):
         Settings.from_env({GROUP_COMMIT: "sometimes"})
     plain = Mobilize(env={**store_env("memory:"), GROUP_COMMIT: "off"})
-    assert committer_for(plain) is None and plain.repository.cache is None
+    assert committer_for(plain) is None
     on = Mobilize(env={**store_env("memory:"), GROUP_COMMIT: "on"})
-    assert isinstance(committer_for(on), GroupCommitter) and on.repository.cache is not None
-    without_cache = Mobilize(env={**store_env("memory:"), GROUP_COMMIT: "on", "AGGREGATE_CACHE_MAXSIZE": ""})
-    assert without_cache.repository.cache is None
-    with pytest.raises(BadSetting, match="stale"):
-        Mobilize(env={**store_env("memory:"), GROUP_COMMIT: "on", "AGGREGATE_CACHE_FASTFORWARD": "n"})
+    assert isinstance(committer_for(on), GroupCommitter)
 
 
 def test_an_idle_committer_writes_at_once_and_a_lone_command_is_its_own_batch(gc_app: Mobilize) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 import secrets
 import sys
 from typing import Any
@@ -11,7 +12,8 @@ from uuid import UUID
 from mobilize.api.deps import TOKEN_PREFIX, secret_hash
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext, DomainError
-from mobilize.settings import Settings
+from mobilize.logs import configure_logging
+from mobilize.settings import GROUP_COMMIT, Settings
 
 
 def add_commands(commands: Any) -> None:
@@ -27,12 +29,15 @@ def add_commands(commands: Any) -> None:
     serve = commands.add_parser("serve", help="run the HTTP API and dashboard")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="API processes sharing the port (PostgreSQL or SQLite store; each keeps its own cache "
+                            "and group commit; default 1)")
 
 
 def run(app: Mobilize, settings: Settings, args: Any) -> int:
     """Carry out `token …` or `serve`."""
     if args.command == "serve":
-        return _serve(app, settings, args.host, args.port)
+        return _serve(app, settings, args.host, args.port, args.workers)
     ctx = CommandContext(actor=f"cli:{getpass.getuser()}", reason=f"mobilize token {args.verb}")
     try:
         if args.verb == "create":
@@ -57,11 +62,39 @@ def _create(app: Mobilize, ctx: CommandContext, role: str, scope: str | None, ho
     return 0
 
 
-def _serve(app: Mobilize, settings: Settings, host: str, port: int) -> int:
+def _serve(app: Mobilize, settings: Settings, host: str, port: int, workers: int = 1) -> int:
     import uvicorn
 
     from mobilize.api.app import create_app
 
     # no access log: it would record /api/stream?token=…; the app logs each request without its query
-    uvicorn.run(create_app(settings, app), host=host, port=port, log_config=None, access_log=False)
+    if workers <= 1:
+        uvicorn.run(create_app(settings, app), host=host, port=port, log_config=None, access_log=False)
+        return 0
+    if settings.store.startswith("memory:"):
+        print("mobilize: --workers needs a store the processes can share (sqlite:///FILE or postgresql://…), "
+              "not memory:", file=sys.stderr)
+        return 2
+    from mobilize.api.read_side import ReadSide
+
+    ReadSide(app, settings.store).close()  # tables and views made once, here, before workers race to make them
+    app.close()  # each worker opens the store for itself
+    os.environ.update(settings_env(settings))
+    uvicorn.run("mobilize.admin:worker_app", factory=True, workers=workers, host=host, port=port, log_config=None,
+                access_log=False)
     return 0
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The `MOBILIZE_*` variables that give a worker process these settings."""
+    return {"MOBILIZE_STORE": settings.store, "MOBILIZE_LOG_FORMAT": settings.log_format,
+            "MOBILIZE_LOG_LEVEL": settings.log_level, GROUP_COMMIT: "on" if settings.group_commit else "off"}
+
+
+def worker_app() -> Any:
+    """The API of one worker process of `mobilize serve --workers N` (settings from the environment)."""
+    from mobilize.api.app import create_app
+
+    settings = Settings.from_env()
+    configure_logging(settings)
+    return create_app(settings)

@@ -50,6 +50,13 @@ class Recorder(PostgresApplicationRecorder):
                  channel=Identifier(self.channel_name)))
         self.insert_call = SQL("SELECT * FROM {schema}.{function}(%s)").format(schema=schema, function=function)
 
+    def _create_table(self, cursor: Any) -> None:
+        """Create the tables and the function, one process at a time: API workers starting together on a
+        fresh schema would otherwise collide in the catalogue ("tuple concurrently updated")."""
+        cursor.execute(SQL("SELECT pg_advisory_xact_lock(hashtext({}))").format(
+            f"mobilize.create.{self.datastore.schema}.{self.events_table_name}"))
+        super()._create_table(cursor)
+
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert the events in one transaction, in one round trip; returns their positions."""

@@ -6,8 +6,18 @@ import http.client
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from benchmarks.common import Results, Row, free_port, peak_rss_mib, percentile, say, stop, worker
+from benchmarks.common import (
+    Results,
+    Row,
+    free_port,
+    peak_rss_mib,
+    percentile,
+    say,
+    stop,
+    worker,
+)
 from benchmarks.workload import Client, World, drive
 
 COMMANDS_PER_UNIT = 11 / 3
@@ -24,11 +34,14 @@ class Variant:
     url: str
     group_commit: str | None = None
     """'on' or 'off' to set MOBILIZE_GROUP_COMMIT; None for the default of this version of mobilize."""
+    workers: int = 1
+    """API processes (`mobilize serve --workers N`)."""
 
     @property
     def name(self) -> str:
         """How the rows are keyed and labelled."""
-        return self.store + (f"+group_commit_{self.group_commit}" if self.group_commit else "")
+        return self.store + (f"+group_commit_{self.group_commit}" if self.group_commit else "") + \
+            (f"+{self.workers}_workers" if self.workers > 1 else "")
 
 
 class Server:
@@ -36,7 +49,8 @@ class Server:
 
     def __init__(self, variant: Variant) -> None:
         self.port = free_port()
-        extra = ("--group-commit", variant.group_commit) if variant.group_commit else ()
+        extra = (("--group-commit", variant.group_commit) if variant.group_commit else ()) + \
+            (("--workers", str(variant.workers)) if variant.workers > 1 else ())
         self.process = worker("serve", "--store", variant.url, "--port", str(self.port), *extra, stdout=None)
         deadline = time.monotonic() + 60
         while not self._healthy():
@@ -53,12 +67,24 @@ class Server:
             return False
 
     def peak_mib(self) -> float | None:
-        """The API process's peak RSS so far."""
-        return peak_rss_mib(self.process.pid)
+        """The peak RSS so far of the API process (of the largest one, with several workers)."""
+        pids = [self.process.pid, *_children(self.process.pid)]
+        return max((peak for peak in map(peak_rss_mib, pids) if peak is not None), default=None)
 
     def stop(self) -> None:
         """Stop the API process."""
         stop(self.process)
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of a process (uvicorn's workers)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found.extend(int(child) for child in task.read_text().split())
+        except OSError:
+            continue
+    return found
 
 
 def measure(results: Results, variant: Variant, levels: tuple[int, ...], seconds: float,

@@ -99,6 +99,7 @@ def _variants(config: Config, stores: Scratch) -> list[Variant]:
     if has_group_commit():
         if config.postgres:
             variants.append(Variant("postgres", stores.pg("api_gc"), group_commit="on"))
+            variants.append(Variant("postgres", stores.pg("api_gc_w2"), group_commit="on", workers=2))
         if not config.quick:
             variants.append(Variant("sqlite", stores.sqlite("api_gc"), group_commit="on"))
     return variants

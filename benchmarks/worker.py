@@ -31,12 +31,18 @@ def settings_for(store: str, group_commit: bool | None = None) -> Settings:
 
 
 def serve(args: argparse.Namespace) -> None:
-    """The HTTP API under uvicorn, one worker process, as `mobilize serve` runs it."""
+    """The HTTP API under uvicorn, as `mobilize serve [--workers N]` runs it."""
     import uvicorn
 
     from mobilize.api.app import create_app
 
     settings = settings_for(args.store, args.group_commit == "on" if args.group_commit else None)
+    if args.workers > 1:
+        from mobilize.admin import serve as serve_workers
+        from mobilize.application import open_app
+
+        serve_workers(open_app(settings), settings, "127.0.0.1", args.port, args.workers)
+        return
     uvicorn.run(create_app(settings), host="127.0.0.1", port=args.port, log_config=None, access_log=False,
                 timeout_graceful_shutdown=2)
 
@@ -171,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         verb.add_argument("--store", required=True)
     verbs.choices["serve"].add_argument("--port", type=int, required=True)
     verbs.choices["serve"].add_argument("--group-commit", choices=("on", "off"))
+    verbs.choices["serve"].add_argument("--workers", type=int, default=1)
     verbs.choices["rebuild"].add_argument("--projection", required=True)
     verbs.choices["rebuild"].add_argument("--anatomy", action="store_true", help="then a second, timed pass")
     for option, default in (("--bootstrap", None), ("--topic", None), ("--partitions", "6")):

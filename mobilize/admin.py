@@ -13,7 +13,7 @@ from mobilize.api.deps import TOKEN_PREFIX, secret_hash
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext, DomainError
 from mobilize.logs import configure_logging
-from mobilize.settings import GROUP_COMMIT, Settings
+from mobilize.settings import Settings
 
 
 def add_commands(commands: Any) -> None:
@@ -37,7 +37,7 @@ def add_commands(commands: Any) -> None:
 def run(app: Mobilize, settings: Settings, args: Any) -> int:
     """Carry out `token …` or `serve`."""
     if args.command == "serve":
-        return _serve(app, settings, args.host, args.port, args.workers)
+        return serve(app, settings, args.host, args.port, args.workers)
     ctx = CommandContext(actor=f"cli:{getpass.getuser()}", reason=f"mobilize token {args.verb}")
     try:
         if args.verb == "create":
@@ -62,7 +62,8 @@ def _create(app: Mobilize, ctx: CommandContext, role: str, scope: str | None, ho
     return 0
 
 
-def _serve(app: Mobilize, settings: Settings, host: str, port: int, workers: int = 1) -> int:
+def serve(app: Mobilize, settings: Settings, host: str, port: int, workers: int = 1) -> int:
+    """Serve the API: in this process, or in `workers` processes sharing the port."""
     import uvicorn
 
     from mobilize.api.app import create_app
@@ -79,16 +80,10 @@ def _serve(app: Mobilize, settings: Settings, host: str, port: int, workers: int
 
     ReadSide(app, settings.store).close()  # tables and views made once, here, before workers race to make them
     app.close()  # each worker opens the store for itself
-    os.environ.update(settings_env(settings))
+    os.environ.update(settings.as_env())
     uvicorn.run("mobilize.admin:worker_app", factory=True, workers=workers, host=host, port=port, log_config=None,
-                access_log=False)
+                access_log=False, http="mobilize.api.server:NoDelayHttp")
     return 0
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """The `MOBILIZE_*` variables that give a worker process these settings."""
-    return {"MOBILIZE_STORE": settings.store, "MOBILIZE_LOG_FORMAT": settings.log_format,
-            "MOBILIZE_LOG_LEVEL": settings.log_level, GROUP_COMMIT: "on" if settings.group_commit else "off"}
 
 
 def worker_app() -> Any:

@@ -40,8 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     service = args.command in ("serve", "relay") or getattr(args, "verb", None) == "run"
     quiet = settings.log_level == "info" and not service  # a console command is for people: tables, not logs
-    level = args.log_level or ("warning" if quiet else None)
-    configure_logging(settings.with_log_level(level or settings.log_level))
+    settings = settings.with_log_level(args.log_level or ("warning" if quiet else settings.log_level))
+    configure_logging(settings)
     if args.command == "demo" and args.serve:
         from mobilize.demo.live import serve_demo
 

@@ -66,6 +66,13 @@ class Settings:
         """The same settings with another log level."""
         return replace(self, log_level=level)
 
+    def as_env(self) -> dict[str, str]:
+        """The `MOBILIZE_*` variables that give another process these settings (API workers)."""
+        return {"MOBILIZE_STORE": self.store, "MOBILIZE_LOG_FORMAT": self.log_format,
+                "MOBILIZE_LOG_LEVEL": self.log_level, "MOBILIZE_KAFKA": self.kafka,
+                "MOBILIZE_KAFKA_TOPIC": self.kafka_topic, "MOBILIZE_KAFKA_PARTITIONS": str(self.kafka_partitions),
+                GROUP_COMMIT: "on" if self.group_commit else "off"}
+
     def eventsourcing_env(self) -> dict[str, str]:
         """The eventsourcing library's own variables for this store (and whether commits are grouped)."""
         return {**store_env(self.store), GROUP_COMMIT: "on" if self.group_commit else "off"}

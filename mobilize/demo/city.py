@@ -24,7 +24,7 @@ from mobilize.application import Mobilize
 from mobilize.application.service import COMMAND_NAMESPACE, CommandRecord, _fingerprint
 from mobilize.demo import DRIVE_STARTS
 from mobilize.demo.desk import Desk, Tally
-from mobilize.demo.drive import run_drive
+from mobilize.demo.drive import Slot, run_drive
 from mobilize.demo.street import GIVEN, SURNAMES, build_street
 from mobilize.demo.summary import render
 from mobilize.domain.base import CommandContext, MobilizeAggregate, current_context
@@ -115,18 +115,6 @@ class City:
     lapsed: list[UUID] = field(default_factory=list)
     members: list[list[UUID]] = field(default_factory=list)
     teams: list[tuple[UUID, int]] = field(default_factory=list)
-
-
-@dataclass
-class Slot:
-    """One shift at one post of one lane, and who ended up on it."""
-
-    shift: UUID
-    site: int
-    lane: int
-    post: str
-    person: UUID | None = None
-    checked_in: bool = False
 
 
 @dataclass

@@ -25,13 +25,14 @@ HOUR = timedelta(hours=1)
 
 @dataclass
 class Slot:
-    """One scheduled shift at one post, and who ended up on it."""
+    """One scheduled shift at one post of one lane, and who ended up on it (the street and city drives)."""
 
     shift: UUID
     site: int
     lane: int
     post: str
-    block: int
+    block: int = 0
+    """The street drive's block of the day (the city drive keeps its slots by block instead)."""
     person: UUID | None = None
     checked_in: bool = False
 

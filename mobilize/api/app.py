@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from uuid import uuid4
 
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from mobilize.api import errors
+from mobilize.api.bell import Bell
+from mobilize.api.middleware import RequestContext
 from mobilize.api.read_side import ReadSide
 from mobilize.api.routes import ROUTERS, dashboard
 from mobilize.application import Mobilize, open_app
@@ -33,12 +35,17 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
 
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
-        yield
-        api.state.read_side.close()
+        api.state.bell.start(asyncio.get_running_loop())
+        try:
+            yield
+        finally:
+            api.state.bell.stop()
+            api.state.read_side.close()
 
     api = FastAPI(title="mobilize", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     api.state.mobilize = mobilize
     api.state.read_side = ReadSide(mobilize, settings.store)
+    api.state.bell = Bell(mobilize)
     errors.install(api)
     for router in ROUTERS:
         api.include_router(router, prefix="/api")
@@ -49,14 +56,7 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
         """The dashboard is the front page."""
         return RedirectResponse("/dashboard")
 
-    @api.middleware("http")
-    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request.state.request_id = request.headers.get("x-request-id") or uuid4().hex
-        with structlog.contextvars.bound_contextvars(request_id=request.state.request_id):
-            response = await call_next(request)
-            log.info("request.handled", method=request.method, path=request.url.path, status=response.status_code)
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
+    api.add_middleware(RequestContext)
 
     @api.get("/healthz", tags=["health"], summary="the process is alive")
     def healthz() -> dict[str, str]:

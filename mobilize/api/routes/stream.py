@@ -15,6 +15,7 @@ from eventsourcing.persistence import Notification
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
+from mobilize.api.bell import Bell
 from mobilize.api.deps import App, Principal, authenticate
 from mobilize.application import Mobilize
 from mobilize.domain.base import DomainError
@@ -34,15 +35,21 @@ RETRY_MS = 2000
 
 @dataclass(frozen=True)
 class Pacing:
-    """How often the feed looks at the log, and how much silence is broken by a heartbeat."""
+    """The longest wait between two looks at the log (the log bell wakes a feed sooner), and how much silence
+    is broken by a heartbeat."""
 
-    poll: float = 0.25
+    poll: float = 1.0
     heartbeat: float = 10.0
 
 
 def pacing() -> Pacing:
     """The feed's pacing (tests override this dependency to shorten it)."""
     return Pacing()
+
+
+def log_bell(request: Request) -> Bell:
+    """The process's log bell, which wakes every feed when the log grows."""
+    return cast(Bell, request.app.state.bell)
 
 
 def stream_caller(request: Request, app: App, token: Annotated[str | None, Query(
@@ -98,10 +105,10 @@ class Feed:
         return self.visible[aggregate_id]
 
 
-async def frames(feed: Feed, pace: Pacing) -> AsyncIterator[str]:
+async def frames(feed: Feed, pace: Pacing, bell: Bell) -> AsyncIterator[str]:
     """The response body: the feed's frames as the log grows, a heartbeat after silence, until disconnect."""
     # reads run in the threadpool and waits on the event loop: a waiting feed holds no thread, and a
-    # disconnect cancels the wait at once rather than after the next poll
+    # disconnect cancels the wait at once rather than after the next ring of the bell
     log.info("stream.opened", holder=feed.caller.holder, role=feed.caller.role, after=feed.after)
     yield f"retry: {RETRY_MS}\nid: {feed.after}\n\n"  # a client that reconnects before any event resumes here
     quiet_since = time.monotonic()
@@ -115,7 +122,7 @@ async def frames(feed: Feed, pace: Pacing) -> AsyncIterator[str]:
                 quiet_since = time.monotonic()
                 yield HEARTBEAT
             if caught_up:
-                await anyio.sleep(pace.poll)
+                await bell.wait(feed.after, pace.poll)  # past what was just read: a commit since is not slept through
     finally:
         log.info("stream.closed", holder=feed.caller.holder, position=feed.after)
 
@@ -124,11 +131,12 @@ async def frames(feed: Feed, pace: Pacing) -> AsyncIterator[str]:
             responses={200: {"content": {"text/event-stream": {}}, "description": "the event stream"},
                        401: {"description": "no valid token"}, 422: {"description": "a malformed position"}})
 def stream(app: App, caller: Annotated[Principal, Depends(stream_caller)], pace: Annotated[Pacing, Depends(pacing)],
+           bell: Annotated[Bell, Depends(log_bell)],
            last_event_id: Annotated[int | None, Header(ge=0, description="resume after this log position")] = None,
            after: Annotated[int | None, Query(ge=0, description="start after this log position (default: now)")] = None,
            ) -> StreamingResponse:
     """Every event recorded from now (or after a position), as Server-Sent Events: id = log position."""
     start = next((p for p in (last_event_id, after) if p is not None), None)
     feed = Feed(app, caller, (app.recorder.max_notification_id() or 0) if start is None else start)
-    return StreamingResponse(frames(feed, pace), media_type="text/event-stream",
+    return StreamingResponse(frames(feed, pace, bell), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

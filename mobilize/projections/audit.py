@@ -17,13 +17,13 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from mobilize.application import Mobilize
-from mobilize.projections.base import Projection
+from mobilize.projections.base import Projection, Recall
 from mobilize.projections.store import Transaction, ViewStore, iso
 
 GENESIS = "0" * 64
-CONTEXT = ("actor", "ordered_by", "reason", "command_id", "correlation_id", "occurred_at", "timestamp",
-           "originator_id", "originator_version", "originator_topic")
-LINKS = ("incident_id", "person_id")
+CONTEXT = frozenset(("actor", "ordered_by", "reason", "command_id", "correlation_id", "occurred_at", "timestamp",
+                     "originator_id", "originator_version", "originator_topic"))
+APPEND = "INSERT INTO audit_trail VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def link(previous: str, note: Notification) -> str:
@@ -52,22 +52,22 @@ class AuditTrail(Projection):
     )
     drops = ("audit_trail", "audit_links")
 
-    def __init__(self) -> None:
+    def forget(self, empty: bool = False) -> None:
+        """Drop the last link of the chain and the aggregates' links kept in memory."""
         self._last: tuple[int, str] = (0, GENESIS)  # saves a read per event; re-read whenever it does not fit
+        self._links = Recall(_link, empty)
 
     def any_event(self, tx: Transaction, event: Any, note: Notification) -> None:
         """Append the event to the trail and extend the chain."""
         aggregate_id = str(note.originator_id)
-        incident_id, person_id = self._links(tx, event, aggregate_id)
+        incident_id, person_id = self._concerns(tx, event, note, aggregate_id)
         chain = link(self._previous(tx, note.id), note)
         self._last = (note.id, chain)
-        tx.execute(
-            "INSERT INTO audit_trail VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (note.id, type(event).__qualname__, aggregate_id, note.originator_version, incident_id, person_id,
-             getattr(event, "actor", None), getattr(event, "ordered_by", None), getattr(event, "reason", None),
-             getattr(event, "command_id", None), getattr(event, "correlation_id", None),
-             _iso(getattr(event, "occurred_at", None)), iso(event.timestamp), payload(event), chain),
-        )
+        tx.execute(APPEND, (
+            note.id, type(event).__qualname__, aggregate_id, note.originator_version, incident_id, person_id,
+            getattr(event, "actor", None), getattr(event, "ordered_by", None), getattr(event, "reason", None),
+            getattr(event, "command_id", None), getattr(event, "correlation_id", None),
+            _iso(getattr(event, "occurred_at", None)), iso(event.timestamp), payload(event), chain))
 
     def _previous(self, tx: Transaction, position: int) -> str:
         if self._last[0] == position - 1:
@@ -76,11 +76,16 @@ class AuditTrail(Projection):
                           (position,))
         return rows[0][0] if rows else GENESIS
 
-    def _links(self, tx: Transaction, event: Any, aggregate_id: str) -> tuple[str | None, str | None]:
-        """Which incident and person an event concerns; an aggregate's incident is remembered from its birth."""
+    def _concerns(self, tx: Transaction, event: Any, note: Notification,
+                  aggregate_id: str) -> tuple[str | None, str | None]:
+        """Which incident and person an event concerns; an aggregate's incident is remembered from its birth.
+
+        The links are kept in memory as they are written, so that an event need not query them (on
+        PostgreSQL a query stops the pipeline); an aggregate's first event has none to look up.
+        """
         kind = type(event).__qualname__.split(".")[0]
-        known = tx.execute("SELECT incident_id, person_id FROM audit_links WHERE aggregate_id = ?", (aggregate_id,))
-        remembered_incident, remembered_person = known[0] if known else (None, None)
+        known = self._links.get(tx, aggregate_id) if note.originator_version > 1 else None
+        remembered_incident, remembered_person = known or (None, None)
         incident = aggregate_id if kind == "Incident" else (
             _str(getattr(event, "incident_id", None)) or remembered_incident)
         dispatched_person = _str(event.subject_id) if getattr(event, "subject_kind", None) == "person" else None
@@ -88,7 +93,14 @@ class AuditTrail(Projection):
             _str(getattr(event, "person_id", None)) or dispatched_person or remembered_person)
         if not known and (incident or dispatched_person):
             tx.execute("INSERT INTO audit_links VALUES (?, ?, ?)", (aggregate_id, incident, dispatched_person))
+            self._links.keep(aggregate_id, (incident, dispatched_person))
         return incident, person
+
+
+def _link(tx: Transaction, aggregate_id: str) -> tuple[str | None, str | None] | None:
+    """An aggregate's link, read from the table."""
+    rows = tx.execute("SELECT incident_id, person_id FROM audit_links WHERE aggregate_id = ?", (aggregate_id,))
+    return (rows[0][0], rows[0][1]) if rows else None
 
 
 def payload(event: Any) -> str:

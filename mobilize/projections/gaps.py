@@ -34,6 +34,7 @@ class StaffingGaps(TracksModes, Projection):
         tx.execute("INSERT INTO gaps_shifts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    (str(note.originator_id), str(event.site_id), str(event.incident_id), str(event.grid_id),
                     event.lane, event.post, iso(event.start), iso(event.end), event.slots))
+        self.shift_scheduled(str(note.originator_id), str(event.grid_id))
 
     def Shift_Assigned(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
         tx.execute("INSERT INTO gaps_people VALUES (?, ?, 'assigned')", (str(note.originator_id), str(event.person_id)))
@@ -50,8 +51,7 @@ class StaffingGaps(TracksModes, Projection):
 
     def Shift_CheckedOut(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
         self._status(tx, note, event, "checked_out")
-        grid = tx.execute("SELECT grid_id FROM gaps_shifts WHERE id = ?", (str(note.originator_id),))[0][0]
-        until = self.rest_until(tx, grid, event.at)
+        until = self.rest_until(tx, str(note.originator_id), event.at)
         if until is not None:
             tx.execute("INSERT INTO gaps_rest VALUES (?, ?) ON CONFLICT (person_id) DO UPDATE "
                        "SET resting_until = excluded.resting_until", (str(event.person_id), iso(until)))

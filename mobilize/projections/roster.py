@@ -34,6 +34,7 @@ class Roster(TracksModes, Projection):
         tx.execute("INSERT INTO roster_shifts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    (str(note.originator_id), str(event.site_id), str(event.incident_id), str(event.grid_id),
                     event.lane, event.post, iso(event.start), iso(event.end)))
+        self.shift_scheduled(str(note.originator_id), str(event.grid_id))
 
     def Shift_Assigned(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
         tx.execute("INSERT INTO roster_duty VALUES (?, ?, 'assigned', NULL, NULL)",
@@ -51,8 +52,7 @@ class Roster(TracksModes, Projection):
 
     def Shift_CheckedOut(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
         self._duty(tx, note, event, "checked_out", checked_out_at=iso(event.at))
-        grid = tx.execute("SELECT grid_id FROM roster_shifts WHERE id = ?", (str(note.originator_id),))[0][0]
-        until = self.rest_until(tx, grid, event.at)
+        until = self.rest_until(tx, str(note.originator_id), event.at)
         if until is not None:
             tx.execute("INSERT INTO roster_rest VALUES (?, ?) ON CONFLICT (person_id) DO UPDATE "
                        "SET resting_until = excluded.resting_until", (str(event.person_id), iso(until)))

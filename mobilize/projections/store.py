@@ -2,6 +2,12 @@
 
 Each projection writes its rows and its position in the log in one transaction, so that a crash
 at any point resumes exactly where the last committed batch stopped.
+
+On PostgreSQL a transaction runs in pipeline mode: a statement that returns no rows is sent without
+waiting for its reply (and runs of the same one go as one `executemany`), so a batch of writes costs
+one round trip, not one per statement; a query still waits for its rows, and so for everything sent
+before it. An error in any statement fails the batch at the next wait, at the latest when the
+transaction ends, and rolls all of it back.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
 
@@ -33,7 +40,11 @@ class Transaction(Protocol):
     """What a projection handler may do inside its transaction."""
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run one statement (placeholders are `?`) and return its rows."""
+        """Run one statement (placeholders are `?`) and return its rows.
+
+        On PostgreSQL only a statement that starts with SELECT, WITH, VALUES or TABLE, or has RETURNING, is
+        waited for; any other returns no rows at once, and an error in it surfaces at the next wait.
+        """
 
 
 class ViewStore:
@@ -82,8 +93,10 @@ class ViewStore:
                 raise
             self.connection.execute("COMMIT")
         else:
-            with self.connection.transaction():
-                yield _PostgresTx(self.connection)
+            with self.connection.transaction(), self.connection.pipeline() as pipeline:
+                tx = _PostgresTx(self.connection, pipeline)
+                yield tx
+                tx.flush()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read rows outside any write transaction."""
@@ -120,16 +133,45 @@ class ViewStore:
 
 class _SqliteTx:
     def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
+        self.cursor = connection.cursor()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.connection.execute(sql, tuple(params)).fetchall()
+        return self.cursor.execute(sql, tuple(params)).fetchall()
 
 
 class _PostgresTx:
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
+    """Statements in pipeline mode: writes in a row with the same SQL go as one `executemany`, sent when
+    another statement comes, when a query must wait for its rows, or when the transaction ends."""
+
+    def __init__(self, connection: Any, pipeline: Any = None) -> None:
+        self.cursor = connection.cursor()
+        self.pipeline = pipeline
+        self.pending: tuple[str, list[tuple[Any, ...]]] = ("", [])
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        cursor = self.connection.execute(sql.replace("?", "%s"), tuple(params))
-        return cursor.fetchall() if cursor.description else []
+        query, returns_rows = _postgres(sql)
+        if self.pipeline is not None and not returns_rows:
+            if query != self.pending[0]:
+                self.flush()
+                self.pending = (query, [])
+            self.pending[1].append(tuple(params))
+            return []
+        self.flush()
+        self.cursor.execute(query, tuple(params))
+        if self.pipeline is not None:
+            self.pipeline.sync()
+        return self.cursor.fetchall() if self.cursor.description else []
+
+    def flush(self) -> None:
+        """Send the writes held back."""
+        query, rows = self.pending
+        if rows:
+            self.cursor.executemany(query, rows)
+            self.pending = ("", [])
+
+
+@lru_cache(maxsize=1024)
+def _postgres(sql: str) -> tuple[str, bool]:
+    """A statement with psycopg's placeholders, and whether it may return rows (so that a pipeline waits)."""
+    words = sql.upper().split()
+    return sql.replace("?", "%s"), words[0] in ("SELECT", "WITH", "VALUES", "TABLE") or "RETURNING" in words

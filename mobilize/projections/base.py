@@ -126,7 +126,8 @@ class Runner:
         self.projection = projection
         self.batch = batch
         self.events = Log(app.recorder)
-        self.decode = Decoder(app.mapper)
+        decoder = Decoder(app.mapper)
+        self.kind, self.decode = decoder.kind, decoder  # a topic's class; a stored event's domain event
         self._known: int | None = None  # the position the projection's memory reflects
         with views.transaction() as tx:
             projection.create(tx)
@@ -176,7 +177,7 @@ class Runner:
 
     def _apply(self, tx: Transaction, rows: Sequence[Row]) -> None:
         """Apply the events of a batch that the view handles; the others are not even decoded."""
-        kind, handles, apply = self.decode.kind, self.projection.handles, self.projection.apply
+        kind, handles, apply = self.kind, self.projection.handles, self.projection.apply
         for row in rows:
             if handles(kind(row[TOPIC])):
                 note = self.events.notification(row)

@@ -103,9 +103,9 @@ def _anatomy(app: Any, views: Any, name: str, sample: int) -> dict[str, Any]:
             yield Counted(tx)
 
     views.transaction = counted
-    app.recorder.select_notifications = timed("read", app.recorder.select_notifications)
-    app.mapper.to_domain_event = timed("decode", app.mapper.to_domain_event)
     runner = Runner(app, views, projection(name))
+    runner.events.rows = timed("read", runner.events.rows)  # type: ignore[method-assign]
+    runner.decode = timed("decode", runner.decode)
     began = time.perf_counter()
     applied = _rebuild_until(runner, sample) if sample else 0
     total = time.perf_counter() - began

@@ -17,7 +17,8 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from mobilize.application import Mobilize
-from mobilize.projections.base import Projection, Recall
+from mobilize.projections.base import Projection
+from mobilize.projections.recall import Recall
 from mobilize.projections.store import Transaction, ViewStore, iso
 
 GENESIS = "0" * 64

@@ -55,7 +55,8 @@ class Projection:
         self.forget()
 
     def forget(self, empty: bool = False) -> None:
-        """Drop what the projection keeps in memory of its rows: they may have changed behind its back.
+        """Drop what the projection keeps in memory of its rows (`mobilize.projections.recall`): they may
+        have changed behind its back.
 
         The runner says so before a batch whenever the view is not where it left it; `empty` when the view
         has no rows at all (as in a rebuild), so that what the projection keeps from then on is every row.
@@ -81,40 +82,6 @@ def _handlers(projection: type[Projection], kind: type) -> tuple[str, ...]:
         names = (kind.__qualname__.replace(".", "_"), "any_event")
         _HANDLERS[key] = tuple(name for name in names if callable(getattr(projection, name, None)))
     return _HANDLERS[key]
-
-
-class Recall:
-    """Rows of one of a projection's tables kept in memory by key, so that handlers need not query them.
-
-    The projection keeps each value it writes to the table (`keep`) and makes a new recall whenever it
-    is told to forget. Made on an empty view (`complete`), it then holds every row, and a key it lacks
-    has none; otherwise a key it lacks is read once, with `read`. Past `LIMIT` keys it starts again,
-    no longer complete.
-    """
-
-    LIMIT = 250_000
-
-    def __init__(self, read: Callable[[Transaction, str], Any], complete: bool, missing: Any = None) -> None:
-        self.read, self.complete, self.missing = read, complete, missing
-        self.kept: dict[str, Any] = {}
-
-    def get(self, tx: Transaction, key: str) -> Any:
-        """The value kept for `key`, read if need be."""
-        try:
-            return self.kept[key]
-        except KeyError:
-            if self.complete:
-                return self.missing
-            value = self.read(tx, key)
-            self.keep(key, value)
-            return value
-
-    def keep(self, key: str, value: Any) -> None:
-        """Keep the value just written for `key`."""
-        if len(self.kept) >= self.LIMIT:
-            self.kept.clear()
-            self.complete = False
-        self.kept[key] = value
 
 
 class Runner:

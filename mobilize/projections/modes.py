@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from eventsourcing.persistence import Notification
 
-from mobilize.projections.base import Recall
+from mobilize.projections.recall import Recall
 from mobilize.projections.store import Transaction, iso
 
 

@@ -155,12 +155,9 @@ class GroupCommitter:
                 for e, s, n in zip(events, stored, notification_ids, strict=True)]
 
     def _after_commit(self, processing: ProcessingEvent[UUID], recordings: list[Recording[UUID]]) -> None:
-        """What `Application.save` does after recording, for this command alone, in its own thread."""
+        """What `Application.save` does after recording, for this command alone, in its own thread (the
+        aggregate cache is kept by `CommandService.commit`, see `mobilize.application.cache`)."""
         app = self.app
-        repository = app.repository
-        if repository.cache and not repository.fastforward:
-            for aggregate_id, aggregate in processing.aggregates.items():
-                repository.cache.put(aggregate_id, aggregate)
         app._take_snapshots(processing)
         app._notify(recordings)
         app.notify(processing.events)

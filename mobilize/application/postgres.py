@@ -32,7 +32,8 @@ class Recorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
-        function = Identifier(f"mobilize_insert_{self.events_table_name}")
+        self.insert_function = f"mobilize_insert_{self.events_table_name}"
+        function = Identifier(self.insert_function)
         schema = Identifier(self.datastore.schema)
         self.sql_create_statements.append(SQL(
             "CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event}[]) "
@@ -68,4 +69,4 @@ class Recorder(PostgresApplicationRecorder):
                 for e in stored_events]
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:
             cursor.execute(self.insert_call, (rows,), prepare=True)
-            return [row[0] if isinstance(row, tuple) else next(iter(row.values())) for row in cursor.fetchall()]
+            return [row[self.insert_function] for row in cursor.fetchall()]  # the pool's rows are dicts

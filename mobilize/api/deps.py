@@ -10,11 +10,11 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, HTTPException, Request
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
-from mobilize.domain.base import CommandContext, DomainError
+from mobilize.domain.base import CommandContext, DomainError, moment_problem
 
 TOKEN_PREFIX = "mbz"
 
@@ -115,12 +115,23 @@ def _covers(app: Mobilize, scope_unit_id: UUID, record_id: UUID | None) -> bool:
         return True  # nothing there to protect; the command will say what is missing
 
 
+def _checked_moment(value: datetime) -> datetime:
+    problem = moment_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_checked_moment)]
+"""A time the API accepts: with a zone, within the years the system records (the domain checks it again)."""
+
+
 class CommandBody(BaseModel):
     """What every command may say besides its own fields: on whose order, why, and when it happened."""
 
     ordered_by: str | None = Field(None, max_length=200, description="who ordered it, if not the caller")
     reason: str | None = Field(None, max_length=2000, description="why; required to decline or recall a dispatch")
-    occurred_at: datetime | None = Field(None, description="when it happened in the field (default: now)")
+    occurred_at: Moment | None = Field(None, description="when it happened in the field (default: now)")
 
 
 def context(request: Request, caller: Principal, body: CommandBody) -> CommandContext:

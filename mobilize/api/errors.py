@@ -30,11 +30,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [{"field": ".".join(str(p) for p in problem["loc"] if p != "body"), "message": problem["msg"]}
+        problems = [{"field": _field(problem["loc"]), "message": problem["msg"].removeprefix("Value error, ")}
                     for problem in error.errors()]
-        fields = ", ".join(p["field"] or "body" for p in problems)
+        said = "; ".join(f"{p['field'] or 'body'}: {p['message']}" for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         return JSONResponse(status_code=422, content={
-            "error": "invalid_request", "message": f"the request is malformed: check {fields}",
+            "error": "invalid_request", "message": f"the request is malformed: {said}{more}",
             "facts": {"problems": problems}, "retryable": False})
 
     @app.exception_handler(HTTPException)
@@ -50,6 +51,11 @@ def install(app: FastAPI) -> None:
             "message": "something went wrong on our side; retry with the same Idempotency-Key, or quote the "
                        "X-Request-ID to support",
             "facts": {}})
+
+
+def _field(location: tuple[int | str, ...]) -> str:
+    """Where a problem is, as a caller names it: `lane`, `qualifications.sampler`, `now` (no `body`/`query`)."""
+    return ".".join(str(part) for part in location if part not in ("body", "query", "path", "header"))
 
 
 def _http_rule(status: int) -> str:

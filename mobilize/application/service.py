@@ -26,6 +26,7 @@ from mobilize.domain.base import (
     InvalidCommand,
     MobilizeAggregate,
     NotFound,
+    aware,
     current_context,
     require,
     utcnow,
@@ -134,8 +135,7 @@ class CommandService(Application[UUID]):
         require(bool(ctx.command_id and ctx.command_id.strip()), InvalidCommand, "the command id is empty",
                 field="command_id")
         if ctx.occurred_at is not None:
-            require(ctx.occurred_at.tzinfo is not None, InvalidCommand, "occurred_at must carry a time zone",
-                    field="occurred_at")
+            aware(ctx.occurred_at, "occurred_at")
             require(ctx.occurred_at <= self.clock() + MAX_CLOCK_SKEW, InvalidCommand,
                     "occurred_at lies in the future", field="occurred_at", occurred_at=ctx.occurred_at)
         return ctx.resolved(self.clock())

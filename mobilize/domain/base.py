@@ -154,7 +154,25 @@ def require(condition: bool, error: type[DomainError], message: str, **facts: An
         raise error(message, **facts)
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
+def moment_problem(moment: datetime) -> str | None:
+    """What is wrong with `moment` as a time the system records ("must …"), or None.
+
+    A naive time is refused since its zone would be a guess; a time outside the years 1900–2999 is a typo,
+    and near the ends of Python's calendar it cannot even be moved to another zone.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return "must carry a time zone, e.g. 2026-03-02T10:00:00+08:00"
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        return f"must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+    return None
+
+
 def aware(moment: datetime, name: str) -> datetime:
-    """`moment` in UTC; a naive time is refused since its zone would be a guess."""
-    require(moment.tzinfo is not None, InvalidCommand, f"{name} must carry a time zone", field=name)
+    """`moment` in UTC, once `moment_problem` finds nothing wrong with it."""
+    problem = moment_problem(moment)
+    if problem is not None:
+        raise InvalidCommand(f"{name} {problem}", field=name)
     return moment.astimezone(timezone.utc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from mobilize.application import Mobilize
+from mobilize.domain.base import moment_problem
 from mobilize.projections.audit import AuditTrail, position_at
 from mobilize.projections.base import Runner
 from mobilize.projections.registry import projection
@@ -27,8 +28,9 @@ def resolve(app: Mobilize, views: ViewStore, as_of: str) -> int:
     except ValueError:
         raise BadMoment(f"as of {as_of!r}: give a log position (e.g. 9000) or an ISO time with a zone "
                         "(e.g. 2026-03-02T10:00+08:00)") from None
-    if moment.tzinfo is None:
-        raise BadMoment(f"as of {as_of!r}: the time has no zone; add one, e.g. +08:00")
+    problem = moment_problem(moment)
+    if problem is not None:
+        raise BadMoment(f"as of {as_of!r}: the time {problem}")
     Runner(app, views, AuditTrail()).catch_up()  # the trail maps recorded times to positions
     return position_at(views, iso(moment))
 

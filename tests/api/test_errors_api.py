@@ -52,8 +52,35 @@ def test_unknown_ids_are_404_and_malformed_input_is_422_naming_the_field(booked)
     assert malformed.status_code == 422
     fields = {p["field"] for p in malformed.json()["facts"]["problems"]}
     assert {"lane", "post", "start", "end"} <= fields
-    assert naive.status_code == 422 and "time zone" in naive.json()["message"]
+    assert naive.status_code == 422
+    assert naive.json()["message"] == ("the request is malformed: start: must carry a time zone, e.g. "
+                                       "2026-03-02T10:00:00+08:00; end: must carry a time zone, e.g. "
+                                       "2026-03-02T10:00:00+08:00")
     assert not_json.status_code == 422 and bad_path.status_code == 422
+    assert desk.world.log_size() == size
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/org-units", {"kind": "grid", "name": "Grid 9"}),
+    ("/shifts/{shift}/assignments", {"person_id": "{person}"}),
+])
+def test_a_time_at_the_ends_of_the_calendar_is_a_422_not_a_crash(booked, path: str, body: dict) -> None:
+    desk, _, person, shift = booked
+    size = desk.world.log_size()
+    body = {key: value.format(person=person) for key, value in body.items()}
+
+    for moment in ("0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-01:00", "1899-12-31T23:00:00+08:00"):
+        response = desk.operator.post(path.format(shift=shift), {**body, "occurred_at": moment})
+        assert response.status_code == 422, response.text
+        assert response.json()["facts"]["problems"] == [
+            {"field": "occurred_at", "message": "must lie between the years 1900 and 2999"}]
+    reading = desk.viewer.get("/roster", now="0001-01-01T00:00:00+00:01")
+    audit = desk.operator.get("/audit", since="9999-12-31T23:59:59-01:00")
+    assert reading.status_code == 422 and "now: must lie between the years" in reading.json()["message"]
+    assert audit.status_code == 422 and "since: must lie between the years" in audit.json()["message"]
+    replayed = desk.viewer.get("/roster", as_of="9999-12-31T23:59:59-01:00")
+    assert replayed.status_code == 422 and "the time must lie between the years" in replayed.json()["message"]
+    assert desk.world.log_size() == size
     assert desk.world.log_size() == size
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -104,6 +104,9 @@ def test_commands_need_an_actor_and_a_time_that_is_not_in_the_future(world: Worl
         world.do("establish_unit", "Grid 3", "grid", world.community, at=utcnow() + timedelta(hours=1))
     with pytest.raises(InvalidCommand, match="time zone"):
         world.do("establish_unit", "Grid 3", "grid", world.community, at=T0.replace(tzinfo=None))
+    at_the_calendar_start = datetime.fromisoformat("0001-01-01T00:00:00+00:01")  # has no UTC equivalent
+    with pytest.raises(InvalidCommand, match="occurred_at must lie between the years 1900 and 2999"):
+        world.do("establish_unit", "Grid 3", "grid", world.community, at=at_the_calendar_start)
     assert world.log_size() == size
 
 

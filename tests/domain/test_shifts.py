@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -99,6 +99,8 @@ def test_scheduling_needs_a_real_post_an_ordered_window_and_an_open_incident(dri
         world.shift(site, T0, hours=-1)
     with pytest.raises(InvalidCommand, match="time zone"):
         world.do("schedule_shift", site, 1, "sampler", T0.replace(tzinfo=None), T0.replace(tzinfo=None) + HOUR)
+    with pytest.raises(InvalidCommand, match="end must lie between the years 1900 and 2999"):
+        world.do("schedule_shift", site, 1, "sampler", T0, datetime.max.replace(tzinfo=timezone(-HOUR)))
     world.do("close_incident", incident)
     with pytest.raises(IncidentClosed):
         world.shift(site, T0)

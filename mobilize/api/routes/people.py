@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from pydantic import Field
 
-from mobilize.api.deps import App, CommandBody, Operator
+from mobilize.api.deps import App, CommandBody, Moment, Operator
 from mobilize.api.routes.common import REFUSALS, Done, run
 
 router = APIRouter(tags=["people"], responses=REFUSALS)
@@ -26,12 +25,12 @@ class RegisterPerson(CommandBody):
     home_unit: str | None = Field(None, max_length=200, description="a dual-registered member's employer")
     phone: str | None = Field(None, max_length=40)
     id_number: str | None = Field(None, max_length=40)
-    qualifications: dict[Skill, datetime] = Field(default_factory=dict, description="skill → valid until")
+    qualifications: dict[Skill, Moment] = Field(default_factory=dict, description="skill → valid until")
 
 
 class Certify(CommandBody):
     skill: Skill
-    valid_until: datetime
+    valid_until: Moment
 
 
 class Revoke(CommandBody):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from pydantic import Field
 
-from mobilize.api.deps import App, CommandBody, Operator
+from mobilize.api.deps import App, CommandBody, Moment, Operator
 from mobilize.api.routes.common import REFUSALS, Done, run
 
 router = APIRouter(tags=["shifts"], responses=REFUSALS)
@@ -19,8 +18,8 @@ class ScheduleShift(CommandBody):
     site_id: UUID
     lane: int = Field(ge=1, le=50)
     post: Literal["sampler", "registrar", "marshal", "first_aid", "disinfection", "driver"]
-    start: datetime
-    end: datetime
+    start: Moment
+    end: Moment
     slots: int = Field(1, ge=1, le=20)
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from pydantic import Field
 
-from mobilize.api.deps import App, CommandBody, Operator
+from mobilize.api.deps import App, CommandBody, Moment, Operator
 from mobilize.api.routes.common import REFUSALS, Done, run
 
 router = APIRouter(tags=["testing sites"], responses=REFUSALS)
@@ -31,7 +30,7 @@ class AppointCommander(CommandBody):
 
 
 class Tally(CommandBody):
-    hour: datetime = Field(description="the start of the hour counted")
+    hour: Moment = Field(description="the start of the hour counted")
     samples: int = Field(ge=0, le=100_000)
 
 

@@ -15,8 +15,9 @@ Separate from the tests: timings live here, correctness in `tests/`. One run pri
 - `rebuild`: every projection rebuilt from a big generated drive (`mobilize.demo.city`, 100k events
   with --quick, 1M otherwise, cached in benchmarks/.cache/), with where its time goes (read, decode,
   SQL statements per event), and the Kafka relay catching up on it;
-- `latency`: command accepted → SSE client and → Kafka consumer at a sustained ~1k events/s (at 80% of
-  what the API sustains with 16 clients when that is less, said so in the table);
+- `latency`: event recorded → SSE client and → Kafka consumer (each a process of its own, as subscribers
+  are) at a sustained ~1k events/s (at 80% of what the API sustains with 16 clients when that is less,
+  said so in the table);
 - `memory`: peak RSS of the API process, of each projection's process and of the relay's.
 
 Every process whose memory is reported runs as a subprocess (`benchmarks.worker`).

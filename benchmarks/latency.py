@@ -1,97 +1,63 @@
-"""From a command's acceptance to its event at a client: the SSE feed and a Kafka consumer, at a steady load.
+"""From an event's recording to its arrival at a subscriber: the SSE feed and a Kafka consumer, at a steady load.
 
 Operators give the command mix at a paced rate (about 2.4 log events per command, so ~420 commands/s
-for 1k events/s); an SSE client of `/api/stream` and a Kafka consumer of the relay's topic run in this
-process. For each accepted command the clock starts when its HTTP answer arrives and stops when the
-event it caused (aggregate id and event type) reaches the client: an event that arrives before the
-answer counts as 0 ms. The commit lies between the request and the answer, so the same delays
-counted from the request are given too (an upper bound: they include the command's own time). The relay runs as `mobilize relay` does, in a process of its own.
+for 1k events/s). The subscribers run as users run them, each in a process of its own (`python -m
+benchmarks.worker listen`): a client of `/api/stream` and a consumer of the relay's topic, which runs as
+`mobilize relay` does. For every event of the load, the clock starts at its recorded time (stamped while
+its command is handled, just before the commit: an upper bound on the delay from acceptance) and stops
+when it reaches the subscriber; both clocks are this machine's. Every event the log gained during the load
+is expected: at the SSE client, all but the hidden bookkeeping ones; at the Kafka consumer, all of them.
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
-import threading
 import time
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
-
-import httpx
 
 from benchmarks.commands import Server, Variant
 from benchmarks.common import Results, Row, percentile, say, stop, worker
-from benchmarks.workload import Expect, World, drive
+from benchmarks.workload import World, drive
 
 EVENTS_PER_COMMAND = 26 / 11
 """Log events per command of the mix, the command records included (2 shift units and 1 dispatch unit)."""
 STRAGGLERS_SECONDS = 3.0
 MEMORY_LIMIT_MIB = 1024
+LIMITS_MS = {"sse": 25.0, "kafka": 50.0}
+TARGETS = {"sse": "SSE client", "kafka": "Kafka consumer"}
 
 
-class Arrivals:
-    """When each expected event first reached a client, by (aggregate id, event type)."""
+@dataclass
+class Subscriber:
+    """A subscriber process and what it reported."""
 
-    def __init__(self) -> None:
-        self.seen: dict[Expect, float] = {}
-        self.ready = threading.Event()
-        self.stop = threading.Event()
-        self.error: BaseException | None = None
+    name: str
+    process: subprocess.Popen[str]
+    arrivals: dict[int, float] = field(default_factory=dict)
+    error: str | None = None
 
-    def arrived(self, aggregate_id: str, event_type: str) -> None:
-        """Note an event's arrival now."""
-        self.seen.setdefault((aggregate_id, event_type), time.perf_counter())
+    @classmethod
+    def start(cls, name: str, *args: str) -> Subscriber:
+        """Start one and wait until it listens."""
+        subscriber = cls(name, worker("listen", *args))
+        assert subscriber.process.stdout is not None
+        first = subscriber.process.stdout.readline()
+        if not first.strip():
+            stop(subscriber.process)
+            raise RuntimeError(f"the {TARGETS[name]} did not start")
+        return subscriber
 
-    def run(self, read: Callable[[Arrivals], None]) -> threading.Thread:
-        """Read in a thread of its own until stopped."""
-        def guarded() -> None:
-            try:
-                read(self)
-            except BaseException as error:  # noqa: BLE001 - reported with the results, not lost in a thread
-                self.error = error
-                self.ready.set()
-        thread = threading.Thread(target=guarded, daemon=True)
-        thread.start()
-        return thread
-
-
-def sse_reader(port: int, token: str, after: int) -> Callable[[Arrivals], None]:
-    """A client of the live feed from a log position."""
-    def read(arrivals: Arrivals) -> None:
-        url = f"http://127.0.0.1:{port}/api/stream?after={after}"
-        with httpx.stream("GET", url, headers={"Authorization": f"Bearer {token}"}, timeout=None) as response:
-            arrivals.ready.set()
-            for line in response.iter_lines():
-                if arrivals.stop.is_set():
-                    return
-                if line.startswith("data:"):
-                    data = json.loads(line[5:])
-                    arrivals.arrived(data["aggregate_id"], data["event_type"])
-    return read
-
-
-def kafka_reader(bootstrap: str, topic: str) -> Callable[[Arrivals], None]:
-    """A consumer of the relay's topic from its current end."""
-    def read(arrivals: Arrivals) -> None:
-        from kafka import KafkaConsumer, TopicPartition
-
-        consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                                 client_id="mobilize-bench", fetch_max_wait_ms=10)
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(partitions)
-        consumer.seek_to_end(*partitions)
-        for partition in partitions:
-            consumer.position(partition)
-        arrivals.ready.set()
-        try:
-            while not arrivals.stop.is_set():
-                for records in consumer.poll(timeout_ms=50).values():
-                    for record in records:
-                        event = json.loads(record.value)
-                        arrivals.arrived(event["aggregate_id"], event["event_type"])
-        finally:
-            consumer.close()
-    return read
+    def finish(self) -> dict[str, Any]:
+        """Stop it and keep its arrivals (position → delay in ms); its report."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        out, _ = self.process.communicate(timeout=60)
+        report = json.loads(out.strip().splitlines()[-1])
+        self.arrivals = {position: delay for position, delay in report["arrivals"]}
+        self.error = report["error"]
+        return report
 
 
 def measure(results: Results, variant: Variant, events_per_second: float, seconds: float,
@@ -100,40 +66,58 @@ def measure(results: Results, variant: Variant, events_per_second: float, second
     world = World(variant.url)
     server = Server(variant)
     relay = None
-    accepted: dict[Expect, tuple[float, float]] = {}
+    subscribers: list[Subscriber] = []
     try:
         units = world.units(int(events_per_second / EVENTS_PER_COMMAND * seconds / 3.5) + 64)
         if bootstrap:
             relay = worker("relay", "--store", variant.url, "--bootstrap", bootstrap, "--topic", topic,
                            stdout=subprocess.DEVNULL)
             _wait_for_relay(variant.url, world.log_size())
-        readers = {"sse": Arrivals()}
-        readers["sse"].run(sse_reader(server.port, world.token, world.log_size()))
-        if bootstrap:
-            readers["kafka"] = Arrivals()
-            readers["kafka"].run(kafka_reader(bootstrap, topic))
-        for arrivals in readers.values():
-            if not arrivals.ready.wait(60) or arrivals.error:
-                raise RuntimeError(f"a reader did not start: {arrivals.error!r}")
-        say(f"latency on {variant.name}: ~{events_per_second:.0f} events/s for {seconds:g}s")
         before = world.log_size()
-        outcome = drive(server.port, world.token, units, 16, seconds, rate=events_per_second / EVENTS_PER_COMMAND,
-                        accepted=lambda key, sent, answered: accepted.__setitem__(key, (sent, answered)))
-        achieved = (world.log_size() - before) / outcome.seconds
-        time.sleep(STRAGGLERS_SECONDS if bootstrap else 1.0)
-        for name, arrivals in readers.items():
-            arrivals.stop.set()
-            _rows(results, variant, name, accepted, arrivals, achieved, events_per_second)
+        subscribers.append(Subscriber.start("sse", "--port", str(server.port), "--token", world.token,
+                                            "--after", str(before)))
+        if bootstrap:
+            subscribers.append(Subscriber.start("kafka", "--bootstrap", bootstrap, "--topic", topic))
+        say(f"latency on {variant.name}: ~{events_per_second:.0f} events/s for {seconds:g}s")
+        outcome = drive(server.port, world.token, units, 16, seconds, rate=events_per_second / EVENTS_PER_COMMAND)
+        after = world.log_size()
+        achieved = (after - before) / outcome.seconds
+        time.sleep(STRAGGLERS_SECONDS)
+        expected = _expected(world, before, after)
+        for subscriber in subscribers:
+            report = subscriber.finish()
+            _row(results, variant, subscriber, expected[subscriber.name], achieved, events_per_second)
+            results.add(Row(f"memory.subscriber.{subscriber.name}", "memory",
+                            f"{TARGETS[subscriber.name]} process (bench's own)", report["peak_rss_mib"], "MiB",
+                            store=variant.store))
         if relay is not None:
             from benchmarks.common import peak_rss_mib
 
             results.add(Row("memory.relay.follow", "memory", "relay process, following at the steady load",
                             peak_rss_mib(relay.pid), "MiB", store=variant.store, limit=MEMORY_LIMIT_MIB))
     finally:
+        for subscriber in subscribers:
+            stop(subscriber.process)
         if relay is not None:
             stop(relay)
         server.stop()
         world.close()
+
+
+def _expected(world: World, before: int, after: int) -> dict[str, set[int]]:
+    """The positions each subscriber should see of what the log gained during the load."""
+    from mobilize.api.routes.stream import HIDDEN
+
+    everything: set[int] = set()
+    shown: set[int] = set()
+    start = before + 1
+    while start <= after and (notes := world.app.recorder.select_notifications(start, 1000, stop=after)):
+        for note in notes:
+            everything.add(note.id)
+            if note.topic.rpartition(":")[2].split(".")[0] not in HIDDEN:
+                shown.add(note.id)
+        start = notes[-1].id + 1
+    return {"sse": shown, "kafka": everything}
 
 
 def _wait_for_relay(store: str, position: int, timeout: float = 120) -> None:
@@ -151,26 +135,19 @@ def _wait_for_relay(store: str, position: int, timeout: float = 120) -> None:
         views.close()
 
 
-def _rows(results: Results, variant: Variant, reader: str, accepted: dict[Expect, tuple[float, float]],
-          arrivals: Arrivals, achieved: float, wanted: float) -> None:
-    seen = [(arrivals.seen[key], sent, answered) for key, (sent, answered) in accepted.items()
-            if key in arrivals.seen]
-    delays = [max(0.0, at - answered) * 1000 for at, _, answered in seen]
-    from_request = [(at - sent) * 1000 for at, sent, _ in seen]
-    missing = len(accepted) - len(delays)
-    limit = 25.0 if reader == "sse" else 50.0
-    target = "SSE client" if reader == "sse" else "Kafka consumer"
+def _row(results: Results, variant: Variant, subscriber: Subscriber, expected: set[int], achieved: float,
+         wanted: float) -> None:
+    delays = [max(0.0, delay) for position, delay in subscriber.arrivals.items() if position in expected]
+    missing = len(expected) - len(delays)
     extra: dict[str, Any] = {"p50": percentile(delays, 50), "p99": percentile(delays, 99),
-                             "max": max(delays) if delays else None, "commands": len(accepted),
-                             "from_request_p50": percentile(from_request, 50),
-                             "from_request_p99": percentile(from_request, 99),
-                             "missing": missing, "events_per_s": round(achieved), "wanted_events_per_s": wanted}
+                             "max": max(delays) if delays else None, "events": len(delays), "missing": missing,
+                             "events_per_s": round(achieved), "wanted_events_per_s": wanted}
     shortfall = f"the load reached {achieved:.0f} events/s, not 1k" if achieved < 900 else ""
-    note = ("" if shortfall else f"at {achieved:.0f} events/s; ") + "counted from the request: " \
-        f"{extra['from_request_p50'] or 0:.1f} / {extra['from_request_p99'] or 0:.1f} ms" \
-        + (f"; {missing} events never arrived" if missing else "")
-    if arrivals.error is not None:
-        note += f"; reader failed: {arrivals.error!r}"
-    results.add(Row(f"latency.{variant.name}.{reader}", "latency", f"command accepted → {target} ({variant.name})",
-                    percentile(delays, 99), "ms", store=variant.store, limit=limit, note=note, shortfall=shortfall,
+    note = ("" if shortfall else f"at {achieved:.0f} events/s; ") \
+        + f"{len(delays)} events, max {extra['max'] or 0:.0f} ms" + (f"; {missing} events never arrived" if missing else "")
+    if subscriber.error is not None:
+        note += f"; subscriber failed: {subscriber.error}"
+    results.add(Row(f"latency.{variant.name}.{subscriber.name}", "latency",
+                    f"event recorded → {TARGETS[subscriber.name]} ({variant.name})", percentile(delays, 99), "ms",
+                    store=variant.store, limit=LIMITS_MS[subscriber.name], note=note, shortfall=shortfall,
                     extra=extra))

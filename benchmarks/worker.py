@@ -1,4 +1,4 @@
-"""The processes a benchmark measures apart: `python -m benchmarks.worker serve|rebuild|relay|generate …`.
+"""The processes a benchmark measures apart: `python -m benchmarks.worker serve|rebuild|relay|generate|listen …`.
 
 Each runs one part of mobilize as production runs it, in a process of its own, so that its peak
 memory is its own; one-shot workers print one JSON line with what they did and their peak RSS.
@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields, replace
+from datetime import datetime
 from typing import Any
 
 from benchmarks.common import peak_rss_mib
@@ -154,6 +155,74 @@ def relay(args: argparse.Namespace) -> dict[str, Any]:
     return {"events": events, "seconds": time.perf_counter() - began, "peak_rss_mib": peak_rss_mib()}
 
 
+def listen(args: argparse.Namespace) -> dict[str, Any]:
+    """A subscriber as users run one, in a process of its own: a client of the SSE feed (`--port`) or a Kafka
+    consumer of the relay's topic (`--bootstrap`). It prints `{"ready": true}` once it is listening, then
+    notes, for every event that arrives, its log position and how long after its recorded time it arrived
+    (milliseconds, this machine's clock); on SIGTERM it reports them."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    arrivals: list[tuple[int, float]] = []
+    failure: list[str] = []
+
+    def arrived(body: bytes | str) -> None:
+        now = time.time()
+        event = json.loads(body)
+        recorded = datetime.fromisoformat(event["recorded_at"]).timestamp()
+        arrivals.append((event["position"], round((now - recorded) * 1000, 3)))
+
+    def ready() -> None:
+        print(json.dumps({"ready": True}), flush=True)
+
+    def guarded(read: Any) -> None:
+        try:
+            read(arrived, ready, stop)
+        except BaseException as error:  # noqa: BLE001 - reported with the arrivals
+            failure.append(repr(error))
+            ready()
+            stop.set()
+
+    read = _sse(args.port, args.token, args.after) if args.port else _kafka(args.bootstrap, args.topic)
+    threading.Thread(target=guarded, args=(read,), daemon=True).start()
+    stop.wait()
+    return {"arrivals": list(arrivals), "error": failure[0] if failure else None, "peak_rss_mib": peak_rss_mib()}
+
+
+def _sse(port: int, token: str, after: int) -> Any:
+    def read(arrived: Any, ready: Any, stop: threading.Event) -> None:
+        import httpx
+
+        url = f"http://127.0.0.1:{port}/api/stream?after={after}"
+        with httpx.stream("GET", url, headers={"Authorization": f"Bearer {token}"}, timeout=None) as response:
+            ready()
+            for line in response.iter_lines():
+                if line.startswith("data:"):
+                    arrived(line[5:])
+    return read
+
+
+def _kafka(bootstrap: str, topic: str) -> Any:
+    def read(arrived: Any, ready: Any, stop: threading.Event) -> None:
+        from kafka import KafkaConsumer, TopicPartition
+
+        consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                 client_id="mobilize-bench", fetch_max_wait_ms=10)
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(partitions)
+        consumer.seek_to_end(*partitions)
+        for partition in partitions:
+            consumer.position(partition)
+        ready()
+        try:
+            while not stop.is_set():
+                for records in consumer.poll(timeout_ms=50).values():
+                    for record in records:
+                        arrived(record.value)
+        finally:
+            consumer.close()
+    return read
+
+
 def generate(args: argparse.Namespace) -> dict[str, Any]:
     """The city generator on a store, up to a number of events."""
     from mobilize.application import open_app
@@ -175,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("serve", "rebuild", "relay", "generate"):
         verb = verbs.add_parser(name)
         verb.add_argument("--store", required=True)
+    listener = verbs.add_parser("listen")
+    listener.add_argument("--port", type=int, help="the API's port: a client of its SSE feed")
+    listener.add_argument("--token")
+    listener.add_argument("--after", type=int, default=0)
+    listener.add_argument("--bootstrap", help="Kafka: a consumer of the relay's topic from its end")
+    listener.add_argument("--topic")
     verbs.choices["serve"].add_argument("--port", type=int, required=True)
     verbs.choices["serve"].add_argument("--group-commit", choices=("on", "off"))
     verbs.choices["serve"].add_argument("--workers", type=int, default=1)
@@ -195,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb == "serve":
         serve(args)
         return 0
-    result = {"rebuild": rebuild, "relay": relay, "generate": generate}[args.verb](args)
+    result = {"rebuild": rebuild, "relay": relay, "generate": generate, "listen": listen}[args.verb](args)
     print(json.dumps(result), flush=True)
     return 0
 

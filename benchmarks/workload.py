@@ -37,19 +37,12 @@ POSTS = {"sampler": 1, "registrar": 1, "marshal": 1}
 SITES, LANES = 8, 2
 ACTOR = "bench:seed"
 
-Expect = tuple[str, str]
-"""What a command leaves in the log that a stream client can recognise: (aggregate id, event type)."""
-
-
 @dataclass
 class Command:
     """One HTTP command; `path` may hold `{id}`, filled with the result of the unit's first command."""
 
     path: str
     body: dict[str, Any]
-    event: str
-    on: str = "path"
-    """Which aggregate the event lands on: 'path' (the id in the path) or 'result' (the id answered)."""
 
 
 @dataclass
@@ -152,23 +145,19 @@ def _scheduled(site: UUID, incident: UUID, grid: UUID, lane: int, post: str, sta
 
 def _shift_unit(shift: UUID, person: UUID, start: datetime, end: datetime) -> Unit:
     return Unit([
-        Command(f"/api/shifts/{shift}/assignments", {"person_id": str(person)}, "Shift.Assigned"),
+        Command(f"/api/shifts/{shift}/assignments", {"person_id": str(person)}),
         Command(f"/api/shifts/{shift}/check-in", {"person_id": str(person),
-                                                  "occurred_at": (start - timedelta(minutes=5)).isoformat()},
-                "Shift.CheckedIn"),
+                                                  "occurred_at": (start - timedelta(minutes=5)).isoformat()}),
         Command(f"/api/shifts/{shift}/check-out", {"person_id": str(person),
-                                                   "occurred_at": (end + timedelta(minutes=2)).isoformat()},
-                "Shift.CheckedOut"),
+                                                   "occurred_at": (end + timedelta(minutes=2)).isoformat()}),
     ], "shift")
 
 
 def _dispatch_unit(person: UUID, incident: UUID, site: UUID) -> Unit:
     body = {"subject_kind": "person", "subject_id": str(person), "incident_id": str(incident),
             "task": "keep order at the site queue", "site_id": str(site)}
-    return Unit([Command("/api/dispatches", body, "Dispatch.Requested", on="result")] + [
-        Command(f"/api/dispatches/{{id}}/{step}", {}, event)
-        for step, event in (("acknowledge", "Dispatch.Acknowledged"), ("set-out", "Dispatch.WentEnRoute"),
-                            ("arrive", "Dispatch.ArrivedOnScene"), ("release", "Dispatch.Released"))
+    return Unit([Command("/api/dispatches", body)] + [
+        Command(f"/api/dispatches/{{id}}/{step}", {}) for step in ("acknowledge", "set-out", "arrive", "release")
     ], "dispatch")
 
 
@@ -242,8 +231,7 @@ class Pace:
         return True
 
 
-def drive(port: int, token: str, units: list[Unit], clients: int, seconds: float, rate: float | None = None,
-          accepted: Callable[[Expect, float, float], None] | None = None) -> Outcome:
+def drive(port: int, token: str, units: list[Unit], clients: int, seconds: float, rate: float | None = None) -> Outcome:
     """Give the units' commands from `clients` threads for `seconds` (at `rate` commands/s if given)."""
     outcome = Outcome()
     lock = threading.Lock()
@@ -279,9 +267,6 @@ def drive(port: int, token: str, units: list[Unit], clients: int, seconds: float
                     break
                 latencies.append((done - began) * 1000)
                 result = result or str(answer.get("id", ""))
-                if accepted is not None:
-                    aggregate = result if command.on == "result" else path.split("/")[3]
-                    accepted((aggregate, command.event), began, done)
         client.close()
         with lock:
             outcome.latencies_ms.extend(latencies)

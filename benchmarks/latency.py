@@ -143,8 +143,9 @@ def _row(results: Results, variant: Variant, subscriber: Subscriber, expected: s
                              "max": max(delays) if delays else None, "events": len(delays), "missing": missing,
                              "events_per_s": round(achieved), "wanted_events_per_s": wanted}
     shortfall = f"the load reached {achieved:.0f} events/s, not 1k" if achieved < 900 else ""
-    note = ("" if shortfall else f"at {achieved:.0f} events/s; ") \
-        + f"{len(delays)} events, max {extra['max'] or 0:.0f} ms" + (f"; {missing} events never arrived" if missing else "")
+    note = ("" if shortfall else f"at {achieved:.0f} events/s; ") + f"{len(delays)} events, max {extra['max'] or 0:.0f} ms"
+    if missing:
+        note += f"; {missing} events never arrived"
     if subscriber.error is not None:
         note += f"; subscriber failed: {subscriber.error}"
     results.add(Row(f"latency.{variant.name}.{subscriber.name}", "latency",

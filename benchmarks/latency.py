@@ -143,7 +143,8 @@ def _row(results: Results, variant: Variant, subscriber: Subscriber, expected: s
                              "max": max(delays) if delays else None, "events": len(delays), "missing": missing,
                              "events_per_s": round(achieved), "wanted_events_per_s": wanted}
     shortfall = f"the load reached {achieved:.0f} events/s, not 1k" if achieved < 900 else ""
-    note = ("" if shortfall else f"at {achieved:.0f} events/s; ") + f"{len(delays)} events, max {extra['max'] or 0:.0f} ms"
+    note = ("" if shortfall else f"at {achieved:.0f} events/s; ") + f"{len(delays)} events"
+    note += f", max {extra['max']:.0f} ms" if delays else ""
     if missing:
         note += f"; {missing} events never arrived"
     if subscriber.error is not None:

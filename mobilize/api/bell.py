@@ -3,13 +3,17 @@ to its end wakes at once instead of at its next poll.
 
 It hears this process's commits (the application calls it back after each save) and other processes'
 (PostgreSQL's NOTIFY, heard by one LISTENing thread; without NOTIFY, that thread looks at the log's end
-every `LOOK_SECONDS`). It wakes only feeds that have not yet read up to the new end of the log.
+every `LOOK_SECONDS`). It wakes only feeds that have not yet read up to the new end of the log. While no
+feed is open, that thread does not read the log's end at all: a process that only handles commands spends
+no query per commit on it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import anyio
 import structlog
@@ -39,6 +43,7 @@ class Bell:
         self._pending = False  # a wake-up is scheduled on the loop: later rings ride on it
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._feeds = 0  # open feeds; the listening thread reads the log's end only while there are some
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Ring from now on, waking feeds that wait on `loop` (call it on that loop, e.g. from the lifespan)."""
@@ -65,6 +70,18 @@ class Bell:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._thread, self._loop = None, None
+
+    @contextmanager
+    def feeding(self) -> Iterator[None]:
+        """A feed is open for the duration: enter it before the feed's first read of the log (commits from
+        then on are rung; earlier ones that read finds itself)."""
+        with self._lock:
+            self._feeds += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._feeds -= 1
 
     async def wait(self, after: int, timeout: float) -> None:
         """Return once the log has grown past position `after`, or after `timeout` seconds at the latest."""
@@ -112,7 +129,7 @@ class Bell:
         timeout = LOOK_SECONDS if isinstance(waiter, PollingWaiter) else LISTEN_SECONDS
         try:
             while not self._stop.is_set():
-                if waiter.wait(timeout) and not self._stop.is_set():
+                if waiter.wait(timeout) and not self._stop.is_set() and self._feeds:
                     try:
                         self.ring(self.app.recorder.max_notification_id() or 0)
                     except Exception as error:  # noqa: BLE001 - a store hiccup must not silence the bell

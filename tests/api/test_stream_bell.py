@@ -73,6 +73,32 @@ def test_an_event_committed_by_another_process_reaches_an_open_client_without_wa
     assert delay < PROMPTLY
 
 
+@pytest.mark.parametrize("store", [b for b in backends() if b != "memory"], indirect=True)
+def test_with_no_feed_open_the_bell_reads_nothing_and_a_feed_opened_later_is_still_woken(
+        world: World, client: TestClient, store: str) -> None:
+    token = issue(world.app, "auditor", "Audit Office")
+    recorder, looks = world.app.recorder, []
+    read_end = recorder.max_notification_id
+    recorder.max_notification_id = lambda: looks.append(1) or read_end()  # counts the bell's looks at the end
+    other = Mobilize(env=store_env(store))
+
+    def establish(name: str) -> object:
+        return other.establish_unit(name, "street", ctx=CommandContext(actor="operator:zhou",
+                                                                       occurred_at=world.ctx().occurred_at))
+    try:
+        for number in range(3):  # heard by NOTIFY, or looked for every 30 ms: nobody is there to wake
+            establish(f"Street {number}")
+        time.sleep(SETTLE)
+        assert looks == []
+        frame, delay = next_event(client, token, lambda: establish("Huangshi Street"))
+    finally:
+        other.close()
+        del recorder.max_notification_id
+
+    assert frame.data["payload"]["name"] == "Huangshi Street" and delay < PROMPTLY
+    assert looks  # with the feed open, the bell looked again
+
+
 def test_the_bell_leaves_no_thread_behind_when_the_api_shuts_down(world: World, store: str) -> None:
     def bells() -> list[threading.Thread]:
         return [thread for thread in threading.enumerate() if thread.name == "mobilize-log-bell"]

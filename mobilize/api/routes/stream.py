@@ -113,16 +113,17 @@ async def frames(feed: Feed, pace: Pacing, bell: Bell) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\nid: {feed.after}\n\n"  # a client that reconnects before any event resumes here
     quiet_since = time.monotonic()
     try:
-        while True:
-            text, caught_up = await anyio.to_thread.run_sync(feed.read)
-            if text:
-                quiet_since = time.monotonic()
-                yield text
-            elif time.monotonic() - quiet_since >= pace.heartbeat:
-                quiet_since = time.monotonic()
-                yield HEARTBEAT
-            if caught_up:
-                await bell.wait(feed.after, pace.poll)  # past what was just read: a commit since is not slept through
+        with bell.feeding():  # before the first read: a commit after it is rung, one before it is read
+            while True:
+                text, caught_up = await anyio.to_thread.run_sync(feed.read)
+                if text:
+                    quiet_since = time.monotonic()
+                    yield text
+                elif time.monotonic() - quiet_since >= pace.heartbeat:
+                    quiet_since = time.monotonic()
+                    yield HEARTBEAT
+                if caught_up:  # past what was just read: a commit since is not slept through
+                    await bell.wait(feed.after, pace.poll)
     finally:
         log.info("stream.closed", holder=feed.caller.holder, position=feed.after)
 

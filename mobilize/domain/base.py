@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import KW_ONLY, asdict, dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 from uuid import uuid4
@@ -43,9 +43,11 @@ class CommandContext:
         )
 
     def event_fields(self) -> dict[str, Any]:
-        """The fields this context stamps on every event."""
-        return asdict(self)
+        """The fields this context stamps on every event (text and times: shared, not copied)."""
+        return {name: getattr(self, name) for name in _CONTEXT_FIELDS}
 
+
+_CONTEXT_FIELDS = tuple(f.name for f in fields(CommandContext))
 
 current_context: ContextVar[CommandContext] = ContextVar("mobilize_command_context")
 

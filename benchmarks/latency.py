@@ -106,7 +106,7 @@ def measure(results: Results, variant: Variant, events_per_second: float, second
 
 def _expected(world: World, before: int, after: int) -> dict[str, set[int]]:
     """The positions each subscriber should see of what the log gained during the load."""
-    from mobilize.api.routes.stream import HIDDEN
+    from mobilize.api.tail import HIDDEN
 
     everything: set[int] = set()
     shown: set[int] = set()

@@ -15,6 +15,7 @@ from mobilize.api.bell import Bell
 from mobilize.api.middleware import RequestContext
 from mobilize.api.read_side import ReadSide
 from mobilize.api.routes import ROUTERS, dashboard
+from mobilize.api.tail import Tail
 from mobilize.application import Mobilize, open_app
 from mobilize.settings import Settings
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
     api.state.mobilize = mobilize
     api.state.read_side = ReadSide(mobilize, settings.store)
     api.state.bell = Bell(mobilize)
+    api.state.tail = Tail(mobilize)
     errors.install(api)
     for router in ROUTERS:
         api.include_router(router, prefix="/api")

@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from structlog.testing import capture_logs
 
 from mobilize.api.app import create_app
-from mobilize.api.routes.stream import HIDDEN, Pacing, pacing
+from mobilize.api.routes.stream import Pacing, pacing
+from mobilize.api.tail import HIDDEN
 from mobilize.demo.live import start_server
 from mobilize.settings import Settings
 from tests.api.conftest import issue

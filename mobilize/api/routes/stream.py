@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 from uuid import UUID
 
 import anyio
 import structlog
-from eventsourcing.persistence import Notification
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from mobilize.api.bell import Bell
 from mobilize.api.deps import App, Principal, authenticate
+from mobilize.api.tail import Entry, Tail
 from mobilize.application import Mobilize
 from mobilize.domain.base import DomainError
-from mobilize.projections.audit import payload
-from mobilize.projections.store import iso
 
 log = structlog.get_logger("mobilize.api")
 router = APIRouter(tags=["stream"])
 
-BATCH = 500
-HIDDEN = ("CommandRecord", "AccessToken")
-"""Aggregates never streamed: idempotency bookkeeping and token hashes belong on no screen."""
-PERSONAL = ("phone", "id_number")
 HEARTBEAT = ": heartbeat\n\n"
 RETRY_MS = 2000
 
@@ -52,6 +45,11 @@ def log_bell(request: Request) -> Bell:
     return cast(Bell, request.app.state.bell)
 
 
+def log_tail(request: Request) -> Tail:
+    """The process's tail of the log, read and rendered once for all its feeds."""
+    return cast(Tail, request.app.state.tail)
+
+
 def stream_caller(request: Request, app: App, token: Annotated[str | None, Query(
         description="the bearer token, for browsers' EventSource, which cannot send headers")] = None) -> Principal:
     """The caller by `Authorization` header, or by `?token=` on this route only."""
@@ -64,33 +62,26 @@ def stream_caller(request: Request, app: App, token: Annotated[str | None, Query
 class Feed:
     """One client's reading of the log: how far it has read, and what its token lets it see."""
 
-    def __init__(self, app: Mobilize, caller: Principal, after: int) -> None:
+    def __init__(self, tail: Tail, app: Mobilize, caller: Principal, after: int) -> None:
+        self.tail = tail
         self.app = app
         self.caller = caller
         self.after = after
         self.visible: dict[UUID, bool] = {}  # a record never leaves its unit: one lookup per aggregate
 
     def read(self) -> tuple[str, bool]:
-        """The frames of the next batch of the log, and whether the log has been read to its end."""
-        notes = self.app.recorder.select_notifications(self.after + 1, BATCH)
-        frames = "".join(frame for frame in map(self.frame, notes) if frame)
-        if notes:
-            self.after = notes[-1].id
-        return frames, len(notes) < BATCH
+        """The frames of the next stretch of the log, and whether the log has been read to its end."""
+        entries, caught_up = self.tail.after(self.after)
+        frames = "".join(frame for frame in map(self.frame, entries) if frame)
+        if entries:
+            self.after = entries[-1].position
+        return frames, caught_up
 
-    def frame(self, note: Notification) -> str | None:
+    def frame(self, entry: Entry) -> str | None:
         """The SSE frame of one stored event, or None when the caller may not see it."""
-        if note.topic.rpartition(":")[2].split(".")[0] in HIDDEN or not self.sees(cast(UUID, note.originator_id)):
+        if entry.frame is None or not self.sees(entry.aggregate_id):
             return None
-        event: Any = self.app.mapper.to_domain_event(note)
-        fields = json.loads(payload(event))
-        if self.caller.role == "viewer":
-            fields = {k: v for k, v in fields.items() if k not in PERSONAL}
-        occurred_at = getattr(event, "occurred_at", None)
-        data = {"position": note.id, "event_type": type(event).__qualname__, "aggregate_id": str(note.originator_id),
-                "version": note.originator_version, "occurred_at": iso(occurred_at) if occurred_at else None,
-                "recorded_at": iso(event.timestamp), "actor": getattr(event, "actor", None), "payload": fields}
-        return f"id: {note.id}\nevent: {data['event_type']}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+        return entry.viewer_frame if self.caller.role == "viewer" else entry.frame
 
     def sees(self, aggregate_id: UUID) -> bool:
         """Whether the record lies in the caller's subtree (a record under no unit lies in no subtree)."""
@@ -132,12 +123,12 @@ async def frames(feed: Feed, pace: Pacing, bell: Bell) -> AsyncIterator[str]:
             responses={200: {"content": {"text/event-stream": {}}, "description": "the event stream"},
                        401: {"description": "no valid token"}, 422: {"description": "a malformed position"}})
 def stream(app: App, caller: Annotated[Principal, Depends(stream_caller)], pace: Annotated[Pacing, Depends(pacing)],
-           bell: Annotated[Bell, Depends(log_bell)],
+           bell: Annotated[Bell, Depends(log_bell)], tail: Annotated[Tail, Depends(log_tail)],
            last_event_id: Annotated[int | None, Header(ge=0, description="resume after this log position")] = None,
            after: Annotated[int | None, Query(ge=0, description="start after this log position (default: now)")] = None,
            ) -> StreamingResponse:
     """Every event recorded from now (or after a position), as Server-Sent Events: id = log position."""
     start = next((p for p in (last_event_id, after) if p is not None), None)
-    feed = Feed(app, caller, (app.recorder.max_notification_id() or 0) if start is None else start)
+    feed = Feed(tail, app, caller, (app.recorder.max_notification_id() or 0) if start is None else start)
     return StreamingResponse(frames(feed, pace, bell), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

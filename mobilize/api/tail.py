@@ -1,0 +1,109 @@
+"""The end of the log as this process's live feeds show it, read from the store and rendered once for all.
+
+Every open feed (a dashboard, an operator's screen) shows the same new events, each filtered by its
+caller's scope. Read and rendered per feed, ten dashboards would cost ten log reads per commit and ten
+decodings of every event; the tail reads each new stretch of the log once, keeps the last `KEEP` events
+with their frames ready (one for every role, one for viewers, who do not see personal fields) and
+hands each feed what lies after its position. A feed that asks for events older than the tail holds
+(a client resuming from far back) is served from the store, as before, without touching the tail.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import threading
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from mobilize.application import Mobilize
+from mobilize.projections.audit import payload
+from mobilize.projections.store import iso
+
+BATCH = 500
+"""Stored events read at once, and the most a feed is handed at once."""
+KEEP = 5_000
+"""Events the tail keeps (it forgets the older half once it holds twice as many)."""
+HIDDEN = ("CommandRecord", "AccessToken")
+"""Aggregates never streamed: idempotency bookkeeping and token hashes belong on no screen."""
+PERSONAL = ("phone", "id_number")
+"""Fields a viewer's feed leaves out."""
+
+
+class Entry(NamedTuple):
+    """One stored event as the feeds show it: None for both frames when it is never streamed."""
+
+    position: int
+    aggregate_id: UUID
+    frame: str | None
+    viewer_frame: str | None
+
+
+class Tail:
+    """The last stretch of the log, rendered; safe to share between the threads that serve feeds."""
+
+    def __init__(self, app: Mobilize, keep: int = KEEP) -> None:
+        self.app = app
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._positions: list[int] = []
+        self._entries: list[Entry] = []
+        self._floor: int | None = None  # the tail holds every event after this position ...
+        self._read_to = 0  # ... up to this one (what the last read of the store reached)
+        self._at_end = False  # whether that read found the end of the log
+
+    def after(self, position: int) -> tuple[list[Entry], bool]:
+        """The entries after `position` (at most `BATCH`), and whether they reach the end of the log as last
+        read: a feed that has them all waits for the log bell before asking again."""
+        with self._lock:
+            if self._floor is None or position > self._read_to:  # the first feed, or one ahead of the tail
+                self._restart(position)
+            if position < self._floor:  # older than the tail holds
+                return self._from_store(position)
+            if position == self._read_to:
+                self._read_more()
+            start = bisect.bisect_right(self._positions, position)
+            entries = self._entries[start:start + BATCH]
+            return entries, self._at_end and start + len(entries) == len(self._entries)
+
+    def _restart(self, position: int) -> None:
+        self._floor = self._read_to = position
+        self._entries, self._positions, self._at_end = [], [], False
+
+    def _read_more(self) -> None:
+        notes = self.app.recorder.select_notifications(self._read_to + 1, BATCH)
+        self._at_end = len(notes) < BATCH
+        if not notes:
+            return
+        self._entries.extend(map(self._entry, notes))
+        self._positions.extend(note.id for note in notes)
+        self._read_to = notes[-1].id
+        if len(self._entries) > 2 * self.keep:
+            self._floor = self._positions[-self.keep - 1]
+            del self._entries[:-self.keep], self._positions[:-self.keep]
+
+    def _from_store(self, position: int) -> tuple[list[Entry], bool]:
+        notes = self.app.recorder.select_notifications(position + 1, BATCH)
+        return [self._entry(note) for note in notes], len(notes) < BATCH
+
+    def _entry(self, note: Notification) -> Entry:
+        aggregate_id: Any = note.originator_id
+        if note.topic.rpartition(":")[2].split(".")[0] in HIDDEN:
+            return Entry(note.id, aggregate_id, None, None)
+        event: Any = self.app.mapper.to_domain_event(note)
+        fields = json.loads(payload(event))
+        occurred_at = getattr(event, "occurred_at", None)
+        data = {"position": note.id, "event_type": type(event).__qualname__, "aggregate_id": str(aggregate_id),
+                "version": note.originator_version, "occurred_at": iso(occurred_at) if occurred_at else None,
+                "recorded_at": iso(event.timestamp), "actor": getattr(event, "actor", None), "payload": fields}
+        frame = _frame(data)
+        if not any(key in fields for key in PERSONAL):
+            return Entry(note.id, aggregate_id, frame, frame)
+        shown = {key: value for key, value in fields.items() if key not in PERSONAL}
+        return Entry(note.id, aggregate_id, frame, _frame({**data, "payload": shown}))
+
+
+def _frame(data: dict[str, Any]) -> str:
+    return f"id: {data['position']}\nevent: {data['event_type']}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

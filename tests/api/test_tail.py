@@ -1,0 +1,119 @@
+"""The tail of the log a process's feeds share: each stretch of the log read from the store once, for all."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from mobilize.api import tail as tail_module
+from mobilize.api.tail import HIDDEN, Entry, Tail
+from tests.conftest import World
+
+
+class Counted:
+    """The store's reads of the log, counted (the recorder itself does the reading)."""
+
+    def __init__(self, world: World) -> None:
+        self.recorder = world.app.recorder
+        self.reads = 0
+        self.select = self.recorder.select_notifications
+        self.recorder.select_notifications = self  # type: ignore[method-assign]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.reads += 1
+        return self.select(*args, **kwargs)
+
+    def close(self) -> None:
+        del self.recorder.select_notifications
+
+
+@pytest.fixture
+def counted(world: World) -> Any:
+    reads = Counted(world)
+    yield reads
+    reads.close()
+
+
+def shown(entries: list[Entry]) -> list[dict[str, Any]]:
+    return [json.loads(entry.frame.split("data: ", 1)[1]) for entry in entries if entry.frame]
+
+
+def stored(world: World, after: int) -> list[int]:
+    """Positions after `after` the feeds show (every stored event but the hidden ones)."""
+    notes = world.app.recorder.select_notifications(after + 1, 10_000)
+    return [note.id for note in notes if note.topic.rpartition(":")[2].split(".")[0] not in HIDDEN]
+
+
+def test_feeds_at_the_same_place_share_one_read_of_the_store(world: World, counted: Counted) -> None:
+    tail, start = Tail(world.app), world.log_size()
+    assert tail.after(start) == ([], True)
+    for number in range(3):
+        world.person(f"Person {number}")
+    reads = counted.reads
+
+    first, first_done = tail.after(start)
+    second, second_done = tail.after(start)  # a second feed, woken by the same commits
+
+    assert counted.reads == reads + 1
+    assert first == second and first_done and second_done
+    assert [event["position"] for event in shown(first)] == stored(world, start)
+    assert {event["event_type"] for event in shown(first)} == {"Person.Registered", "Person.QualificationCertified"}
+
+
+def test_a_viewer_is_handed_no_personal_fields_and_hidden_events_have_no_frame(world: World) -> None:
+    tail, start = Tail(world.app), world.log_size()
+    tail.after(start)
+    world.do("register_person", "Chen Jing", ["volunteer"], world.grid, phone="13800138000", id_number="X1")
+
+    entries, _ = tail.after(start)
+
+    person = next(entry for entry in entries if entry.frame and "Person.Registered" in entry.frame)
+    assert "13800138000" in person.frame and "13800138000" not in person.viewer_frame
+    assert "X1" not in person.viewer_frame and "Chen Jing" in person.viewer_frame
+    assert any(entry.frame is None and entry.viewer_frame is None for entry in entries)  # its command record
+
+
+def test_a_feed_behind_the_tail_is_served_from_the_store_and_one_ahead_moves_it(world: World,
+                                                                                 counted: Counted) -> None:
+    early = world.log_size()
+    world.person("Deng Yu")
+    tail, middle = Tail(world.app), world.log_size()
+    tail.after(middle)
+    world.person("Feng Li")
+
+    behind, _ = tail.after(early)  # a client resuming from before the tail began
+    assert [event["position"] for event in shown(behind)] == stored(world, early)
+
+    for number in range(3):
+        world.person(f"Person {number}")
+    end = world.log_size()
+    reads = counted.reads
+    ahead, done = tail.after(end)  # a feed opened at the end, past all the tail has read: no walk through the gap
+    assert (ahead, done) == ([], True) and counted.reads == reads + 1
+    world.person("Gao Min")
+    assert [event["position"] for event in shown(tail.after(end)[0])] == stored(world, end)
+
+
+def test_a_long_stretch_comes_a_batch_at_a_time_and_the_tail_keeps_only_its_last_part(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tail_module, "BATCH", 4)
+    tail, start = Tail(world.app, keep=5), world.log_size()
+    tail.after(start)
+    for number in range(10):
+        world.person(f"Person {number}")
+
+    position, seen, rounds = start, [], 0
+    while True:
+        entries, done = tail.after(position)
+        assert len(entries) <= 4
+        seen += shown(entries)
+        position = entries[-1].position if entries else position
+        rounds += 1
+        if done:
+            break
+    assert [event["position"] for event in seen] == stored(world, start) and rounds >= 5
+    assert len(tail._entries) <= 2 * 5  # noqa: SLF001 - what it holds is the point
+    again, _ = tail.after(start)  # forgotten by the tail: from the store, still right
+    assert [event["position"] for event in shown(again)] == stored(world, start)[:len(shown(again))]

@@ -54,30 +54,50 @@ class Tail:
         self._read_to = 0  # ... up to this one (what the last read of the store reached)
         self._at_end = False  # whether that read found the end of the log
 
-    def after(self, position: int) -> tuple[list[Entry], bool]:
+    def after(self, position: int, first: bool = False) -> tuple[list[Entry], bool]:
         """The entries after `position` (at most `BATCH`), and whether they reach the end of the log as last
-        read: a feed that has them all waits for the log bell before asking again."""
+        read: a feed that has them all waits for the log bell before asking again. On a feed's `first` call
+        the store is asked for its end again (commits made while no feed was open rang no bell)."""
         with self._lock:
-            if self._floor is None or position > self._read_to:  # the first feed, or one ahead of the tail
+            if self._floor is None:
                 self._restart(position)
-            if position < self._floor:  # older than the tail holds
-                return self._from_store(position)
-            if position == self._read_to:
-                self._read_more()
-            start = bisect.bisect_right(self._positions, position)
-            entries = self._entries[start:start + BATCH]
-            return entries, self._at_end and start + len(entries) == len(self._entries)
+            ahead = position > self._read_to
+            if ahead and not self._reach(position):
+                return [], True  # past the end of the log: nothing to show yet
+            if position >= self._floor:
+                if not ahead and (position == self._read_to or (first and self._at_end)):
+                    self._read_more()
+                start = bisect.bisect_right(self._positions, position)
+                entries = self._entries[start:start + BATCH]
+                return entries, self._at_end and start + len(entries) == len(self._entries)
+        return self._from_store(position)  # older than the tail holds; outside the lock, so no feed waits on it
+
+    def _reach(self, position: int) -> bool:
+        """Bring the tail up to a feed ahead of it: read on over a short gap, start again at `position` after a
+        long one. False when `position` lies past the end of the log (the tail stays where it is)."""
+        if position > (self.app.recorder.max_notification_id() or 0):
+            return False
+        if position - self._read_to > self.keep:
+            self._restart(position)
+        while self._read_to < position:
+            reached = self._read_to
+            self._read_more()
+            if self._read_to == reached:
+                break
+        return True
 
     def _restart(self, position: int) -> None:
         self._floor = self._read_to = position
         self._entries, self._positions, self._at_end = [], [], False
 
     def _read_more(self) -> None:
+        """Read and render the next stretch; nothing changes unless all of it could be rendered."""
         notes = self.app.recorder.select_notifications(self._read_to + 1, BATCH)
+        entries = [self._entry(note) for note in notes]
         self._at_end = len(notes) < BATCH
         if not notes:
             return
-        self._entries.extend(map(self._entry, notes))
+        self._entries.extend(entries)
         self._positions.extend(note.id for note in notes)
         self._read_to = notes[-1].id
         if len(self._entries) > 2 * self.keep:

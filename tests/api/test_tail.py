@@ -75,8 +75,8 @@ def test_a_viewer_is_handed_no_personal_fields_and_hidden_events_have_no_frame(w
     assert any(entry.frame is None and entry.viewer_frame is None for entry in entries)  # its command record
 
 
-def test_a_feed_behind_the_tail_is_served_from_the_store_and_one_ahead_moves_it(world: World,
-                                                                                 counted: Counted) -> None:
+def test_a_feed_behind_the_tail_is_served_from_the_store_and_one_ahead_brings_it_forward(
+        world: World, counted: Counted) -> None:
     early = world.log_size()
     world.person("Deng Yu")
     tail, middle = Tail(world.app), world.log_size()
@@ -89,11 +89,58 @@ def test_a_feed_behind_the_tail_is_served_from_the_store_and_one_ahead_moves_it(
     for number in range(3):
         world.person(f"Person {number}")
     end = world.log_size()
+    assert tail.after(end, first=True) == ([], True)  # a feed opened at the end: the tail reads on to it ...
     reads = counted.reads
-    ahead, done = tail.after(end)  # a feed opened at the end, past all the tail has read: no walk through the gap
-    assert (ahead, done) == ([], True) and counted.reads == reads + 1
+    caught_up, _ = tail.after(middle)  # ... and still holds what lies between for the feeds there
+    assert counted.reads == reads
+    assert [event["position"] for event in shown(caught_up)] == stored(world, middle)
     world.person("Gao Min")
     assert [event["position"] for event in shown(tail.after(end)[0])] == stored(world, end)
+
+
+def test_a_feed_past_the_end_of_the_log_moves_nothing(world: World, counted: Counted) -> None:
+    tail, start = Tail(world.app), world.log_size()
+    tail.after(start)
+    world.person("Deng Yu")
+
+    assert tail.after(10**9, first=True) == ([], True)  # a position left over from another database
+    reads = counted.reads
+    entries, done = tail.after(start)
+    assert counted.reads == reads + 1 and done
+    assert [event["position"] for event in shown(entries)] == stored(world, start)
+
+
+def test_a_new_feed_looks_for_commits_no_bell_announced(world: World) -> None:
+    tail, start = Tail(world.app), world.log_size()
+    assert tail.after(start) == ([], True)  # the tail has read to the end ...
+    world.person("Deng Yu")  # ... a commit while no feed was open rings no bell ...
+
+    entries, _ = tail.after(start, first=True)  # ... and a feed opening now still finds it
+
+    assert [event["position"] for event in shown(entries)] == stored(world, start) != []
+
+
+def test_an_event_that_cannot_be_rendered_leaves_the_tail_as_it_was(world: World,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    tail, start = Tail(world.app), world.log_size()
+    tail.after(start)
+    for number in range(3):
+        world.person(f"Person {number}")
+    render, calls = tail._entry, []  # noqa: SLF001
+
+    def failing_once(note: Any) -> Entry:
+        calls.append(note.id)
+        if len(calls) == 4:
+            raise ValueError("an event this process cannot decode")
+        return render(note)
+
+    monkeypatch.setattr(tail, "_entry", failing_once)
+    with pytest.raises(ValueError, match="cannot decode"):
+        tail.after(start)
+    entries, _ = tail.after(start)
+
+    positions = [entry.position for entry in entries]
+    assert positions == sorted(set(positions)) == list(range(start + 1, world.log_size() + 1))
 
 
 def test_a_long_stretch_comes_a_batch_at_a_time_and_the_tail_keeps_only_its_last_part(

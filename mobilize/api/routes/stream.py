@@ -68,10 +68,12 @@ class Feed:
         self.caller = caller
         self.after = after
         self.visible: dict[UUID, bool] = {}  # a record never leaves its unit: one lookup per aggregate
+        self.started = False
 
     def read(self) -> tuple[str, bool]:
         """The frames of the next stretch of the log, and whether the log has been read to its end."""
-        entries, caught_up = self.tail.after(self.after)
+        entries, caught_up = self.tail.after(self.after, first=not self.started)
+        self.started = True
         frames = "".join(frame for frame in map(self.frame, entries) if frame)
         if entries:
             self.after = entries[-1].position

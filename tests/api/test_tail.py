@@ -126,7 +126,7 @@ def test_an_event_that_cannot_be_rendered_leaves_the_tail_as_it_was(world: World
     tail.after(start)
     for number in range(3):
         world.person(f"Person {number}")
-    render, calls = tail._entry, []  # noqa: SLF001
+    render, calls = tail._entry, []
 
     def failing_once(note: Any) -> Entry:
         calls.append(note.id)
@@ -161,6 +161,6 @@ def test_a_long_stretch_comes_a_batch_at_a_time_and_the_tail_keeps_only_its_last
         if done:
             break
     assert [event["position"] for event in seen] == stored(world, start) and rounds >= 5
-    assert len(tail._entries) <= 2 * 5  # noqa: SLF001 - what it holds is the point
+    assert len(tail._entries) <= 2 * 5  # what it holds is the point
     again, _ = tail.after(start)  # forgotten by the tail: from the store, still right
     assert [event["position"] for event in shown(again)] == stored(world, start)[:len(shown(again))]

@@ -106,7 +106,7 @@ def measure(results: Results, variant: Variant, events_per_second: float, second
 
 def _expected(world: World, before: int, after: int) -> dict[str, set[int]]:
     """The positions each subscriber should see of what the log gained during the load."""
-    from mobilize.api.tail import HIDDEN
+    from mobilize.api.tail import streamed
 
     everything: set[int] = set()
     shown: set[int] = set()
@@ -114,7 +114,7 @@ def _expected(world: World, before: int, after: int) -> dict[str, set[int]]:
     while start <= after and (notes := world.app.recorder.select_notifications(start, 1000, stop=after)):
         for note in notes:
             everything.add(note.id)
-            if note.topic.rpartition(":")[2].split(".")[0] not in HIDDEN:
+            if streamed(note):
                 shown.add(note.id)
         start = notes[-1].id + 1
     return {"sse": shown, "kafka": everything}

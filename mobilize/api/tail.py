@@ -32,6 +32,11 @@ PERSONAL = ("phone", "id_number")
 """Fields a viewer's feed leaves out."""
 
 
+def streamed(note: Notification) -> bool:
+    """Whether feeds show this stored event at all (its aggregate is not one of the `HIDDEN`)."""
+    return note.topic.rpartition(":")[2].split(".")[0] not in HIDDEN
+
+
 class Entry(NamedTuple):
     """One stored event as the feeds show it: None for both frames when it is never streamed."""
 
@@ -110,7 +115,7 @@ class Tail:
 
     def _entry(self, note: Notification) -> Entry:
         aggregate_id: Any = note.originator_id
-        if note.topic.rpartition(":")[2].split(".")[0] in HIDDEN:
+        if not streamed(note):
             return Entry(note.id, aggregate_id, None, None)
         event: Any = self.app.mapper.to_domain_event(note)
         fields = json.loads(payload(event))

@@ -16,7 +16,7 @@ from structlog.testing import capture_logs
 
 from mobilize.api.app import create_app
 from mobilize.api.routes.stream import Pacing, pacing
-from mobilize.api.tail import HIDDEN
+from mobilize.api.tail import HIDDEN, streamed
 from mobilize.demo.live import start_server
 from mobilize.settings import Settings
 from tests.api.conftest import issue
@@ -81,7 +81,7 @@ class Listener:
     def streamable(self) -> list[int]:
         """Every log position a caller of the whole tree should receive."""
         notes = self.world.app.recorder.select_notifications(1, 100_000)
-        return [note.id for note in notes if note.topic.rpartition(":")[2].split(".")[0] not in HIDDEN]
+        return [note.id for note in notes if streamed(note)]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mobilize.api import tail as tail_module
-from mobilize.api.tail import HIDDEN, Entry, Tail
+from mobilize.api.tail import Entry, Tail, streamed
 from tests.conftest import World
 
 
@@ -43,7 +43,7 @@ def shown(entries: list[Entry]) -> list[dict[str, Any]]:
 def stored(world: World, after: int) -> list[int]:
     """Positions after `after` the feeds show (every stored event but the hidden ones)."""
     notes = world.app.recorder.select_notifications(after + 1, 10_000)
-    return [note.id for note in notes if note.topic.rpartition(":")[2].split(".")[0] not in HIDDEN]
+    return [note.id for note in notes if streamed(note)]
 
 
 def test_feeds_at_the_same_place_share_one_read_of_the_store(world: World, counted: Counted) -> None:

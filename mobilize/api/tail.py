@@ -53,8 +53,7 @@ class Tail:
         self.app = app
         self.keep = keep
         self._lock = threading.Lock()
-        self._positions: list[int] = []
-        self._entries: list[Entry] = []
+        self._entries: list[Entry] = []  # in log order
         self._floor: int | None = None  # the tail holds every event after this position ...
         self._read_to = 0  # ... up to this one (what the last read of the store reached)
         self._at_end = False  # whether that read found the end of the log
@@ -72,7 +71,7 @@ class Tail:
             if position >= self._floor:
                 if not ahead and (position == self._read_to or (first and self._at_end)):
                     self._read_more()
-                start = bisect.bisect_right(self._positions, position)
+                start = bisect.bisect_right(self._entries, position, key=_position)
                 entries = self._entries[start:start + BATCH]
                 return entries, self._at_end and start + len(entries) == len(self._entries)
         return self._from_store(position)  # older than the tail holds; outside the lock, so no feed waits on it
@@ -93,7 +92,7 @@ class Tail:
 
     def _restart(self, position: int) -> None:
         self._floor = self._read_to = position
-        self._entries, self._positions, self._at_end = [], [], False
+        self._entries, self._at_end = [], False
 
     def _read_more(self) -> None:
         """Read and render the next stretch; nothing changes unless all of it could be rendered."""
@@ -103,11 +102,10 @@ class Tail:
         if not notes:
             return
         self._entries.extend(entries)
-        self._positions.extend(note.id for note in notes)
         self._read_to = notes[-1].id
         if len(self._entries) > 2 * self.keep:
-            self._floor = self._positions[-self.keep - 1]
-            del self._entries[:-self.keep], self._positions[:-self.keep]
+            self._floor = self._entries[-self.keep - 1].position
+            del self._entries[:-self.keep]
 
     def _from_store(self, position: int) -> tuple[list[Entry], bool]:
         notes = self.app.recorder.select_notifications(position + 1, BATCH)
@@ -128,6 +126,10 @@ class Tail:
             return Entry(note.id, aggregate_id, frame, frame)
         shown = {key: value for key, value in fields.items() if key not in PERSONAL}
         return Entry(note.id, aggregate_id, frame, _frame({**data, "payload": shown}))
+
+
+def _position(entry: Entry) -> int:
+    return entry.position
 
 
 def _frame(data: dict[str, Any]) -> str:

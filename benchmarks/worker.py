@@ -39,7 +39,7 @@ def serve(args: argparse.Namespace) -> None:
 
     settings = settings_for(args.store, args.group_commit == "on" if args.group_commit else None)
     if args.workers > 1:
-        from mobilize.admin import serve as serve_workers
+        from mobilize.cli.serve import serve as serve_workers
         from mobilize.application import open_app
 
         serve_workers(open_app(settings), settings, "127.0.0.1", args.port, args.workers)
@@ -133,7 +133,7 @@ def relay(args: argparse.Namespace) -> dict[str, Any]:
 
     from mobilize.application import open_app
     from mobilize.projections.store import ViewStore
-    from mobilize.relay import KafkaRelay
+    from mobilize.feeds.relay import KafkaRelay
 
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
     settings = settings_for(args.store)

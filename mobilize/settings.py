@@ -18,7 +18,7 @@ KAFKA_TOPIC = "mobilize.events"
 KAFKA_PARTITIONS = 6
 
 GROUP_COMMIT = "MOBILIZE_GROUP_COMMIT"
-"""on: concurrent commands of one process share a transaction (mobilize.application.group_commit); off: one each."""
+"""on: concurrent commands of one process share a transaction (mobilize.application.store.group_commit); off: one each."""
 
 POSTGRES_OPTIONS = {"schema": "POSTGRES_SCHEMA", "pool_size": "POSTGRES_POOL_SIZE",
                     "max_overflow": "POSTGRES_MAX_OVERFLOW", "connect_timeout": "POSTGRES_CONNECT_TIMEOUT"}
@@ -119,8 +119,8 @@ def store_env(store: str) -> dict[str, str]:
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": unquote(url.username or "mobilize"),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
-            # eventsourcing's recorder, with inserts in one round trip (mobilize/application/postgres.py)
-            "APPLICATION_RECORDER_TOPIC": "mobilize.application.postgres:Recorder",
+            # eventsourcing's recorder, with inserts in one round trip (mobilize/application/store/postgres.py)
+            "APPLICATION_RECORDER_TOPIC": "mobilize.application.store.postgres:Recorder",
         }
         for option, variable in POSTGRES_OPTIONS.items():
             if option in options:

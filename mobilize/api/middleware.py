@@ -11,7 +11,7 @@ from uuid import uuid4
 
 import structlog
 
-from mobilize.application.cache import reads_after
+from mobilize.application.store.cache import reads_after
 
 log = structlog.get_logger("mobilize.api")
 
@@ -25,7 +25,7 @@ class RequestContext:
     """Binds `request_id` (from X-Request-ID, else new) for the request and echoes it in the response.
 
     Requests that may give a command read aggregates as of their arrival (one cache sync for the whole
-    request, see `mobilize.application.cache`); reads, the live stream among them, are left to look
+    request, see `mobilize.application.store.cache`); reads, the live stream among them, are left to look
     at the log as they go.
     """
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from mobilize.application.access import AccessCommands
-from mobilize.application.dispatches import DispatchCommands
-from mobilize.application.incidents import IncidentCommands
-from mobilize.application.people import PeopleCommands
+from mobilize.application.commands.access import AccessCommands
+from mobilize.application.commands.dispatches import DispatchCommands
+from mobilize.application.commands.incidents import IncidentCommands
+from mobilize.application.commands.people import PeopleCommands
 from mobilize.application.service import CommandIdReused, CommandService, command
-from mobilize.application.shifts import ShiftCommands
-from mobilize.application.sites import SiteCommands
-from mobilize.application.task_forces import TaskForceCommands
+from mobilize.application.commands.shifts import ShiftCommands
+from mobilize.application.commands.sites import SiteCommands
+from mobilize.application.commands.task_forces import TaskForceCommands
 from mobilize.settings import Settings
 
 __all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app"]

@@ -18,7 +18,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import event
 from eventsourcing.persistence import IntegrityError
 
-from mobilize.application import cache, group_commit
+from mobilize.application.store import cache, group_commit
 from mobilize.domain.base import (
     CommandContext,
     ConcurrentChange,
@@ -199,7 +199,7 @@ class CommandService(Application[UUID]):
             for listener in list(self.__dict__.get("_commit_listeners", ())):
                 listener(max(positions))
 
-    # --- group commit and the aggregate cache (MOBILIZE_GROUP_COMMIT; see mobilize.application.group_commit) ---
+    # --- group commit and the aggregate cache (MOBILIZE_GROUP_COMMIT; see mobilize.application.store.group_commit) ---
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save aggregates: with group commit on, in a transaction shared with concurrent commands of this

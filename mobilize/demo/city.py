@@ -29,7 +29,7 @@ from mobilize.demo.street import GIVEN, SURNAMES, build_street
 from mobilize.demo.summary import render
 from mobilize.domain.base import CommandContext, MobilizeAggregate, current_context
 from mobilize.domain.person import Person
-from mobilize.progress import Progress
+from mobilize.cli.progress import Progress
 
 SCALES = ("street", "city")
 CHINA = timezone(timedelta(hours=8))

@@ -4,8 +4,8 @@ An equivalent of eventsourcing's `ProjectionRunner`, chosen because the library'
 subscribe to SQLite (the embedded default) and applies one event per transaction; this one reads
 the log in batches and commits each batch's rows with its position, on SQLite and PostgreSQL alike.
 A rebuild runs at tens of thousands of events a second because the log is read as plain rows
-(`mobilize.projections.log`), only the events a view handles are decoded, with orjson
-(`mobilize.codec`), and on PostgreSQL a batch's writes are pipelined (`mobilize.projections.store`).
+(`mobilize.log.reader`), only the events a view handles are decoded, with orjson
+(`mobilize.log.codec`), and on PostgreSQL a batch's writes are pipelined (`mobilize.projections.store`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import structlog
 from eventsourcing.persistence import Notification
 
 from mobilize.application import Mobilize
-from mobilize.codec import Decoder
-from mobilize.projections.log import POSITION, TOPIC, Log, Row
+from mobilize.log.codec import Decoder
+from mobilize.log.reader import POSITION, TOPIC, Log, Row
 from mobilize.projections.store import Transaction, ViewStore
-from mobilize.projections.wakeup import waiter_for
+from mobilize.log.wakeup import waiter_for
 
 log = structlog.get_logger("mobilize.projections")
 
@@ -154,7 +154,7 @@ class Runner:
         """Catch up, then keep applying new events until `stop` is set.
 
         On PostgreSQL a LISTEN connection wakes the runner as soon as a write commits (see
-        `mobilize.projections.wakeup`); on SQLite and in memory it polls every `poll_seconds`. Setting
+        `mobilize.log.wakeup`); on SQLite and in memory it polls every `poll_seconds`. Setting
         `stop` ends a wait at once (on PostgreSQL within 50 ms) and a catch-up after its current batch,
         so a runner stops promptly even in the middle of a long catch-up.
         """

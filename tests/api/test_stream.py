@@ -16,7 +16,7 @@ from structlog.testing import capture_logs
 
 from mobilize.api.app import create_app
 from mobilize.api.routes.stream import Pacing, pacing
-from mobilize.api.tail import HIDDEN, streamed
+from mobilize.feeds.tail import HIDDEN, streamed
 from mobilize.demo.live import start_server
 from mobilize.settings import Settings
 from tests.api.conftest import issue

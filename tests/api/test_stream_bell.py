@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mobilize.api.app import create_app
-from mobilize.api.bell import Bell
+from mobilize.feeds.bell import Bell
 from mobilize.api.routes.stream import Pacing, pacing
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from mobilize.api import tail as tail_module
-from mobilize.api.tail import Entry, Tail, streamed
+from mobilize.feeds import tail as tail_module
+from mobilize.feeds.tail import Entry, Tail, streamed
 from tests.conftest import World
 
 

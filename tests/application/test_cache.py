@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from mobilize.application import Mobilize, cache
-from mobilize.application.cache import SyncedCache, reads_after
+from mobilize.application import Mobilize
+from mobilize.application.store import cache
+from mobilize.application.store.cache import SyncedCache, reads_after
 from mobilize.domain.base import CommandContext
 from mobilize.domain.person import Person
 from mobilize.settings import GROUP_COMMIT, BadSetting, store_env

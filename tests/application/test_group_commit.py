@@ -24,7 +24,7 @@ import pytest
 from eventsourcing.application import Repository
 
 from mobilize.application import Mobilize
-from mobilize.application.group_commit import GroupCommitter, committer_for
+from mobilize.application.store.group_commit import GroupCommitter, committer_for
 from mobilize.application.service import COMMAND_NAMESPACE
 from mobilize.domain.base import CommandContext, ConcurrentChange, DomainError
 from mobilize.projections.base import Runner

@@ -28,7 +28,7 @@ from structlog.testing import capture_logs
 from mobilize.application import Mobilize
 from mobilize.cli import main
 from mobilize.projections.store import ViewStore
-from mobilize.relay import NAME, KafkaRelay
+from mobilize.feeds.relay import NAME, KafkaRelay
 from mobilize.settings import store_env
 from tests.conftest import World, store_for
 from tests.kafka import Received, consume, consume_with_kcat, kafka, requires_kafka, topic  # noqa: F401 - fixtures

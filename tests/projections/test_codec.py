@@ -13,7 +13,7 @@ import pytest
 from eventsourcing.persistence import Notification
 
 from mobilize.application import Mobilize
-from mobilize.codec import Decoder
+from mobilize.log.codec import Decoder
 from mobilize.demo.city import generate
 from mobilize.domain.base import MobilizeAggregate
 from mobilize.settings import store_env

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from mobilize.projections.base import Projection, Runner
-from mobilize.projections.log import Log
+from mobilize.log.reader import Log
 from mobilize.projections.registry import PROJECTIONS, projection
 from mobilize.projections.roster import Roster
 from mobilize.projections.store import Transaction, ViewStore

@@ -13,9 +13,9 @@ import structlog
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from mobilize.api.bell import Bell
+from mobilize.feeds.bell import Bell
 from mobilize.api.deps import App, Principal, authenticate
-from mobilize.api.tail import Entry, Tail
+from mobilize.feeds.tail import Entry, Tail
 from mobilize.application import Mobilize
 from mobilize.domain.base import DomainError
 

@@ -19,7 +19,7 @@ import anyio
 import structlog
 
 from mobilize.application import Mobilize
-from mobilize.projections.wakeup import PollingWaiter, Waiter, waiter_for
+from mobilize.log.wakeup import PollingWaiter, Waiter, waiter_for
 
 log = structlog.get_logger("mobilize.api")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from mobilize.application.organisation import OrganisationCommands
+from mobilize.application.commands.organisation import OrganisationCommands
 from mobilize.application.service import command
 from mobilize.domain.access import AccessToken
 from mobilize.domain.base import MobilizeAggregate, NotFound

@@ -6,7 +6,10 @@ import argparse
 import sys
 import time
 
-from mobilize import admin, bench_cli, readside, relay_cli
+from mobilize.cli import bench as bench_cli
+from mobilize.cli import kafka as relay_cli
+from mobilize.cli import serve as admin
+from mobilize.cli import views as readside
 from mobilize.application import open_app
 from mobilize.logs import configure_logging
 from mobilize.settings import BadSetting, Settings, redacted

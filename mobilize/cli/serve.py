@@ -81,7 +81,7 @@ def serve(app: Mobilize, settings: Settings, host: str, port: int, workers: int 
     ReadSide(app, settings.store).close()  # tables and views made once, here, before workers race to make them
     app.close()  # each worker opens the store for itself
     os.environ.update(settings.as_env())
-    uvicorn.run("mobilize.admin:worker_app", factory=True, workers=workers, host=host, port=port, log_config=None,
+    uvicorn.run("mobilize.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port, log_config=None,
                 access_log=False, http="mobilize.api.server:NoDelayHttp")
     return 0
 

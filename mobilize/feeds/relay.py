@@ -44,9 +44,9 @@ from mobilize.settings import KAFKA_PARTITIONS, KAFKA_TOPIC
 from mobilize.application import Mobilize
 from mobilize.projections.audit import payload
 from mobilize.projections.store import ViewStore, iso
-from mobilize.projections.wakeup import waiter_for
+from mobilize.log.wakeup import waiter_for
 
-log = structlog.get_logger("mobilize.relay")
+log = structlog.get_logger("mobilize.feeds.relay")
 
 NAME = "kafka_relay"
 TOPIC, PARTITIONS = KAFKA_TOPIC, KAFKA_PARTITIONS

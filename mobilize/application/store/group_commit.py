@@ -29,7 +29,7 @@ each caller its own outcome:
   guarantees for any insert (the table lock). A refused transaction consumes sequence numbers on
   PostgreSQL, so ids may skip values, as they already do for a lone conflicting save.
 
-The aggregate cache that spares a command its reads is in `mobilize.application.cache`.
+The aggregate cache that spares a command its reads is in `mobilize.application.store.cache`.
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ class GroupCommitter:
 
     def _after_commit(self, processing: ProcessingEvent[UUID], recordings: list[Recording[UUID]]) -> None:
         """What `Application.save` does after recording, for this command alone, in its own thread (the
-        aggregate cache is kept by `CommandService.commit`, see `mobilize.application.cache`)."""
+        aggregate cache is kept by `CommandService.commit`, see `mobilize.application.store.cache`)."""
         app = self.app
         app._take_snapshots(processing)
         app._notify(recordings)

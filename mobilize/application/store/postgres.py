@@ -23,7 +23,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
-TOPIC = "mobilize.application.postgres:Recorder"
+TOPIC = "mobilize.application.store.postgres:Recorder"
 """What `APPLICATION_RECORDER_TOPIC` names to have eventsourcing build this recorder."""
 
 

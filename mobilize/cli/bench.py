@@ -19,7 +19,7 @@ from typing import Any
 from mobilize.settings import Settings, redacted
 
 COMMANDS = ("bench", "generate")
-CHECKOUT = Path(__file__).resolve().parent.parent
+CHECKOUT = Path(__file__).resolve().parents[2]
 PARTS = ("raw", "commands", "rebuild", "latency")
 
 

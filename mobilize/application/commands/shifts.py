@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from mobilize.application.organisation import OrganisationCommands
+from mobilize.application.commands.organisation import OrganisationCommands
 from mobilize.application.service import command
 from mobilize.domain.base import InvalidCommand, RuleViolated, require
 from mobilize.domain.incident import Incident

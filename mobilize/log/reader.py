@@ -18,7 +18,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
 
-from mobilize.codec import uuid
+from mobilize.log.codec import uuid
 
 Row = Sequence[Any]
 """A stored event as read: position, originator id, originator version, topic, state."""

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from mobilize.application import Mobilize
-from mobilize.console import LOCAL as _LOCAL
-from mobilize.console import as_csv, as_json, table
-from mobilize.progress import Progress
+from mobilize.cli.console import LOCAL as _LOCAL
+from mobilize.cli.console import as_csv, as_json, table
+from mobilize.cli.progress import Progress
 from mobilize.projections.audit import AuditTrail, trail, verify
 from mobilize.projections.base import Runner
 from mobilize.projections.registry import PROJECTIONS, projection

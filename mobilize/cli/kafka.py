@@ -11,9 +11,9 @@ import threading
 from typing import Any
 
 from mobilize.application import Mobilize
-from mobilize.console import shown
+from mobilize.cli.console import shown
 from mobilize.projections.store import ViewStore
-from mobilize.relay import BATCH, PARTITIONS, TOPIC, KafkaRelay
+from mobilize.feeds.relay import BATCH, PARTITIONS, TOPIC, KafkaRelay
 from mobilize.settings import KAFKA_BOOTSTRAP, Settings
 
 COMMANDS = ("relay", "tail")

@@ -1,0 +1,1 @@
+"""Commands of the application, one module per area; `Mobilize` combines them."""

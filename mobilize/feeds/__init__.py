@@ -1,0 +1,1 @@
+"""Live feeds on the log: the SSE tail and its bell, and the Kafka relay."""

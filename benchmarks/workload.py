@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from uuid import UUID, uuid4, uuid5
+from uuid import UUID, uuid4
 
 from mobilize.api.deps import TOKEN_PREFIX, secret_hash
 from mobilize.application import Mobilize
-from mobilize.application.service import COMMAND_NAMESPACE, CommandRecord
+from mobilize.application.idempotency import accepted
 from mobilize.domain.base import CommandContext, MobilizeAggregate, current_context
 from mobilize.domain.person import Person
 from mobilize.domain.shift import Shift
@@ -91,8 +91,7 @@ class World:
         token = current_context.set(ctx.resolved(self.app.clock()))
         try:
             built = build()
-            record = CommandRecord(id=uuid5(COMMAND_NAMESPACE, ctx.command_id), name=name, fingerprint="seeded",
-                                   result=str(built[0].id))
+            record = accepted(ctx.command_id, name, built[0].id)
         finally:
             current_context.reset(token)
         return [*built, record]

@@ -6,10 +6,11 @@ from mobilize.application.commands.access import AccessCommands
 from mobilize.application.commands.dispatches import DispatchCommands
 from mobilize.application.commands.incidents import IncidentCommands
 from mobilize.application.commands.people import PeopleCommands
-from mobilize.application.service import CommandIdReused, CommandService, command
 from mobilize.application.commands.shifts import ShiftCommands
 from mobilize.application.commands.sites import SiteCommands
 from mobilize.application.commands.task_forces import TaskForceCommands
+from mobilize.application.idempotency import CommandIdReused
+from mobilize.application.service import CommandService, command
 from mobilize.settings import Settings
 
 __all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app"]

@@ -18,10 +18,10 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from mobilize.application import Mobilize
-from mobilize.application.service import COMMAND_NAMESPACE, CommandRecord, _fingerprint
+from mobilize.application.idempotency import accepted
 from mobilize.demo import DRIVE_STARTS
 from mobilize.demo.desk import Desk, Tally
 from mobilize.demo.drive import Slot, run_drive
@@ -285,8 +285,7 @@ def _person(desk: CityDesk, rng: random.Random, city: City, grid: Grid, roles: l
         person = Person.register(name, roles, grid.id, home_unit, phone, None)
         for skill, valid_until in valid.items():
             person.certify(skill, valid_until)
-        record = CommandRecord(id=uuid5(COMMAND_NAMESPACE, given.command_id), name="register_person",
-                               fingerprint=_fingerprint("register_person", arguments), result=str(person.id))
+        record = accepted(given.command_id, "register_person", person.id, arguments)
     finally:
         current_context.reset(token)
     batch += [person, record]

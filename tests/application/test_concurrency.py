@@ -13,7 +13,7 @@ from uuid import UUID, uuid5
 import pytest
 
 from mobilize.application import Mobilize
-from mobilize.application.service import COMMAND_NAMESPACE
+from mobilize.application.idempotency import COMMAND_NAMESPACE
 from mobilize.domain.base import CommandContext, ConcurrentChange
 from mobilize.domain.dispatch import AlreadyDispatched
 from mobilize.domain.person import OverlappingShift

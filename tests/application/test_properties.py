@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mobilize.application import CommandIdReused, Mobilize
-from mobilize.application.service import COMMAND_NAMESPACE
+from mobilize.application.idempotency import COMMAND_NAMESPACE
 from mobilize.domain.base import CommandContext, DomainError
 from mobilize.domain.dispatch import TRANSITIONS
 from mobilize.settings import store_env

@@ -1,43 +1,18 @@
-"""Commands on the organisation tree and its peace/war mode, and the mode query."""
+"""Commands on the organisation tree and its peace/war mode."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
 from uuid import UUID
 
-from mobilize.application.service import CommandService, command
+from mobilize.application.queries import Queries
+from mobilize.application.service import command
 from mobilize.domain.base import require
 from mobilize.domain.incident import Incident
 from mobilize.domain.organisation import AlreadyInWar, OrgUnit, WartimePolicy
 from mobilize.domain.person import Person
 
 
-@dataclass(frozen=True)
-class Mode:
-    """A unit's mode: war if any switch on it or an ancestor is active, with the strictest policy."""
-
-    unit_id: UUID
-    switches: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def state(self) -> str:
-        """'war' or 'peace'."""
-        return "war" if self.switches else "peace"
-
-    @property
-    def policy(self) -> WartimePolicy | None:
-        """The wartime policy in force, or None in peace."""
-        policies = [WartimePolicy(s["max_shift_hours"], s["min_rest_hours"]) for s in self.switches]
-        if not policies:
-            return None
-        strictest = policies[0]
-        for policy in policies[1:]:
-            strictest = strictest.strictest(policy)
-        return strictest
-
-
-class OrganisationCommands(CommandService):
+class OrganisationCommands(Queries):
     """Build the tree, seat grid leaders, switch subtrees between peace and war."""
 
     @command
@@ -75,19 +50,3 @@ class OrganisationCommands(CommandService):
         unit = self.load(OrgUnit, unit_id, "org unit")
         unit.stand_down(incident_id)
         return self.commit(unit)
-
-    def ancestry(self, unit_id: UUID) -> list[OrgUnit]:
-        """The unit and its ancestors, nearest first."""
-        chain = [self.load(OrgUnit, unit_id, "org unit")]
-        while chain[-1].parent_id is not None:
-            chain.append(self.load(OrgUnit, chain[-1].parent_id, "org unit"))
-        return chain
-
-    def mode_of(self, unit_id: UUID) -> Mode:
-        """Whether a unit is in peace or war, and through which switches."""
-        switches = [
-            {**war, "unit_id": unit.id, "unit": unit.name}
-            for unit in self.ancestry(unit_id)
-            for war in unit.wars.values()
-        ]
-        return Mode(unit_id, switches)

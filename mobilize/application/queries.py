@@ -1,0 +1,82 @@
+"""What commands and the API's scope checks ask of the write side: a unit's mode, its ancestry, whose subtree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from mobilize.application.service import CommandService
+from mobilize.domain.base import MobilizeAggregate, NotFound
+from mobilize.domain.dispatch import Dispatch
+from mobilize.domain.incident import Incident
+from mobilize.domain.organisation import OrgUnit, WartimePolicy
+from mobilize.domain.person import Person
+from mobilize.domain.shift import Shift
+from mobilize.domain.task_force import TaskForce
+from mobilize.domain.testing_site import TestingSite
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A unit's mode: war if any switch on it or an ancestor is active, with the strictest policy."""
+
+    unit_id: UUID
+    switches: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        """'war' or 'peace'."""
+        return "war" if self.switches else "peace"
+
+    @property
+    def policy(self) -> WartimePolicy | None:
+        """The wartime policy in force, or None in peace."""
+        policies = [WartimePolicy(s["max_shift_hours"], s["min_rest_hours"]) for s in self.switches]
+        if not policies:
+            return None
+        strictest = policies[0]
+        for policy in policies[1:]:
+            strictest = strictest.strictest(policy)
+        return strictest
+
+
+class Queries(CommandService):
+    """Lookups over the aggregates, read through the same repository (and cache) as the commands."""
+
+    def ancestry(self, unit_id: UUID) -> list[OrgUnit]:
+        """The unit and its ancestors, nearest first."""
+        chain = [self.load(OrgUnit, unit_id, "org unit")]
+        while chain[-1].parent_id is not None:
+            chain.append(self.load(OrgUnit, chain[-1].parent_id, "org unit"))
+        return chain
+
+    def mode_of(self, unit_id: UUID) -> Mode:
+        """Whether a unit is in peace or war, and through which switches."""
+        switches = [
+            {**war, "unit_id": unit.id, "unit": unit.name}
+            for unit in self.ancestry(unit_id)
+            for war in unit.wars.values()
+        ]
+        return Mode(unit_id, switches)
+
+    def unit_of(self, aggregate_id: UUID) -> UUID:
+        """The org unit a record sits under: the unit itself, a home grid, a site's grid, an incident's scope."""
+        record = self.load(MobilizeAggregate, aggregate_id, "record")
+        if isinstance(record, OrgUnit):
+            return record.id
+        if isinstance(record, (TestingSite, Shift)):
+            return record.grid_id
+        if isinstance(record, TaskForce):
+            return record.unit_id
+        if isinstance(record, Incident):
+            return record.scope_unit_id
+        if isinstance(record, Dispatch):
+            return self.unit_of(record.site_id or record.incident_id)
+        if isinstance(record, Person) and record.home_grid_id is not None:
+            return record.home_grid_id
+        raise NotFound(f"record {aggregate_id} belongs to no org unit", id=aggregate_id)
+
+    def within(self, unit_id: UUID, scope_unit_id: UUID) -> bool:
+        """Whether `unit_id` lies in the subtree of `scope_unit_id`."""
+        return any(unit.id == scope_unit_id for unit in self.ancestry(unit_id))

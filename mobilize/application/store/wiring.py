@@ -1,0 +1,50 @@
+"""How the application's saves and loads reach the store: group commit, the synced cache, commit listeners."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from mobilize.application.store import cache, group_commit
+
+
+class StoreWiring(Application[UUID]):
+    """eventsourcing's application with this project's store adapters plugged in."""
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Save aggregates: with group commit on, in a transaction shared with concurrent commands of this
+        process, returning once it has committed; off, alone as eventsourcing does. A conflict raises
+        IntegrityError for this call only, either way."""
+        committer = group_commit.committer_for(self)
+        if committer is None or kwargs:
+            return super().save(*objs, **kwargs)
+        return committer.save(*objs)
+
+    def construct_repository(self) -> Any:
+        """eventsourcing's repository, with the aggregate cache synced from the log (see `cache`)."""
+        return cache.construct_repository(self)
+
+    def add_commit_listener(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(last_position)` in the committing thread after each save of this process commits.
+
+        For waking in-process followers (the SSE feed) without waiting for a poll; it must be quick and
+        must not raise. Commits of other processes are not seen here (PostgreSQL's NOTIFY covers those).
+        """
+        listeners: list[Callable[[int], None]] = self.__dict__.setdefault("_commit_listeners", [])
+        listeners.append(listener)
+
+    def remove_commit_listener(self, listener: Callable[[int], None]) -> None:
+        """Stop calling a listener given to `add_commit_listener` (unknown ones are ignored)."""
+        listeners: list[Callable[[int], None]] = self.__dict__.get("_commit_listeners", [])
+        if listener in listeners:
+            listeners.remove(listener)
+
+    def _notify(self, recordings: list[Any]) -> None:
+        super()._notify(recordings)
+        positions = [r.notification.id for r in recordings if r.notification.id is not None]
+        if positions:
+            for listener in list(self.__dict__.get("_commit_listeners", ())):
+                listener(max(positions))

@@ -1,5 +1,5 @@
 """`python -m mobilize` is the `mobilize` command."""
 
-from mobilize.cli import main
+from mobilize.cli.main import main
 
 raise SystemExit(main())

@@ -20,6 +20,16 @@ KAFKA_PARTITIONS = 6
 GROUP_COMMIT = "MOBILIZE_GROUP_COMMIT"
 """on: concurrent commands of one process share a transaction (mobilize.application.store.group_commit); off: one each."""
 
+CACHE_SIZE = "MOBILIZE_AGGREGATE_CACHE_MAXSIZE"
+"""Aggregates each process keeps in memory (mobilize.application.store.cache); empty or 0: no cache."""
+DEFAULT_CACHE_SIZE = 10_000
+
+LIBRARY = ("PERSISTENCE_MODULE", "POSTGRES_", "SQLITE_", "CIPHER_", "COMPRESSOR_TOPIC", "AGGREGATE_CACHE_",
+           "DEEPCOPY_FROM_AGGREGATE_CACHE", "IS_SNAPSHOTTING_ENABLED", "CREATE_TABLE", "APPLICATION_RECORDER_TOPIC",
+           "TRACKING_RECORDER_TOPIC", "INFRASTRUCTURE_FACTORY", "TRANSCODER_TOPIC", "MAPPER_TOPIC")
+"""eventsourcing's own variables (a name, or the start of names), also taken with the application's `MOBILIZE_`
+prefix: what infra/PRODUCTION.md tunes (POSTGRES_POOL_SIZE, POSTGRES_LOCK_TIMEOUT, ...). The store URL wins."""
+
 POSTGRES_OPTIONS = {"schema": "POSTGRES_SCHEMA", "pool_size": "POSTGRES_POOL_SIZE",
                     "max_overflow": "POSTGRES_MAX_OVERFLOW", "connect_timeout": "POSTGRES_CONNECT_TIMEOUT"}
 """Query parameters of a postgresql:// store URL, and the eventsourcing variables they set."""
@@ -40,6 +50,8 @@ class Settings:
     kafka_topic: str = KAFKA_TOPIC
     kafka_partitions: int = KAFKA_PARTITIONS
     group_commit: bool = False
+    cache_size: int | None = DEFAULT_CACHE_SIZE
+    library: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -56,6 +68,8 @@ class Settings:
             kafka_topic=env.get("MOBILIZE_KAFKA_TOPIC", KAFKA_TOPIC),
             kafka_partitions=int(partitions),
             group_commit=on_off(GROUP_COMMIT, env.get(GROUP_COMMIT)),
+            cache_size=cache_size(env.get(CACHE_SIZE)),
+            library=tuple(sorted((key, value) for key, value in env.items() if _library(key))),
         )
 
     def with_store(self, store: str) -> Settings:
@@ -67,15 +81,29 @@ class Settings:
         return replace(self, log_level=level)
 
     def as_env(self) -> dict[str, str]:
-        """The `MOBILIZE_*` variables that give another process these settings (API workers)."""
+        """The variables that give another process these settings (API workers)."""
         return {"MOBILIZE_STORE": self.store, "MOBILIZE_LOG_FORMAT": self.log_format,
                 "MOBILIZE_LOG_LEVEL": self.log_level, "MOBILIZE_KAFKA": self.kafka,
                 "MOBILIZE_KAFKA_TOPIC": self.kafka_topic, "MOBILIZE_KAFKA_PARTITIONS": str(self.kafka_partitions),
-                GROUP_COMMIT: "on" if self.group_commit else "off"}
+                GROUP_COMMIT: "on" if self.group_commit else "off",
+                CACHE_SIZE: str(self.cache_size or 0), **dict(self.library)}
+
+    def export(self) -> None:
+        """Put these settings in this process's environment, for the worker processes it is about to start."""
+        os.environ.update(self.as_env())
+
+    def check(self) -> None:
+        """Raise BadSetting now if the store cannot be used (a URL naming no file, an unknown scheme)."""
+        store_env(self.store)
 
     def eventsourcing_env(self) -> dict[str, str]:
-        """The eventsourcing library's own variables for this store (and whether commits are grouped)."""
-        return {**store_env(self.store), GROUP_COMMIT: "on" if self.group_commit else "off"}
+        """Everything the eventsourcing application is configured by: the store's variables, the cache, group commit.
+
+        The application reads nothing else (`mobilize.application.store.wiring` keeps the process environment
+        out), so these settings are the whole of its configuration.
+        """
+        return {**dict(self.library), **store_env(self.store), GROUP_COMMIT: "on" if self.group_commit else "off",
+                "AGGREGATE_CACHE_MAXSIZE": str(self.cache_size or "")}
 
 
 def on_off(name: str, value: str | None, default: bool = False) -> bool:
@@ -88,6 +116,24 @@ def on_off(name: str, value: str | None, default: bool = False) -> bool:
     if text in ("off", "false", "no", "n", "0"):
         return False
     raise BadSetting(f"{name} {value!r}: expected on or off")
+
+
+def cache_size(value: str | None) -> int | None:
+    """The aggregate cache's size: unset means the default, empty or 0 means no cache."""
+    if value is None:
+        return DEFAULT_CACHE_SIZE
+    if not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise BadSetting(f"{CACHE_SIZE} {value!r}: expected a whole number (0 or empty: no cache)")
+    return int(value) or None
+
+
+def _library(key: str) -> bool:
+    if key == CACHE_SIZE:  # a setting of ours, parsed above
+        return False
+    name = key.removeprefix("MOBILIZE_")
+    return any(name == known or (known.endswith("_") and name.startswith(known)) for known in LIBRARY)
 
 
 def redacted(store: str) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mobilize.cli import main
+from mobilize.cli.main import main
 
 RULES_SHOWN = {"check_in_window", "check_out_after_check_in", "dispatch_transition", "incident_closed",
                "no_overlapping_shifts", "one_active_dispatch", "only_assigned_person", "person_not_available",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import structlog
 
+from mobilize.application import Mobilize
 from mobilize.logs import configure_logging
 from mobilize.settings import DEFAULT_STORE, BadSetting, Settings, store_env
 
@@ -41,3 +42,36 @@ def test_logs_are_json_lines_with_command_ids_when_stderr_is_not_a_terminal(monk
     line = json.loads(stream.getvalue().splitlines()[-1])
     assert (line["event"], line["command_id"], line["correlation_id"], line["level"]) == (
         "command.accepted", "c-9", "k-1", "info")
+
+
+def test_the_application_is_configured_by_its_settings_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given variables in the process environment that eventsourcing would otherwise read by itself
+    monkeypatch.setenv("AGGREGATE_CACHE_MAXSIZE", "0")
+    monkeypatch.setenv("PERSISTENCE_MODULE", "eventsourcing.sqlite")
+    # when an application is opened with settings that say otherwise
+    app = Mobilize(env=Settings(store="memory:").eventsourcing_env())
+    # then only what the settings handed it counts
+    assert app.repository.cache is not None
+    assert type(app.recorder).__module__.startswith("eventsourcing.popo")
+
+
+def test_eventsourcing_variables_pass_through_settings_and_the_store_url_wins() -> None:
+    env = {"POSTGRES_POOL_SIZE": "3", "MOBILIZE_POSTGRES_LOCK_TIMEOUT": "5", "POSTGRES_HOST": "elsewhere",
+           "MOBILIZE_TEST_POSTGRES": "not a library variable", "HOME": "/root"}
+    settings = Settings.from_env(env).with_store("postgresql://u:p@db:5433/m")
+    given = settings.eventsourcing_env()
+    assert given["POSTGRES_POOL_SIZE"] == "3" and given["MOBILIZE_POSTGRES_LOCK_TIMEOUT"] == "5"
+    assert given["POSTGRES_HOST"] == "db"
+    assert "HOME" not in given and "MOBILIZE_TEST_POSTGRES" not in given
+    assert Settings.from_env(settings.as_env()) == settings  # what API workers are started with
+
+
+@pytest.mark.parametrize(("text", "size"), [(None, 10_000), ("", None), ("0", None), ("250", 250)])
+def test_the_cache_size_is_a_setting(text: str | None, size: int | None) -> None:
+    env = {} if text is None else {"MOBILIZE_AGGREGATE_CACHE_MAXSIZE": text}
+    assert Settings.from_env(env).cache_size == size
+
+
+def test_a_cache_size_that_is_not_a_number_is_refused_by_name() -> None:
+    with pytest.raises(BadSetting, match="MOBILIZE_AGGREGATE_CACHE_MAXSIZE 'many'"):
+        Settings.from_env({"MOBILIZE_AGGREGATE_CACHE_MAXSIZE": "many"})

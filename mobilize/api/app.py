@@ -11,12 +11,12 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from mobilize.api import errors
-from mobilize.feeds.bell import Bell
 from mobilize.api.middleware import RequestContext
 from mobilize.api.read_side import ReadSide
 from mobilize.api.routes import ROUTERS, dashboard
-from mobilize.feeds.tail import Tail
 from mobilize.application import Mobilize, open_app
+from mobilize.feeds.bell import Bell
+from mobilize.feeds.tail import Tail
 from mobilize.settings import Settings
 
 log = structlog.get_logger("mobilize.api")

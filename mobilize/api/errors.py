@@ -8,7 +8,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from mobilize.domain.base import ConcurrentChange, DomainError, InvalidCommand, NotFound, RuleViolated
+from mobilize.domain.base import (
+    ConcurrentChange,
+    DomainError,
+    InvalidCommand,
+    NotFound,
+    RuleViolated,
+)
 
 log = structlog.get_logger("mobilize.api")
 

@@ -1,7 +1,7 @@
-"""`mobilize generate` (a deterministic street- or city-scale drive) and `mobilize bench` (the benchmark suite).
+"""`mobilize bench`: the benchmark suite, next to the raw ceilings of the same machine.
 
-The suite lives in `benchmarks/` beside the package, in a source checkout: it is not installed with
-mobilize, so `bench` looks for it there. It needs a PostgreSQL server (the store when it is one, else
+The suite is the `benchmarks` package beside `mobilize` in a source checkout, installed with it
+(`pip install -e .`). It needs a PostgreSQL server (the store when it is one, else
 `infra/postgres.sh`, started if it is not running) and uses Kafka when a broker answers (else
 `infra/kafka.sh`); servers it started are stopped again at the end.
 """
@@ -9,29 +9,22 @@ mobilize, so `bench` looks for it there. It needs a PostgreSQL server (the store
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from mobilize.settings import Settings, redacted
+from mobilize.settings import Settings
 
-COMMANDS = ("bench", "generate")
 CHECKOUT = Path(__file__).resolve().parents[2]
+"""The source checkout an editable install runs from: its infra/ scripts start the servers the suite needs."""
 PARTS = ("raw", "commands", "rebuild", "latency")
 
 
 def add_commands(commands: Any) -> None:
-    """Add `generate` and `bench` to the CLI."""
-    generate = commands.add_parser("generate", help="play a deterministic street- or city-scale drive on the store")
-    generate.add_argument("--scale", choices=("street", "city"), default="city",
-                          help="street: the Junhe demo; city: Lanzhou, 1,770 grids, ~1.25M events (default)")
-    generate.add_argument("--seed", type=int, default=1, help="the same seed plays the same drive (default 1)")
-    generate.add_argument("--events", type=int, help="stop once the log has grown by this many events")
-    generate.add_argument("--grids", type=int, help="city: third-level grids (default 1,770; fewer scales it down)")
-    generate.add_argument("--days", type=int, help="city: days of the drive (default 2)")
+    """Add `bench` to the CLI."""
     bench = commands.add_parser("bench", help="benchmarks next to the raw ceilings of this machine (one table)")
     bench.add_argument("--quick", action="store_true", help="a 100k-event log and shorter runs (about 5 minutes)")
     bench.add_argument("--store", dest="bench_store",
@@ -40,33 +33,16 @@ def add_commands(commands: Any) -> None:
     bench.add_argument("--no-kafka", action="store_true", help="skip the relay and the Kafka consumer")
     bench.add_argument("--only", choices=PARTS, action="append", help="measure only this part (repeatable)")
     bench.add_argument("--events", type=int, help="events in the log the projections are rebuilt from")
+    bench.set_defaults(func=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    """Carry out `generate` or `bench`; returns the exit status."""
-    if args.command == "generate":
-        return _generate(settings, args)
-    if not (CHECKOUT / "benchmarks" / "suite.py").exists():
-        print(f"mobilize: the benchmark suite is not here ({CHECKOUT / 'benchmarks'}): run from a source checkout",
-              file=sys.stderr)
+    """Carry out `bench`; returns the exit status."""
+    if importlib.util.find_spec("benchmarks") is None or not (CHECKOUT / "infra" / "postgres.sh").exists():
+        print("mobilize: the benchmark suite runs from a source checkout, installed with "
+              "pip install -e '.[test]'", file=sys.stderr)
         return 2
-    if str(CHECKOUT) not in sys.path:
-        sys.path.insert(0, str(CHECKOUT))
     return _bench(settings, args)
-
-
-def _generate(settings: Settings, args: argparse.Namespace) -> int:
-    from mobilize.application import open_app
-    from mobilize.demo.city import generate
-
-    app = open_app(settings)
-    started = time.monotonic()
-    played = generate(app, args.scale, args.seed, target=args.events, grids=args.grids, days=args.days,
-                      store=redacted(settings.store))
-    seconds = time.monotonic() - started
-    print(played.summary)
-    print(f"({played.events} events in {seconds:.1f}s: {played.events / seconds:,.0f} events/s)", file=sys.stderr)
-    return 0
 
 
 def _bench(settings: Settings, args: argparse.Namespace) -> int:

@@ -6,11 +6,10 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
-LOCAL = timezone(timedelta(hours=8), "CST")
-"""Times are shown in China Standard Time, the districts' own clock; they are stored in UTC."""
+from mobilize.domain.base import CHINA
 
 
 def shown(value: Any) -> str:
@@ -26,11 +25,11 @@ def shown(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, datetime):
-        return value.astimezone(LOCAL).strftime("%m-%d %H:%M")
+        return value.astimezone(CHINA).strftime("%m-%d %H:%M")
     text = str(value)
     if len(text) >= 19 and text[4] == "-" and text[10] == "T":
         try:
-            return datetime.fromisoformat(text).astimezone(LOCAL).strftime("%m-%d %H:%M")
+            return datetime.fromisoformat(text).astimezone(CHINA).strftime("%m-%d %H:%M")
         except ValueError:
             return text
     if len(text) == 36 and text.count("-") == 4:

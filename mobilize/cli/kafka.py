@@ -10,13 +10,11 @@ import sys
 import threading
 from typing import Any
 
-from mobilize.application import Mobilize
+from mobilize.application import open_app
 from mobilize.cli.console import shown
-from mobilize.projections.store import ViewStore
 from mobilize.feeds.relay import BATCH, PARTITIONS, TOPIC, KafkaRelay
+from mobilize.projections.store import ViewStore
 from mobilize.settings import KAFKA_BOOTSTRAP, Settings
-
-COMMANDS = ("relay", "tail")
 
 
 def add_commands(commands: Any) -> None:
@@ -27,12 +25,14 @@ def add_commands(commands: Any) -> None:
                                                       f"(default: MOBILIZE_KAFKA_PARTITIONS, else {PARTITIONS})")
     relay.add_argument("--batch", type=int, default=BATCH, help=f"events per acknowledged batch (default {BATCH})")
     relay.add_argument("--once", action="store_true", help="catch up, print how far, and exit")
+    relay.set_defaults(func=run)
     tail = commands.add_parser("tail", help="print the events arriving on the Kafka topic, one line each")
     tail.add_argument("--kafka", action="store_true", required=True, help="read the Kafka topic the relay feeds")
     _kafka_arguments(tail)
     tail.add_argument("--from-beginning", action="store_true", help="start at the topic's oldest message")
     tail.add_argument("--max", type=int, help="exit after this many events")
     tail.add_argument("--timeout", type=float, help="exit after this many seconds without a new event")
+    tail.set_defaults(func=run)
 
 
 def _kafka_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,16 +41,15 @@ def _kafka_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--topic", help=f"the topic (default: MOBILIZE_KAFKA_TOPIC, else {TOPIC})")
 
 
-def run(app: Mobilize | None, settings: Settings, args: argparse.Namespace) -> int:
-    """Carry out `relay` or `tail`; returns the exit status (`tail` needs no application: None will do)."""
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Carry out `relay` or `tail`; returns the exit status (`tail` reads Kafka only: no store is opened for it)."""
     bootstrap, topic, store = args.bootstrap or settings.kafka, args.topic or settings.kafka_topic, settings.store
     # kafka-python logs each failed reconnect (every second while a broker is away) on stdlib logging,
     # which nothing here routes; the relay says it once, as `relay.waiting_for_broker`, and when it is back
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
     if args.command == "tail":
         return tail(bootstrap, topic, args.from_beginning, args.max, args.timeout)
-    assert app is not None, "relay reads the store"
-    views = ViewStore.for_store(store)
+    app, views = open_app(settings), ViewStore.for_store(store)
     relay = KafkaRelay(app, views, bootstrap, topic, args.partitions or settings.kafka_partitions, args.batch)
     stop = threading.Event()
     previous = _on_sigterm(stop)

@@ -1,65 +1,29 @@
-"""Administration on the command line: access tokens, and serving the API."""
+"""`mobilize serve`: the HTTP API and dashboard, in one process or in several sharing the port."""
 
 from __future__ import annotations
 
-import getpass
-import os
-import secrets
 import sys
 from typing import Any
-from uuid import UUID
 
-from mobilize.api.deps import TOKEN_PREFIX, secret_hash
-from mobilize.application import Mobilize
-from mobilize.domain.base import CommandContext, DomainError
+from mobilize.application import Mobilize, open_app
 from mobilize.logs import configure_logging
 from mobilize.settings import Settings
 
 
 def add_commands(commands: Any) -> None:
-    """Add `token` and `serve` to the CLI."""
-    token = commands.add_parser("token", help="create or revoke API tokens")
-    verbs = token.add_subparsers(dest="verb", required=True)
-    create = verbs.add_parser("create", help="issue a token; its secret is printed once and never stored")
-    create.add_argument("--role", required=True, choices=("operator", "auditor", "viewer"))
-    create.add_argument("--scope", help="operator: the org unit id whose subtree it may command, or 'all'")
-    create.add_argument("--holder", required=True, help="who holds it: a person or a dashboard")
-    revoke = verbs.add_parser("revoke", help="revoke a token by its id")
-    revoke.add_argument("token_id")
+    """Add `serve` to the CLI."""
     serve = commands.add_parser("serve", help="run the HTTP API and dashboard")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1,
                        help="API processes sharing the port (PostgreSQL or SQLite store; each keeps its own cache "
                             "and group commit; default 1)")
+    serve.set_defaults(func=run)
 
 
-def run(app: Mobilize, settings: Settings, args: Any) -> int:
-    """Carry out `token …` or `serve`."""
-    if args.command == "serve":
-        return serve(app, settings, args.host, args.port, args.workers)
-    ctx = CommandContext(actor=f"cli:{getpass.getuser()}", reason=f"mobilize token {args.verb}")
-    try:
-        if args.verb == "create":
-            return _create(app, ctx, args.role, args.scope, args.holder)
-        app.revoke_token(UUID(args.token_id), ctx=ctx)
-    except (DomainError, ValueError) as error:
-        print(f"mobilize: {getattr(error, 'message', error)}", file=sys.stderr)
-        return 2
-    print(f"token {args.token_id} revoked")
-    return 0
-
-
-def _create(app: Mobilize, ctx: CommandContext, role: str, scope: str | None, holder: str) -> int:
-    if role == "operator" and not scope:
-        print("mobilize: an operator token needs --scope: an org unit id, or 'all'", file=sys.stderr)
-        return 2
-    scope_id = None if scope in (None, "all") else UUID(scope)
-    secret = secrets.token_urlsafe(32)
-    token_id = app.issue_token(holder, role, scope_id, secret_hash(secret), ctx=ctx)
-    print(f"{TOKEN_PREFIX}.{token_id.hex}.{secret}")
-    print(f"(token {token_id} for {holder}, {role}; the secret above is shown only now)", file=sys.stderr)
-    return 0
+def run(settings: Settings, args: Any) -> int:
+    """Carry out `serve`."""
+    return serve(open_app(settings), settings, args.host, args.port, args.workers)
 
 
 def serve(app: Mobilize, settings: Settings, host: str, port: int, workers: int = 1) -> int:
@@ -80,7 +44,7 @@ def serve(app: Mobilize, settings: Settings, host: str, port: int, workers: int 
 
     ReadSide(app, settings.store).close()  # tables and views made once, here, before workers race to make them
     app.close()  # each worker opens the store for itself
-    os.environ.update(settings.as_env())
+    settings.export()  # the workers uvicorn starts read their settings from the environment
     uvicorn.run("mobilize.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port, log_config=None,
                 access_log=False, http="mobilize.api.server:NoDelayHttp")
     return 0

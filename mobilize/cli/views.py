@@ -1,23 +1,22 @@
-"""The read side on the command line: views as tables, live or as of a moment; projection upkeep; audit."""
+"""The views on the command line: each as a table, live or replayed to a moment of the log."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from mobilize.application import Mobilize
-from mobilize.cli.console import LOCAL as _LOCAL
-from mobilize.cli.console import as_csv, as_json, table
-from mobilize.cli.progress import Progress
-from mobilize.projections.audit import AuditTrail, trail, verify
+from mobilize.application import Mobilize, open_app
+from mobilize.cli.console import table
+from mobilize.domain.base import CHINA
+from mobilize.projections.audit import AuditTrail
 from mobilize.projections.base import Runner
-from mobilize.projections.registry import PROJECTIONS, projection
+from mobilize.projections.registry import projection
 from mobilize.projections.replay import BadMoment, replay, resolve
-from mobilize.projections.store import ViewStore, iso
+from mobilize.projections.store import ViewStore
+from mobilize.settings import Settings
 
 VIEWS: dict[str, tuple[str, Callable[[ViewStore, datetime, argparse.Namespace], str]]] = {}
 """Command name → (projection it reads, printer)."""
@@ -99,26 +98,14 @@ def _columns(rows: list[dict[str, Any]], first: str) -> list[str]:
 def add_commands(commands: Any) -> None:
     """Add the read-side sub-commands to the CLI."""
     for name in VIEWS:
-        _view_arguments(commands.add_parser(name, help=f"print the {name} view (catching it up first)"))
+        parser = commands.add_parser(name, help=f"print the {name} view (catching it up first)")
+        _view_arguments(parser)
+        parser.set_defaults(func=run)
     replay_parser = commands.add_parser("replay", help="print a view as it stood at a moment of the log")
     replay_parser.add_argument("--as-of", required=True, help="a log position, or an ISO time with a zone")
     replay_parser.add_argument("view", choices=sorted(VIEWS))
     _view_arguments(replay_parser, as_of=False)
-    projections = commands.add_parser("projections", help="projection positions, rebuilds, live running")
-    verbs = projections.add_subparsers(dest="verb", required=True)
-    verbs.add_parser("status", help="each projection's position and lag")
-    rebuild = verbs.add_parser("rebuild", help="rebuild one projection from zero")
-    rebuild.add_argument("name", choices=sorted(PROJECTIONS))
-    verbs.add_parser("run", help="keep every projection caught up until interrupted")
-    audit = commands.add_parser("audit", help="the audit trail and its hash chain")
-    audit_verbs = audit.add_subparsers(dest="verb", required=True)
-    audit_verbs.add_parser("verify", help="check the hash chain against the stored events")
-    export = audit_verbs.add_parser("trail", help="print or export the audit trail")
-    export.add_argument("--incident"), export.add_argument("--person")
-    export.add_argument("--since", help="recorded at or after (ISO time with zone)")
-    export.add_argument("--until", help="recorded at or before (ISO time with zone)")
-    export.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    export.add_argument("--limit", type=int)
+    replay_parser.set_defaults(func=run)
 
 
 def _view_arguments(parser: argparse.ArgumentParser, as_of: bool = True) -> None:
@@ -132,16 +119,11 @@ def _view_arguments(parser: argparse.ArgumentParser, as_of: bool = True) -> None
     parser.add_argument("--all", action="store_true", help="gaps: list every post, not only those short")
 
 
-def run(app: Mobilize, store: str, args: argparse.Namespace) -> int:
-    """Carry out a read-side command; returns the exit status."""
-    views = ViewStore.for_store(store)
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Print a view, live or replayed; returns the exit status."""
+    app, views = open_app(settings), ViewStore.for_store(settings.store)
     try:
-        if args.command == "projections":
-            return _projections(app, views, store, args.verb, getattr(args, "name", None))
-        if args.command == "audit":
-            return _audit(app, views, args)
-        name = args.view if args.command == "replay" else args.command
-        return _show(app, views, name, args)
+        return _show(app, views, args.view if args.command == "replay" else args.command, args)
     except BadMoment as error:
         print(f"mobilize: {error}", file=sys.stderr)
         return 2
@@ -151,29 +133,29 @@ def run(app: Mobilize, store: str, args: argparse.Namespace) -> int:
 
 def _show(app: Mobilize, views: ViewStore, name: str, args: argparse.Namespace) -> int:
     projection_name, printer = VIEWS[name]
-    now = _moment(args.now) if args.now else datetime.now(timezone.utc)
+    now = moment(args.now) if args.now else datetime.now(timezone.utc)
     if args.as_of:
         until = resolve(app, views, args.as_of)
         Runner(app, views, AuditTrail()).catch_up(until=until)
         if not args.now:
             now = _occurred_at(views, until, args.as_of)
-        print(printer(replay(app, projection_name, until), now.astimezone(_LOCAL), args))
+        print(printer(replay(app, projection_name, until), now.astimezone(CHINA), args))
         print(f"(replayed to log position {until})")
         return 0
     Runner(app, views, projection(projection_name)).catch_up()
-    print(printer(views, now.astimezone(_LOCAL), args))
+    print(printer(views, now.astimezone(CHINA), args))
     return 0
 
 
 def _occurred_at(views: ViewStore, position: int, as_of: str) -> datetime:
     """For a position, the field time of the event there; for a time, that time."""
     if not as_of.isdigit():
-        return _moment(as_of)
+        return moment(as_of)
     rows = views.query("SELECT occurred_at FROM audit_trail WHERE position = ?", (position,))
     return datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else datetime.now(timezone.utc)
 
 
-def _moment(text: str) -> datetime:
+def moment(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -181,59 +163,3 @@ def _moment(text: str) -> datetime:
     if moment.tzinfo is None:
         raise BadMoment(f"{text!r} has no time zone; add one, e.g. +08:00")
     return moment
-
-
-def _projections(app: Mobilize, views: ViewStore, store: str, verb: str, name: str | None) -> int:
-    if verb == "status":
-        head = app.recorder.max_notification_id() or 0
-        names = [*PROJECTIONS, "kafka_relay"]  # the relay keeps its position beside the views'
-        rows = [{"projection": n, "position": views.position(n), "lag": head - views.position(n)} for n in names]
-        print(table(rows, ("projection", "position", "lag"), f"Log head: position {head}"))
-    elif verb == "rebuild":
-        assert name is not None
-        progress = Progress(f"rebuilding {name}", app.recorder.max_notification_id() or 0)
-        applied = Runner(app, views, projection(name)).rebuild(on_batch=progress.advance)
-        progress.finish()
-        print(f"{name}: rebuilt from zero, {applied} events applied")
-    else:
-        _run_live(app, store)
-    return 0
-
-
-def _run_live(app: Mobilize, store: str) -> None:
-    stop = threading.Event()
-    runners = [Runner(app, ViewStore.for_store(store), projection(n)) for n in PROJECTIONS]  # a connection each
-    threads = [threading.Thread(target=r.follow, args=(stop,), name=r.projection.name) for r in runners]
-    for thread in threads:
-        thread.start()
-    print(f"following {len(runners)} projections; Ctrl-C to stop", file=sys.stderr)
-    try:
-        while any(t.is_alive() for t in threads):
-            threads[0].join(timeout=0.5)
-    except KeyboardInterrupt:
-        stop.set()
-    for thread in threads:
-        thread.join()
-
-
-def _audit(app: Mobilize, views: ViewStore, args: argparse.Namespace) -> int:
-    Runner(app, views, AuditTrail()).catch_up()
-    if args.verb == "verify":
-        verdict = verify(app, views)
-        if verdict.ok:
-            print(f"audit chain holds: {verdict.checked} events checked; head {verdict.head}")
-            return 0
-        print(f"AUDIT CHAIN BROKEN at position {verdict.broken_at}: {verdict.problem} "
-              f"({verdict.checked} events checked before it)", file=sys.stderr)
-        return 1
-    since, until = (iso(_moment(t)) if t else None for t in (args.since, args.until))
-    rows = trail(views, incident_id=args.incident, person_id=args.person, since=since, until=until, limit=args.limit)
-    if args.format == "csv":
-        sys.stdout.write(as_csv(rows))
-    elif args.format == "json":
-        print(as_json(rows))
-    else:
-        print(table(rows, ("position", "event_type", "actor", "ordered_by", "reason", "occurred_at", "recorded_at",
-                           "command_id"), "Audit trail"))
-    return 0
-

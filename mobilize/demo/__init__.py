@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from mobilize.application import Mobilize
 from mobilize.demo.desk import Desk
 from mobilize.demo.drive import run_drive
 from mobilize.demo.street import build_street
 from mobilize.demo.summary import render
+from mobilize.domain.base import CHINA
 
-CHINA = timezone(timedelta(hours=8))
 DRIVE_STARTS = datetime(2026, 3, 2, 6, 0, tzinfo=CHINA)
 """A fixed moment, so that the same seed gives the same drive."""
 

@@ -16,23 +16,27 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from mobilize.application import Mobilize
 from mobilize.application.idempotency import accepted
+from mobilize.cli.progress import Progress
 from mobilize.demo import DRIVE_STARTS
 from mobilize.demo.desk import Desk, Tally
 from mobilize.demo.drive import Slot, run_drive
 from mobilize.demo.street import GIVEN, SURNAMES, build_street
 from mobilize.demo.summary import render
-from mobilize.domain.base import CommandContext, MobilizeAggregate, current_context
+from mobilize.domain.base import (
+    CHINA,
+    CommandContext,
+    MobilizeAggregate,
+    current_context,
+)
 from mobilize.domain.person import Person
-from mobilize.cli.progress import Progress
 
 SCALES = ("street", "city")
-CHINA = timezone(timedelta(hours=8))
 CITY_STARTS = datetime(2026, 4, 6, 6, 0, tzinfo=CHINA)
 """A fixed moment in the past, so that the same seed plays the same drive and no time lies in the future."""
 HOUR, MINUTE = timedelta(hours=1), timedelta(minutes=1)

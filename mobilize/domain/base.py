@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import KW_ONLY, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import uuid4
 
 from eventsourcing.domain import Aggregate
+
+CHINA = timezone(timedelta(hours=8), "CST")
+"""China Standard Time (UTC+8), the districts' own clock: times are shown and days counted in it, stored in UTC."""
 
 
 def utcnow() -> datetime:

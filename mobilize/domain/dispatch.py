@@ -6,7 +6,12 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, require
+from mobilize.domain.base import (
+    InvalidCommand,
+    MobilizeAggregate,
+    RuleViolated,
+    require,
+)
 
 TRANSITIONS = {
     "requested": ("acknowledged", "declined", "recalled"),

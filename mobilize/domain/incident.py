@@ -6,7 +6,12 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, require
+from mobilize.domain.base import (
+    InvalidCommand,
+    MobilizeAggregate,
+    RuleViolated,
+    require,
+)
 
 KINDS = ("mass_testing_drive", "quarantine_hotel_duty", "isolation_transfer", "building_safety_sweep", "other")
 """全员核酸检测, 隔离酒店值守, 转运隔离, 楼宇安全排查, 其他."""

@@ -9,7 +9,13 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, now, require
+from mobilize.domain.base import (
+    InvalidCommand,
+    MobilizeAggregate,
+    RuleViolated,
+    now,
+    require,
+)
 
 KINDS = ("street", "community", "grid", "building")
 """Unit kinds from the top down: 街道/镇, 社区/联社/村, 网格, 楼栋/责任区."""

@@ -7,7 +7,14 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, aware, now, require
+from mobilize.domain.base import (
+    InvalidCommand,
+    MobilizeAggregate,
+    RuleViolated,
+    aware,
+    now,
+    require,
+)
 
 CHECK_IN_GRACE = timedelta(minutes=30)
 """How early before the start a person may check in."""

@@ -7,7 +7,13 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, aware, require
+from mobilize.domain.base import (
+    InvalidCommand,
+    MobilizeAggregate,
+    RuleViolated,
+    aware,
+    require,
+)
 
 POSTS = {"sampler": "sampler", "registrar": "registrar", "marshal": "marshal",
          "first_aid": "first_aid", "disinfection": "disinfection", "driver": "driver"}

@@ -38,13 +38,18 @@ import structlog
 from eventsourcing.persistence import Notification
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient
-from kafka.errors import IllegalStateError, KafkaError, KafkaTimeoutError, TopicAlreadyExistsError
+from kafka.errors import (
+    IllegalStateError,
+    KafkaError,
+    KafkaTimeoutError,
+    TopicAlreadyExistsError,
+)
 
-from mobilize.settings import KAFKA_PARTITIONS, KAFKA_TOPIC
 from mobilize.application import Mobilize
+from mobilize.log.wakeup import waiter_for
 from mobilize.projections.audit import payload
 from mobilize.projections.store import ViewStore, iso
-from mobilize.log.wakeup import waiter_for
+from mobilize.settings import KAFKA_PARTITIONS, KAFKA_TOPIC
 
 log = structlog.get_logger("mobilize.feeds.relay")
 

@@ -20,8 +20,8 @@ from eventsourcing.persistence import Notification
 from mobilize.application import Mobilize
 from mobilize.log.codec import Decoder
 from mobilize.log.reader import POSITION, TOPIC, Log, Row
-from mobilize.projections.store import Transaction, ViewStore
 from mobilize.log.wakeup import waiter_for
+from mobilize.projections.store import Transaction, ViewStore
 
 log = structlog.get_logger("mobilize.projections")
 

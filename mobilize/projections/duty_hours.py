@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from mobilize.domain.base import CHINA
 from mobilize.projections.base import Projection
 from mobilize.projections.store import Transaction, ViewStore, iso
-
-CST = timezone(timedelta(hours=8), "CST")
-"""China Standard Time: the day a duty roster is kept by."""
 
 HOUR = timedelta(hours=1)
 
@@ -121,12 +119,12 @@ def _split(began: datetime, ended: datetime) -> list[tuple[str, timedelta]]:
     """The CST days a period of duty covers, with its length on each; an instant check-out still marks its day."""
     pieces, cursor = [], began
     while cursor < ended:
-        local = cursor.astimezone(CST)
-        midnight = datetime.combine(local.date() + timedelta(days=1), time(), CST)
+        local = cursor.astimezone(CHINA)
+        midnight = datetime.combine(local.date() + timedelta(days=1), time(), CHINA)
         piece_end = min(ended, midnight)
         pieces.append((local.date().isoformat(), piece_end - cursor))
         cursor = piece_end
-    return pieces or [(began.astimezone(CST).date().isoformat(), timedelta(0))]
+    return pieces or [(began.astimezone(CHINA).date().isoformat(), timedelta(0))]
 
 
 def overrides(views: ViewStore, person_id: UUID | None = None,

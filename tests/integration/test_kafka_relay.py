@@ -26,7 +26,7 @@ from kafka.future import Future
 from structlog.testing import capture_logs
 
 from mobilize.application import Mobilize
-from mobilize.cli import main
+from mobilize.cli.main import main
 from mobilize.projections.store import ViewStore
 from mobilize.feeds.relay import NAME, KafkaRelay
 from mobilize.settings import store_env

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from mobilize.cli import main
+from mobilize.cli.main import main
 from mobilize.projections.audit import AuditTrail, trail, verify
 from mobilize.projections.base import Runner
 from mobilize.projections.store import ViewStore

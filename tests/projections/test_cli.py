@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mobilize.application import Mobilize
-from mobilize.cli import main
+from mobilize.cli.main import main
 from mobilize.projections.store import ViewStore
 from mobilize.settings import store_env
 from tests.conftest import World

@@ -1,7 +1,18 @@
 """The routers, assembled in one place."""
 
-from mobilize.api.routes import (dashboard, dispatches, incidents, organisation, people, records, shifts, sites,
-                                 stream, task_forces, views)
+from mobilize.api.routes import (
+                                 dashboard,
+                                 dispatches,
+                                 incidents,
+                                 organisation,
+                                 people,
+                                 records,
+                                 shifts,
+                                 sites,
+                                 stream,
+                                 task_forces,
+                                 views,
+)
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
            dispatches.router, views.router, records.router, stream.router, dashboard.router]

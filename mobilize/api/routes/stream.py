@@ -13,11 +13,11 @@ import structlog
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from mobilize.feeds.bell import Bell
 from mobilize.api.deps import App, Principal, authenticate
-from mobilize.feeds.tail import Entry, Tail
 from mobilize.application import Mobilize
 from mobilize.domain.base import DomainError
+from mobilize.feeds.bell import Bell
+from mobilize.feeds.tail import Entry, Tail
 
 log = structlog.get_logger("mobilize.api")
 router = APIRouter(tags=["stream"])

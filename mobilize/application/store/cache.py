@@ -40,12 +40,12 @@ from uuid import UUID
 from eventsourcing.application import Cache, LRUCache, Repository, project_aggregate
 from eventsourcing.utils import strtobool
 
-from mobilize.settings import BadSetting
+from mobilize.settings import DEFAULT_CACHE_SIZE, BadSetting
 
 if TYPE_CHECKING:
     from eventsourcing.application import Application
 
-DEFAULT_MAXSIZE = 10_000
+DEFAULT_MAXSIZE = DEFAULT_CACHE_SIZE
 """Aggregates kept when no size is configured."""
 SYNC_PAGE = 1_000
 """Log events read per round trip while syncing."""
@@ -215,7 +215,7 @@ class SyncedCache(Repository[UUID]):
 def construct_repository(app: Application[UUID]) -> Repository[UUID]:
     """The application's repository: eventsourcing's, with the synced cache unless switched off.
 
-    The size is AGGREGATE_CACHE_MAXSIZE (or MOBILIZE_AGGREGATE_CACHE_MAXSIZE), DEFAULT_MAXSIZE when
+    The size is the application's AGGREGATE_CACHE_MAXSIZE (from `Settings.cache_size`), DEFAULT_MAXSIZE when
     unset; an empty value or 0 turns the cache off (every load then reads the store). A cache that is
     not fast-forwarded (AGGREGATE_CACHE_FASTFORWARD=n) is refused: with several API processes it would
     hand out stale aggregates that then fail every command on them until restart.

@@ -298,7 +298,7 @@ def _own_copy(error: Exception) -> Exception:
 
 
 def group_commit_on(app: Application[UUID]) -> bool:
-    """Whether MOBILIZE_GROUP_COMMIT (from the application's env, then the process's) says on."""
+    """Whether the application's MOBILIZE_GROUP_COMMIT (from `Settings.group_commit`) says on."""
     return on_off(GROUP_COMMIT, app.env.get(GROUP_COMMIT))
 
 

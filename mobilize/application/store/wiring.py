@@ -7,12 +7,25 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.utils import Environment, EnvType
 
 from mobilize.application.store import cache, group_commit
 
 
 class StoreWiring(Application[UUID]):
     """eventsourcing's application with this project's store adapters plugged in."""
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """The configuration given (by `Settings.eventsourcing_env`), without the process environment.
+
+        eventsourcing would lay `os.environ` under it; here only `mobilize.settings` reads the environment,
+        so what configures an application is what it was handed.
+        """
+        values = dict(type(self).env)
+        if type(self).is_snapshotting_enabled or type(self).snapshotting_intervals:
+            values["IS_SNAPSHOTTING_ENABLED"] = "y"
+        values.update(env or {})
+        return Environment(name, values)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save aggregates: with group commit on, in a transaction shared with concurrent commands of this

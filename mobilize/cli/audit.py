@@ -1,0 +1,64 @@
+"""`mobilize audit verify|trail`: the hash chain checked, and the trail (ICS 214) printed or exported."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from mobilize.application import Mobilize, open_app
+from mobilize.cli.console import as_csv, as_json, table
+from mobilize.cli.views import moment
+from mobilize.projections.audit import AuditTrail, trail, verify
+from mobilize.projections.base import Runner
+from mobilize.projections.replay import BadMoment
+from mobilize.projections.store import ViewStore, iso
+from mobilize.settings import Settings
+
+
+def add_commands(commands: Any) -> None:
+    """Add `audit` to the CLI."""
+    audit = commands.add_parser("audit", help="the audit trail and its hash chain")
+    audit_verbs = audit.add_subparsers(dest="verb", required=True)
+    audit_verbs.add_parser("verify", help="check the hash chain against the stored events")
+    export = audit_verbs.add_parser("trail", help="print or export the audit trail")
+    export.add_argument("--incident"), export.add_argument("--person")
+    export.add_argument("--since", help="recorded at or after (ISO time with zone)")
+    export.add_argument("--until", help="recorded at or before (ISO time with zone)")
+    export.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    export.add_argument("--limit", type=int)
+    audit.set_defaults(func=run)
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Carry out `audit …`; returns the exit status."""
+    app, views = open_app(settings), ViewStore.for_store(settings.store)
+    try:
+        return _audit(app, views, args)
+    except BadMoment as error:
+        print(f"mobilize: {error}", file=sys.stderr)
+        return 2
+    finally:
+        views.close()
+
+
+def _audit(app: Mobilize, views: ViewStore, args: argparse.Namespace) -> int:
+    Runner(app, views, AuditTrail()).catch_up()
+    if args.verb == "verify":
+        verdict = verify(app, views)
+        if verdict.ok:
+            print(f"audit chain holds: {verdict.checked} events checked; head {verdict.head}")
+            return 0
+        print(f"AUDIT CHAIN BROKEN at position {verdict.broken_at}: {verdict.problem} "
+              f"({verdict.checked} events checked before it)", file=sys.stderr)
+        return 1
+    since, until = (iso(moment(t)) if t else None for t in (args.since, args.until))
+    rows = trail(views, incident_id=args.incident, person_id=args.person, since=since, until=until, limit=args.limit)
+    if args.format == "csv":
+        sys.stdout.write(as_csv(rows))
+    elif args.format == "json":
+        print(as_json(rows))
+    else:
+        print(table(rows, ("position", "event_type", "actor", "ordered_by", "reason", "occurred_at", "recorded_at",
+                           "command_id"), "Audit trail"))
+    return 0

@@ -1,0 +1,69 @@
+"""`mobilize projections status|rebuild|run`: where each view stands, rebuilding one, following the log live."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from typing import Any
+
+from mobilize.application import Mobilize, open_app
+from mobilize.cli.console import table
+from mobilize.cli.progress import Progress
+from mobilize.projections.base import Runner
+from mobilize.projections.registry import PROJECTIONS, projection
+from mobilize.projections.store import ViewStore
+from mobilize.settings import Settings
+
+
+def add_commands(commands: Any) -> None:
+    """Add `projections` to the CLI."""
+    projections = commands.add_parser("projections", help="projection positions, rebuilds, live running")
+    verbs = projections.add_subparsers(dest="verb", required=True)
+    verbs.add_parser("status", help="each projection's position and lag")
+    rebuild = verbs.add_parser("rebuild", help="rebuild one projection from zero")
+    rebuild.add_argument("name", choices=sorted(PROJECTIONS))
+    verbs.add_parser("run", help="keep every projection caught up until interrupted")
+    projections.set_defaults(func=run)
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Carry out `projections …`; returns the exit status."""
+    app, views = open_app(settings), ViewStore.for_store(settings.store)
+    try:
+        return _projections(app, views, settings.store, args.verb, getattr(args, "name", None))
+    finally:
+        views.close()
+
+
+def _projections(app: Mobilize, views: ViewStore, store: str, verb: str, name: str | None) -> int:
+    if verb == "status":
+        head = app.recorder.max_notification_id() or 0
+        names = [*PROJECTIONS, "kafka_relay"]  # the relay keeps its position beside the views'
+        rows = [{"projection": n, "position": views.position(n), "lag": head - views.position(n)} for n in names]
+        print(table(rows, ("projection", "position", "lag"), f"Log head: position {head}"))
+    elif verb == "rebuild":
+        assert name is not None
+        progress = Progress(f"rebuilding {name}", app.recorder.max_notification_id() or 0)
+        applied = Runner(app, views, projection(name)).rebuild(on_batch=progress.advance)
+        progress.finish()
+        print(f"{name}: rebuilt from zero, {applied} events applied")
+    else:
+        _run_live(app, store)
+    return 0
+
+
+def _run_live(app: Mobilize, store: str) -> None:
+    stop = threading.Event()
+    runners = [Runner(app, ViewStore.for_store(store), projection(n)) for n in PROJECTIONS]  # a connection each
+    threads = [threading.Thread(target=r.follow, args=(stop,), name=r.projection.name) for r in runners]
+    for thread in threads:
+        thread.start()
+    print(f"following {len(runners)} projections; Ctrl-C to stop", file=sys.stderr)
+    try:
+        while any(t.is_alive() for t in threads):
+            threads[0].join(timeout=0.5)
+    except KeyboardInterrupt:
+        stop.set()
+    for thread in threads:
+        thread.join()

@@ -1,0 +1,54 @@
+"""`mobilize token create|revoke`: access tokens for the API, issued and revoked as events."""
+
+from __future__ import annotations
+
+import getpass
+import secrets
+import sys
+from typing import Any
+from uuid import UUID
+
+from mobilize.api.deps import TOKEN_PREFIX, secret_hash
+from mobilize.application import Mobilize, open_app
+from mobilize.domain.base import CommandContext, DomainError
+from mobilize.settings import Settings
+
+
+def add_commands(commands: Any) -> None:
+    """Add `token` to the CLI."""
+    token = commands.add_parser("token", help="create or revoke API tokens")
+    verbs = token.add_subparsers(dest="verb", required=True)
+    create = verbs.add_parser("create", help="issue a token; its secret is printed once and never stored")
+    create.add_argument("--role", required=True, choices=("operator", "auditor", "viewer"))
+    create.add_argument("--scope", help="operator: the org unit id whose subtree it may command, or 'all'")
+    create.add_argument("--holder", required=True, help="who holds it: a person or a dashboard")
+    revoke = verbs.add_parser("revoke", help="revoke a token by its id")
+    revoke.add_argument("token_id")
+    token.set_defaults(func=run)
+
+
+def run(settings: Settings, args: Any) -> int:
+    """Carry out `token …`."""
+    app = open_app(settings)
+    ctx = CommandContext(actor=f"cli:{getpass.getuser()}", reason=f"mobilize token {args.verb}")
+    try:
+        if args.verb == "create":
+            return _create(app, ctx, args.role, args.scope, args.holder)
+        app.revoke_token(UUID(args.token_id), ctx=ctx)
+    except (DomainError, ValueError) as error:
+        print(f"mobilize: {getattr(error, 'message', error)}", file=sys.stderr)
+        return 2
+    print(f"token {args.token_id} revoked")
+    return 0
+
+
+def _create(app: Mobilize, ctx: CommandContext, role: str, scope: str | None, holder: str) -> int:
+    if role == "operator" and not scope:
+        print("mobilize: an operator token needs --scope: an org unit id, or 'all'", file=sys.stderr)
+        return 2
+    scope_id = None if scope in (None, "all") else UUID(scope)
+    secret = secrets.token_urlsafe(32)
+    token_id = app.issue_token(holder, role, scope_id, secret_hash(secret), ctx=ctx)
+    print(f"{TOKEN_PREFIX}.{token_id.hex}.{secret}")
+    print(f"(token {token_id} for {holder}, {role}; the secret above is shown only now)", file=sys.stderr)
+    return 0

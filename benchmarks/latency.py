@@ -106,7 +106,7 @@ def measure(results: Results, variant: Variant, events_per_second: float, second
 
 def _expected(world: World, before: int, after: int) -> dict[str, set[int]]:
     """The positions each subscriber should see of what the log gained during the load."""
-    from mobilize.feeds.tail import streamed
+    from mobilize.log.envelope import streamed
 
     everything: set[int] = set()
     shown: set[int] = set()
@@ -121,8 +121,8 @@ def _expected(world: World, before: int, after: int) -> dict[str, set[int]]:
 
 
 def _wait_for_relay(store: str, position: int, timeout: float = 120) -> None:
-    from mobilize.projections.store import ViewStore
     from mobilize.feeds.relay import NAME
+    from mobilize.projections.store import ViewStore
 
     views = ViewStore.for_store(store)
     deadline = time.monotonic() + timeout

@@ -18,7 +18,16 @@ from typing import Any
 from uuid import UUID
 
 from benchmarks import raw
-from benchmarks.common import ROOT, Results, Row, Scratch, connect, say, sqlite_path, worker_result
+from benchmarks.common import (
+    ROOT,
+    Results,
+    Row,
+    Scratch,
+    connect,
+    say,
+    sqlite_path,
+    worker_result,
+)
 from mobilize.projections.registry import PROJECTIONS
 
 CACHE = ROOT / "benchmarks" / ".cache"

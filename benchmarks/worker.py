@@ -39,8 +39,8 @@ def serve(args: argparse.Namespace) -> None:
 
     settings = settings_for(args.store, args.group_commit == "on" if args.group_commit else None)
     if args.workers > 1:
-        from mobilize.cli.serve import serve as serve_workers
         from mobilize.application import open_app
+        from mobilize.cli.serve import serve as serve_workers
 
         serve_workers(open_app(settings), settings, "127.0.0.1", args.port, args.workers)
         return
@@ -132,8 +132,8 @@ def relay(args: argparse.Namespace) -> dict[str, Any]:
     import logging
 
     from mobilize.application import open_app
-    from mobilize.projections.store import ViewStore
     from mobilize.feeds.relay import KafkaRelay
+    from mobilize.projections.store import ViewStore
 
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
     settings = settings_for(args.store)

@@ -7,7 +7,6 @@ from uuid import uuid4
 
 import psycopg
 
-
 CREATED: list[str] = []
 
 

@@ -9,10 +9,11 @@ from typing import Any
 from mobilize.application import Mobilize, open_app
 from mobilize.cli.console import as_csv, as_json, table
 from mobilize.cli.views import moment
+from mobilize.log.codec import iso
 from mobilize.projections.audit import AuditTrail, trail, verify
 from mobilize.projections.base import Runner
 from mobilize.projections.replay import BadMoment
-from mobilize.projections.store import ViewStore, iso
+from mobilize.projections.store import ViewStore
 from mobilize.settings import Settings
 
 

@@ -25,7 +25,9 @@ def add_commands(commands: Any) -> None:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Carry out `generate`; returns the exit status."""
-    from mobilize.demo.city import generate  # the city generator loads only for this command
+    from mobilize.demo.city import (
+        generate,  # the city generator loads only for this command
+    )
 
     app = open_app(settings)
     started = time.monotonic()

@@ -4,17 +4,10 @@ Each event becomes one message:
 
 - key: the aggregate id (UTF-8 text), so that one aggregate's events share a partition, in order;
 - headers: `position` (the log position, decimal) and `event_type` (e.g. `Shift.CheckedIn`);
-- value: a UTF-8 JSON envelope::
-
-    {"position": 1234,                  the event's place in the whole log: 1, 2, 3, … with no gaps
-     "event_type": "Shift.CheckedIn",   aggregate class and event class
-     "aggregate_id": "5a04e721-…",      the key again
-     "aggregate_version": 6,            1, 2, 3, … within the aggregate
-     "occurred_at": "2026-03-02T22:00:00.000000+00:00",   when it happened in the field (UTC)
-     "recorded_at": "2026-03-02T22:05:13.120411+00:00",   when the store recorded it (UTC)
-     "actor": "operator:li", "ordered_by": "commander:wang", "reason": null,
-     "command_id": "…", "correlation_id": "…",
-     "payload": {…}}                    the event's own fields, as the audit trail stores them
+- value: the event's envelope as UTF-8 JSON (`mobilize.log.envelope`: position, event type, aggregate
+  id and version, occurred and recorded times, actor, order, reason, command and correlation ids,
+  payload). Positions run 1, 2, 3, … with no gaps: the events of hidden aggregates (command records,
+  access tokens) come too, with their payload withheld.
 
 Delivery is at least once. The relay's position (`kafka_relay` among the projection positions)
 advances only after the broker acknowledged every message of a batch (idempotent producer,
@@ -28,7 +21,6 @@ should a send fail for good, it starts a new producer and sends the whole batch 
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -46,9 +38,9 @@ from kafka.errors import (
 )
 
 from mobilize.application import Mobilize
+from mobilize.log.envelope import encoded, envelope
 from mobilize.log.wakeup import waiter_for
-from mobilize.projections.audit import payload
-from mobilize.projections.store import ViewStore, iso
+from mobilize.projections.store import ViewStore
 from mobilize.settings import KAFKA_PARTITIONS, KAFKA_TOPIC
 
 log = structlog.get_logger("mobilize.feeds.relay")
@@ -80,23 +72,10 @@ class Message(NamedTuple):
     headers: list[tuple[str, bytes]]
 
 
-def envelope(event: Any, note: Notification) -> dict[str, Any]:
-    """The JSON envelope of a stored event (see the module's docstring)."""
-    occurred_at = getattr(event, "occurred_at", None)
-    return {
-        "position": note.id, "event_type": type(event).__qualname__, "aggregate_id": str(note.originator_id),
-        "aggregate_version": note.originator_version, "occurred_at": iso(occurred_at) if occurred_at else None,
-        "recorded_at": iso(event.timestamp), "actor": getattr(event, "actor", None),
-        "ordered_by": getattr(event, "ordered_by", None), "correlation_id": getattr(event, "correlation_id", None),
-        "command_id": getattr(event, "command_id", None), "reason": getattr(event, "reason", None),
-        "payload": json.loads(payload(event)),
-    }
-
-
 def message(app: Mobilize, note: Notification) -> Message:
     """A stored event as the message the relay publishes."""
     body = envelope(app.mapper.to_domain_event(note), note)
-    return Message(note.id, body["aggregate_id"].encode(), json.dumps(body, ensure_ascii=False).encode(),
+    return Message(note.id, body["aggregate_id"].encode(), encoded(body).encode(),
                    [("position", str(note.id).encode()), ("event_type", body["event_type"].encode())])
 
 

@@ -11,7 +11,6 @@ hands each feed what lies after its position. A feed that asks for events older 
 from __future__ import annotations
 
 import bisect
-import json
 import threading
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -19,24 +18,12 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from mobilize.application import Mobilize
-from mobilize.projections.audit import payload
-from mobilize.projections.store import iso
+from mobilize.log.envelope import encoded, envelope, for_viewer, streamed
 
 BATCH = 500
 """Stored events read at once, and the most a feed is handed at once."""
 KEEP = 5_000
 """Events the tail keeps (it forgets the older half once it holds twice as many)."""
-HIDDEN = ("CommandRecord", "AccessToken")
-"""Aggregates never streamed: idempotency bookkeeping and token hashes belong on no screen."""
-PERSONAL = ("phone", "id_number")
-"""Fields a viewer's feed leaves out."""
-
-
-def streamed(note: Notification) -> bool:
-    """Whether feeds show this stored event at all (its aggregate is not one of the `HIDDEN`)."""
-    return note.topic.rpartition(":")[2].split(".")[0] not in HIDDEN
-
-
 class Entry(NamedTuple):
     """One stored event as the feeds show it: None for both frames when it is never streamed."""
 
@@ -115,22 +102,14 @@ class Tail:
         aggregate_id: Any = note.originator_id
         if not streamed(note):
             return Entry(note.id, aggregate_id, None, None)
-        event: Any = self.app.mapper.to_domain_event(note)
-        fields = json.loads(payload(event))
-        occurred_at = getattr(event, "occurred_at", None)
-        data = {"position": note.id, "event_type": type(event).__qualname__, "aggregate_id": str(aggregate_id),
-                "version": note.originator_version, "occurred_at": iso(occurred_at) if occurred_at else None,
-                "recorded_at": iso(event.timestamp), "actor": getattr(event, "actor", None), "payload": fields}
-        frame = _frame(data)
-        if not any(key in fields for key in PERSONAL):
-            return Entry(note.id, aggregate_id, frame, frame)
-        shown = {key: value for key, value in fields.items() if key not in PERSONAL}
-        return Entry(note.id, aggregate_id, frame, _frame({**data, "payload": shown}))
+        body = envelope(self.app.mapper.to_domain_event(note), note)
+        frame, viewed = _frame(body), for_viewer(body)
+        return Entry(note.id, aggregate_id, frame, frame if viewed is body else _frame(viewed))
 
 
 def _position(entry: Entry) -> int:
     return entry.position
 
 
-def _frame(data: dict[str, Any]) -> str:
-    return f"id: {data['position']}\nevent: {data['event_type']}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+def _frame(body: dict[str, Any]) -> str:
+    return f"id: {body['position']}\nevent: {body['event_type']}\ndata: {encoded(body)}\n\n"

@@ -8,7 +8,6 @@ first broken one. Keep the printed head hash somewhere else: it is what anchors 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,13 +16,13 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from mobilize.application import Mobilize
+from mobilize.log.codec import iso
+from mobilize.log.envelope import payload, shown_payload
 from mobilize.projections.base import Projection
 from mobilize.projections.recall import Recall
-from mobilize.projections.store import Transaction, ViewStore, iso
+from mobilize.projections.store import Transaction, ViewStore
 
 GENESIS = "0" * 64
-CONTEXT = frozenset(("actor", "ordered_by", "reason", "command_id", "correlation_id", "occurred_at", "timestamp",
-                     "originator_id", "originator_version", "originator_topic"))
 APPEND = "INSERT INTO audit_trail VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
@@ -104,12 +103,6 @@ def _link(tx: Transaction, aggregate_id: str) -> tuple[str | None, str | None] |
     return (rows[0][0], rows[0][1]) if rows else None
 
 
-def payload(event: Any) -> str:
-    """The event's own fields (its context stands in columns of its own), as JSON."""
-    fields = {k: v for k, v in vars(event).items() if k not in CONTEXT}
-    return json.dumps(fields, default=str, sort_keys=True, ensure_ascii=False)
-
-
 def _iso(moment: Any) -> str | None:
     return iso(moment) if moment is not None else None
 
@@ -186,7 +179,10 @@ def trail(views: ViewStore, incident_id: str | None = None, person_id: str | Non
             sql += f" AND {clause}"
             params.append(str(value))
     sql += " ORDER BY position" + (f" LIMIT {int(limit)}" if limit else "")
-    return [dict(zip(COLUMNS, row, strict=True)) for row in views.query(sql, params)]
+    rows = [dict(zip(COLUMNS, row, strict=True)) for row in views.query(sql, params)]
+    for row in rows:  # the one policy of hidden events (mobilize.log.envelope), as the stream and relay apply it
+        row["payload"] = shown_payload(row["event_type"], row["payload"])
+    return rows
 
 
 def position_at(views: ViewStore, recorded_by: str) -> int:

@@ -15,8 +15,9 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from mobilize.domain.base import CHINA
+from mobilize.log.codec import iso
 from mobilize.projections.base import Projection
-from mobilize.projections.store import Transaction, ViewStore, iso
+from mobilize.projections.store import Transaction, ViewStore
 
 HOUR = timedelta(hours=1)
 

@@ -9,9 +9,10 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from mobilize.domain.shift import NO_SHOW_AFTER
+from mobilize.log.codec import iso
 from mobilize.projections.base import Projection
 from mobilize.projections.modes import TracksModes
-from mobilize.projections.store import Transaction, ViewStore, iso
+from mobilize.projections.store import Transaction, ViewStore
 
 HORIZON = timedelta(hours=12)
 

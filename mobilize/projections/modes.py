@@ -8,8 +8,9 @@ from typing import Any, ClassVar
 
 from eventsourcing.persistence import Notification
 
+from mobilize.log.codec import iso
 from mobilize.projections.recall import Recall
-from mobilize.projections.store import Transaction, iso
+from mobilize.projections.store import Transaction
 
 
 class TracksModes:

@@ -13,8 +13,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from mobilize.log.codec import iso
 from mobilize.projections.base import Projection
-from mobilize.projections.store import Transaction, ViewStore, iso
+from mobilize.projections.store import Transaction, ViewStore
 
 
 class Readiness(Projection):

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from mobilize.application import Mobilize
 from mobilize.domain.base import moment_problem
+from mobilize.log.codec import iso
 from mobilize.projections.audit import AuditTrail, position_at
 from mobilize.projections.base import Runner
 from mobilize.projections.registry import projection
-from mobilize.projections.store import ViewStore, iso
+from mobilize.projections.store import ViewStore
 
 
 class BadMoment(ValueError):

@@ -7,9 +7,10 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
+from mobilize.log.codec import iso
 from mobilize.projections.base import Projection
 from mobilize.projections.modes import TracksModes
-from mobilize.projections.store import Transaction, ViewStore, iso
+from mobilize.projections.store import Transaction, ViewStore
 
 LIVE_DISPATCH = ("requested", "acknowledged", "en_route", "on_scene")
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
@@ -26,14 +25,6 @@ POSITIONS = """CREATE TABLE IF NOT EXISTS projection_positions (
     name TEXT PRIMARY KEY,
     position BIGINT NOT NULL
 )"""
-
-
-def iso(moment: datetime) -> str:
-    """A moment as the ISO text views store: UTC and fixed width, so that text order is time order.
-
-    Fixed width matters on PostgreSQL too: locale collations compare the digits and skip the punctuation.
-    """
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 class Transaction(Protocol):

@@ -21,7 +21,6 @@ from mobilize.settings import Settings, store_env
 from tests.api.conftest import issue
 from tests.conftest import World
 
-
 DEEP = "MOBILIZE_FUZZ_EXAMPLES" in os.environ
 EXAMPLES = int(os.environ.get("MOBILIZE_FUZZ_EXAMPLES", "30"))
 

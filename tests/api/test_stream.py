@@ -16,8 +16,8 @@ from structlog.testing import capture_logs
 
 from mobilize.api.app import create_app
 from mobilize.api.routes.stream import Pacing, pacing
-from mobilize.feeds.tail import HIDDEN, streamed
 from mobilize.demo.live import start_server
+from mobilize.log.envelope import HIDDEN, streamed
 from mobilize.settings import Settings
 from tests.api.conftest import issue
 from tests.conftest import World
@@ -122,7 +122,7 @@ def test_every_frame_names_its_position_type_record_and_actor(listener: Listener
 
     registered = next(e for e in listener.events(listener.auditor, after=0) if e["event_type"] == "Person.Registered")
 
-    assert registered["aggregate_id"] == str(person) and registered["version"] == 1
+    assert registered["aggregate_id"] == str(person) and registered["aggregate_version"] == 1
     assert registered["actor"] == "operator:li" and registered["payload"]["name"] == "Chen Jing"
     assert registered["occurred_at"].endswith("+00:00") and registered["recorded_at"]
 

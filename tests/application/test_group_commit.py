@@ -24,8 +24,8 @@ import pytest
 from eventsourcing.application import Repository
 
 from mobilize.application import Mobilize
-from mobilize.application.store.group_commit import GroupCommitter, committer_for
 from mobilize.application.idempotency import COMMAND_NAMESPACE
+from mobilize.application.store.group_commit import GroupCommitter, committer_for
 from mobilize.domain.base import CommandContext, ConcurrentChange, DomainError
 from mobilize.projections.base import Runner
 from mobilize.projections.registry import PROJECTIONS, projection

@@ -9,7 +9,13 @@ import pytest
 from mobilize.domain.base import InvalidCommand, RuleViolated
 from mobilize.domain.incident import IncidentClosed
 from mobilize.domain.person import OverlappingShift, Person, RestTooShort, ShiftTooLong
-from mobilize.domain.shift import NotAssigned, NotCheckedIn, OutsideCheckInWindow, Shift, ShiftFull
+from mobilize.domain.shift import (
+    NotAssigned,
+    NotCheckedIn,
+    OutsideCheckInWindow,
+    Shift,
+    ShiftFull,
+)
 from tests.conftest import HOUR, T0, World
 
 MINUTE = timedelta(minutes=1)

@@ -27,11 +27,18 @@ from structlog.testing import capture_logs
 
 from mobilize.application import Mobilize
 from mobilize.cli.main import main
-from mobilize.projections.store import ViewStore
 from mobilize.feeds.relay import NAME, KafkaRelay
+from mobilize.projections.store import ViewStore
 from mobilize.settings import store_env
 from tests.conftest import World, store_for
-from tests.kafka import Received, consume, consume_with_kcat, kafka, requires_kafka, topic  # noqa: F401 - fixtures
+from tests.kafka import (  # noqa: F401 - fixtures
+    Received,
+    consume,
+    consume_with_kcat,
+    kafka,
+    requires_kafka,
+    topic,
+)
 from tests.projections.scenario import SmallDrive
 
 pytestmark = requires_kafka

@@ -22,10 +22,10 @@ import pytest
 
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext, ConcurrentChange
+from mobilize.log.wakeup import NotifyWaiter, waiter_for
 from mobilize.projections.audit import AuditTrail, verify
 from mobilize.projections.base import Runner
 from mobilize.projections.store import ViewStore
-from mobilize.log.wakeup import NotifyWaiter, waiter_for
 from mobilize.settings import redacted, store_env
 from tests.conftest import HOUR, T0, World
 

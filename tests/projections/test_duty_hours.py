@@ -9,9 +9,10 @@ from uuid import UUID
 
 import pytest
 
+from mobilize.log.codec import iso
 from mobilize.projections.base import Runner
 from mobilize.projections.duty_hours import DutyHours, hours, overrides
-from mobilize.projections.store import ViewStore, iso
+from mobilize.projections.store import ViewStore
 from tests.conftest import HOUR, T0, World
 
 MINUTE = timedelta(minutes=1)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from mobilize.log.codec import iso
 from mobilize.projections.roster import Roster, dispatched, on_duty, resting
-from mobilize.projections.store import ViewStore, iso
+from mobilize.projections.store import ViewStore
 from tests.conftest import HOUR, T0, World
 from tests.projections.scenario import caught_up
 

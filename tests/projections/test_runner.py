@@ -10,8 +10,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from mobilize.projections.base import Projection, Runner
 from mobilize.log.reader import Log
+from mobilize.projections.base import Projection, Runner
 from mobilize.projections.registry import PROJECTIONS, projection
 from mobilize.projections.roster import Roster
 from mobilize.projections.store import Transaction, ViewStore

@@ -13,9 +13,10 @@ from pydantic import BaseModel
 from mobilize.api.deps import App, Caller, Moment, Trusted
 from mobilize.api.read_side import Views
 from mobilize.application import Mobilize
+from mobilize.log.codec import iso
 from mobilize.projections import audit, duty_hours, gaps, readiness, roster
 from mobilize.projections.replay import BadMoment, replay, resolve
-from mobilize.projections.store import ViewStore, iso
+from mobilize.projections.store import ViewStore
 
 router = APIRouter(tags=["views"], responses={401: {"description": "no valid bearer token"},
                                               403: {"description": "the token's role does not allow this"}})

@@ -13,9 +13,9 @@ import pytest
 from eventsourcing.persistence import Notification
 
 from mobilize.application import Mobilize
-from mobilize.log.codec import Decoder
 from mobilize.demo.city import generate
 from mobilize.domain.base import MobilizeAggregate
+from mobilize.log.codec import Decoder
 from mobilize.settings import store_env
 
 

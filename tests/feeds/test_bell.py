@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mobilize.api.app import create_app
-from mobilize.feeds.bell import Bell
 from mobilize.api.routes.stream import Pacing, pacing
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext
+from mobilize.feeds.bell import Bell
 from mobilize.settings import Settings, store_env
 from tests.api.conftest import issue
 from tests.api.test_stream import Frame, frames_of

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from mobilize.feeds import tail as tail_module
-from mobilize.feeds.tail import Entry, Tail, streamed
+from mobilize.feeds.tail import Entry, Tail
+from mobilize.log.envelope import streamed
 from tests.conftest import World
 
 

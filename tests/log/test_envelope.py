@@ -1,0 +1,78 @@
+"""The one shape of an event outside the store, and what each audience is shown of it."""
+
+from __future__ import annotations
+
+import json
+
+from mobilize.feeds.relay import message
+from mobilize.feeds.tail import Tail
+from mobilize.log.envelope import PERSONAL, WITHHELD, envelope, for_viewer, hidden
+from mobilize.projections.audit import AuditTrail, trail
+from mobilize.projections.base import Runner
+from mobilize.projections.store import ViewStore
+from tests.conftest import World
+
+KEYS = {"position", "event_type", "aggregate_id", "aggregate_version", "occurred_at", "recorded_at", "actor",
+        "ordered_by", "reason", "command_id", "correlation_id", "payload"}
+
+
+def stored(world: World, after: int = 0) -> list[tuple[object, object]]:
+    notes = world.app.recorder.select_notifications(after + 1, 10_000)
+    return [(world.app.mapper.to_domain_event(note), note) for note in notes]
+
+
+def test_the_stream_and_the_relay_carry_the_same_envelope(world: World) -> None:
+    # given a person registered with personal fields
+    start = world.log_size()
+    world.do("register_person", "Chen Jing", ["medical_staff"], world.grid, phone="13800138000",
+             id_number="110101199003071234")
+    note = world.app.recorder.select_notifications(start + 1, 1)[0]
+    # when the relay and the live feed each render it
+    relayed = json.loads(message(world.app, note).value)
+    entry = Tail(world.app).after(start)[0][0]
+    assert entry.frame is not None and entry.viewer_frame is not None
+    streamed = json.loads(entry.frame.split("data: ", 1)[1])
+    # then both are the one envelope, with who did it, on whose order and when
+    assert relayed == streamed
+    assert set(relayed) == KEYS
+    assert (relayed["actor"], relayed["ordered_by"], relayed["aggregate_version"]) == ("operator:li",
+                                                                                     "commander:wang", 1)
+    assert relayed["payload"]["phone"] == "13800138000"
+    # and a viewer's frame is the same without the personal fields
+    viewed = json.loads(entry.viewer_frame.split("data: ", 1)[1])
+    assert viewed == for_viewer(streamed)
+    assert not set(PERSONAL) & set(viewed["payload"]) and viewed["payload"]["name"] == "Chen Jing"
+
+
+def test_hidden_events_keep_their_place_but_not_their_payload(world: World) -> None:
+    # given a token issued (its secret's hash is recorded) and the command records every command leaves
+    world.do("issue_token", "Wall screen", "viewer", None, "ab" * 32)
+    events = stored(world)
+    hidden_ones = [(e, n) for e, n in events if hidden(type(e).__qualname__)]
+    assert {type(e).__qualname__ for e, _ in hidden_ones} == {"AccessToken.Issued", "CommandRecord.Accepted"}
+    for event, note in hidden_ones:
+        # then the relay carries the envelope, the payload withheld
+        relayed = json.loads(message(world.app, note).value)  # type: ignore[arg-type]
+        assert relayed["payload"] is WITHHELD and relayed["event_type"] == type(event).__qualname__
+        assert envelope(event, note)["actor"] == "operator:li"  # type: ignore[arg-type]
+        assert "ab" * 32 not in json.dumps(relayed)
+    # and the live feed does not show them at all
+    entries, _ = Tail(world.app).after(0)
+    shown = [e for e in entries if e.frame]
+    assert len(shown) == len(events) - len(hidden_ones)
+    assert all("CommandRecord" not in (e.frame or "") and "AccessToken" not in (e.frame or "") for e in shown)
+
+
+def test_the_audit_trail_export_withholds_what_the_feeds_withhold(world: World, store: str) -> None:
+    # given the trail caught up over a token's issue
+    world.do("issue_token", "Auditor Zhou", "auditor", None, "cd" * 32)
+    views = ViewStore.for_store(store)
+    Runner(world.app, views, AuditTrail()).catch_up()
+    rows = trail(views)
+    views.close()
+    # then every event has its row, with the context, and the hidden ones show no payload
+    assert len(rows) == world.log_size()
+    issued = [r for r in rows if r["event_type"] == "AccessToken.Issued"]
+    assert len(issued) == 1 and issued[0]["payload"] is WITHHELD and issued[0]["actor"] == "operator:li"
+    assert all("cd" * 32 not in (r["payload"] or "") for r in rows)
+    assert json.loads(next(r for r in rows if r["event_type"] == "OrgUnit.Established")["payload"])["name"]

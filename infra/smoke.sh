@@ -32,14 +32,14 @@ step "psql over TCP with password"
 [ "$(psql "$MOBILIZE_STORE" -X -tAc 'select current_user')" = mobilize ] || fail psql
 
 step "psycopg"
-MOBILIZE_STORE=$MOBILIZE_STORE "$PY" - <<'EOF' || fail psycopg
-import os
+"$PY" - "$MOBILIZE_STORE" <<'EOF' || fail psycopg
+import sys
 try:
     import psycopg
 except ImportError:
     print("   psycopg not installed: skipped (pip install 'psycopg[binary,pool]')")
     raise SystemExit(0)
-with psycopg.connect(os.environ["MOBILIZE_STORE"]) as conn:
+with psycopg.connect(sys.argv[1]) as conn:
     conn.execute("create temporary table smoke (n int)")
     conn.execute("insert into smoke values (41)")
     assert conn.execute("select n + 1 from smoke").fetchone() == (42,)

@@ -10,7 +10,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, HTTPException, Request
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
@@ -128,6 +128,8 @@ Moment = Annotated[datetime, AfterValidator(_checked_moment)]
 
 class CommandBody(BaseModel):
     """What every command may say besides its own fields: on whose order, why, and when it happened."""
+
+    model_config = ConfigDict(use_enum_values=True)  # a vocabulary's word reaches the command as plain text
 
     ordered_by: str | None = Field(None, max_length=200, description="who ordered it, if not the caller")
     reason: str | None = Field(None, max_length=2000, description="why; required to decline or recall a dispatch")

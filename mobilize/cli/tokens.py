@@ -11,6 +11,7 @@ from uuid import UUID
 from mobilize.api.deps import TOKEN_PREFIX, secret_hash
 from mobilize.application import Mobilize, open_app
 from mobilize.domain.base import CommandContext, DomainError
+from mobilize.domain.vocabulary import TokenRole, names
 from mobilize.settings import Settings
 
 
@@ -19,7 +20,7 @@ def add_commands(commands: Any) -> None:
     token = commands.add_parser("token", help="create or revoke API tokens")
     verbs = token.add_subparsers(dest="verb", required=True)
     create = verbs.add_parser("create", help="issue a token; its secret is printed once and never stored")
-    create.add_argument("--role", required=True, choices=("operator", "auditor", "viewer"))
+    create.add_argument("--role", required=True, choices=names(TokenRole))
     create.add_argument("--scope", help="operator: the org unit id whose subtree it may command, or 'all'")
     create.add_argument("--holder", required=True, help="who holds it: a person or a dashboard")
     revoke = verbs.add_parser("revoke", help="revoke a token by its id")

@@ -12,8 +12,9 @@ from mobilize.domain.base import (
     RuleViolated,
     require,
 )
+from mobilize.domain.vocabulary import TokenRole, names
 
-ROLES = ("operator", "auditor", "viewer")
+ROLES = names(TokenRole)
 """operator: commands within a subtree; auditor: reads everything, writes nothing; viewer: dashboards, no personal ids."""
 
 

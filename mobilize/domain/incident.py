@@ -12,8 +12,9 @@ from mobilize.domain.base import (
     RuleViolated,
     require,
 )
+from mobilize.domain.vocabulary import IncidentKind, names
 
-KINDS = ("mass_testing_drive", "quarantine_hotel_duty", "isolation_transfer", "building_safety_sweep", "other")
+KINDS = names(IncidentKind)
 """全员核酸检测, 隔离酒店值守, 转运隔离, 楼宇安全排查, 其他."""
 
 MAX_LEVEL = 4

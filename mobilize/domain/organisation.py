@@ -16,11 +16,12 @@ from mobilize.domain.base import (
     now,
     require,
 )
+from mobilize.domain.vocabulary import LeaderSeat, UnitKind, names
 
-KINDS = ("street", "community", "grid", "building")
+KINDS = names(UnitKind)
 """Unit kinds from the top down: 街道/镇, 社区/联社/村, 网格, 楼栋/责任区."""
 
-LEADER_SEATS = ("first_secretary", "cooperative_head")
+LEADER_SEATS = names(LeaderSeat)
 """The dual grid leaders (双网格长): a street cadre and the local cooperative head."""
 
 MAX_GRID_LEVEL = 3

@@ -10,19 +10,11 @@ from eventsourcing.domain import event
 from mobilize.domain.base import InvalidCommand, RuleViolated, aware, require
 from mobilize.domain.dispatch import Dispatchable
 from mobilize.domain.organisation import WartimePolicy
+from mobilize.domain.vocabulary import Availability, Role, Skill, names
 
-ROLES = (
-    "first_secretary",  # 第一书记
-    "grid_leader",  # 网格长 (one of the dual leaders)
-    "grid_worker_full_time",  # 专职网格员
-    "grid_worker_part_time",  # 兼职网格员
-    "dual_registered_party_member",  # 双报到 / 下沉党员, needs a home unit
-    "volunteer",  # 志愿者
-    "building_leader",  # 楼长
-    "medical_staff",  # 医务人员
-)
-SKILLS = ("sampler", "registrar", "marshal", "first_aid", "driver", "disinfection")
-AVAILABILITY = ("available", "on_leave", "out_of_service")
+ROLES = names(Role)
+SKILLS = names(Skill)
+AVAILABILITY = names(Availability)
 
 
 class NotQualified(RuleViolated):

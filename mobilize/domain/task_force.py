@@ -8,8 +8,9 @@ from eventsourcing.domain import event
 
 from mobilize.domain.base import InvalidCommand, RuleViolated, require
 from mobilize.domain.dispatch import Dispatchable
+from mobilize.domain.vocabulary import TaskForceTier, names
 
-TIERS = ("street", "union", "cooperative_grid", "new_organisation")
+TIERS = names(TaskForceTier)
 """The 1+1+5+N model: one street team, one per union, five per cooperative grid, N in new organisations."""
 
 

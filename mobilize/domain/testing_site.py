@@ -14,9 +14,9 @@ from mobilize.domain.base import (
     aware,
     require,
 )
+from mobilize.domain.vocabulary import Post, Skill
 
-POSTS = {"sampler": "sampler", "registrar": "registrar", "marshal": "marshal",
-         "first_aid": "first_aid", "disinfection": "disinfection", "driver": "driver"}
+POSTS = {post.value: Skill(post.value).value for post in Post}
 """Each post and the qualification it needs (采样, 登记, 秩序维护, 急救, 消杀, 司机)."""
 
 

@@ -11,12 +11,13 @@ from pydantic import Field
 from mobilize.api.deps import App, CommandBody, Operator, in_scope
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.domain.dispatch import Dispatch as DispatchOrder
+from mobilize.domain.vocabulary import SubjectKind
 
 router = APIRouter(tags=["dispatches"], responses=REFUSALS)
 
 
 class Dispatch(CommandBody):
-    subject_kind: Literal["person", "task_force"]
+    subject_kind: SubjectKind
     subject_id: UUID
     incident_id: UUID
     task: str = Field(min_length=1, max_length=500, examples=["keep order at the site queue"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -10,14 +9,14 @@ from pydantic import Field
 
 from mobilize.api.deps import App, CommandBody, Operator
 from mobilize.api.routes.common import REFUSALS, Done, run
+from mobilize.domain.vocabulary import IncidentKind
 
 router = APIRouter(tags=["incidents"], responses=REFUSALS)
 
 
 class DeclareIncident(CommandBody):
     title: str = Field(min_length=1, max_length=200, examples=["Junhe mass testing drive, round 1"])
-    kind: Literal["mass_testing_drive", "quarantine_hotel_duty", "isolation_transfer", "building_safety_sweep",
-                  "other"]
+    kind: IncidentKind
     scope_unit_id: UUID
     exercise: bool = Field(False, description="a drill (演练): never counted with real incidents")
     level: int = Field(1, ge=1, le=4)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -10,18 +9,19 @@ from pydantic import Field
 
 from mobilize.api.deps import App, CommandBody, Operator
 from mobilize.api.routes.common import REFUSALS, Done, run
+from mobilize.domain.vocabulary import LeaderSeat, UnitKind
 
 router = APIRouter(tags=["organisation"], responses=REFUSALS)
 
 
 class EstablishUnit(CommandBody):
     name: str = Field(min_length=1, max_length=200, examples=["Shimaqiao Grid 3"])
-    kind: Literal["street", "community", "grid", "building"]
+    kind: UnitKind
     parent_id: UUID | None = None
 
 
 class AppointLeader(CommandBody):
-    seat: Literal["first_secretary", "cooperative_head"]
+    seat: LeaderSeat
     person_id: UUID
 
 

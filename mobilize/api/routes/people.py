@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -10,12 +9,10 @@ from pydantic import Field
 
 from mobilize.api.deps import App, CommandBody, Moment, Operator
 from mobilize.api.routes.common import REFUSALS, Done, run
+from mobilize.domain.vocabulary import Availability, Role, Skill
 
 router = APIRouter(tags=["people"], responses=REFUSALS)
 
-Skill = Literal["sampler", "registrar", "marshal", "first_aid", "driver", "disinfection"]
-Role = Literal["first_secretary", "grid_leader", "grid_worker_full_time", "grid_worker_part_time",
-               "dual_registered_party_member", "volunteer", "building_leader", "medical_staff"]
 
 
 class RegisterPerson(CommandBody):
@@ -38,7 +35,7 @@ class Revoke(CommandBody):
 
 
 class SetAvailability(CommandBody):
-    availability: Literal["available", "on_leave", "out_of_service"]
+    availability: Availability
 
 
 @router.post("/people", status_code=201, response_model=Done)

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from mobilize.api.deps import App, CommandBody, Moment, Operator
 from mobilize.api.routes.common import REFUSALS, Done, run
+from mobilize.domain.vocabulary import Post
 
 router = APIRouter(tags=["shifts"], responses=REFUSALS)
 
@@ -17,7 +18,7 @@ router = APIRouter(tags=["shifts"], responses=REFUSALS)
 class ScheduleShift(CommandBody):
     site_id: UUID
     lane: int = Field(ge=1, le=50)
-    post: Literal["sampler", "registrar", "marshal", "first_aid", "disinfection", "driver"]
+    post: Post
     start: Moment
     end: Moment
     slots: int = Field(1, ge=1, le=20)

@@ -10,10 +10,10 @@ from pydantic import Field
 
 from mobilize.api.deps import App, CommandBody, Moment, Operator
 from mobilize.api.routes.common import REFUSALS, Done, run
+from mobilize.domain.vocabulary import Post
 
 router = APIRouter(tags=["testing sites"], responses=REFUSALS)
 
-Post = Literal["sampler", "registrar", "marshal", "first_aid", "disinfection", "driver"]
 
 
 class PlanSite(CommandBody):

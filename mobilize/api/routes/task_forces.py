@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -10,13 +9,14 @@ from pydantic import Field
 
 from mobilize.api.deps import App, CommandBody, Operator
 from mobilize.api.routes.common import REFUSALS, Done, run
+from mobilize.domain.vocabulary import TaskForceTier
 
 router = APIRouter(tags=["task forces"], responses=REFUSALS)
 
 
 class FormTaskForce(CommandBody):
     name: str = Field(min_length=1, max_length=200, examples=["Junhe Party–Mass Emergency Task Force"])
-    tier: Literal["street", "union", "cooperative_grid", "new_organisation"]
+    tier: TaskForceTier
     unit_id: UUID
     leader_id: UUID
     flag: str = Field(min_length=1, max_length=100, examples=["Flag No. 1"])

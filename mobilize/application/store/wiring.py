@@ -18,7 +18,7 @@ class StoreWiring(Application[UUID]):
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The configuration given (by `Settings.eventsourcing_env`), without the process environment.
 
-        eventsourcing would lay `os.environ` under it; here only `mobilize.settings` reads the environment,
+        eventsourcing would lay the process environment under it; here only `mobilize.settings` reads the environment,
         so what configures an application is what it was handed.
         """
         values = dict(type(self).env)

@@ -55,7 +55,7 @@ class Subscriber:
             self.process.terminate()
         out, _ = self.process.communicate(timeout=60)
         report = json.loads(out.strip().splitlines()[-1])
-        self.arrivals = {position: delay for position, delay in report["arrivals"]}
+        self.arrivals = dict(report["arrivals"])
         self.error = report["error"]
         return report
 

@@ -37,7 +37,8 @@ EVENTS_TABLE = """CREATE TABLE raw_events (
     originator_id uuid NOT NULL, originator_version bigint NOT NULL, topic text, state bytea,
     notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"""
 INSERT = "INSERT INTO raw_events (originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)"
-VIEW_TABLES = ("CREATE TABLE raw_view (aggregate_id text PRIMARY KEY, version bigint, event_type text, position bigint)",
+VIEW_TABLES = ("CREATE TABLE raw_view (aggregate_id text PRIMARY KEY, version bigint, event_type text, "
+               "position bigint)",
                "CREATE TABLE raw_view_position (name text PRIMARY KEY, position bigint)")
 UPSERT = ("INSERT INTO raw_view VALUES (%s, %s, %s, %s) ON CONFLICT (aggregate_id) DO UPDATE "
           "SET version = excluded.version, event_type = excluded.event_type, position = excluded.position")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.common import ROOT, Results, Row
@@ -75,6 +75,6 @@ def _line(cells: tuple[str, ...]) -> str:
 def write(results: Results) -> Path:
     """Write the run's JSON to benchmarks/results/<UTC timestamp>.json."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
+    path = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     path.write_text(json.dumps(results.as_json(), indent=2, default=str))
     return path

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -150,7 +150,7 @@ def _latency(results: Results, config: Config, stores: Scratch) -> None:
 @contextmanager
 def _topic(config: Config, purpose: str) -> Iterator[str]:
     """A topic name of its own for this run; deleted afterwards."""
-    topic = f"{config.topic}.bench-{datetime.now(timezone.utc):%H%M%S}-{purpose}"
+    topic = f"{config.topic}.bench-{datetime.now(UTC):%H%M%S}-{purpose}"
     try:
         yield topic
     finally:
@@ -177,7 +177,7 @@ def _facts(results: Results, config: Config) -> None:
     import psycopg
 
     results.facts.update({
-        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": config.quick,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"), "quick": config.quick,
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}", "python": platform.python_version(),
         "eventsourcing": getattr(eventsourcing, "__version__", "?"), "psycopg": psycopg.__version__,
         "group_commit_available": has_group_commit(), "kafka": config.kafka, "big_log_events": config.big_log,

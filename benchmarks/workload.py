@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -58,7 +58,7 @@ class World:
 
     def __init__(self, store: str) -> None:
         self.app = Mobilize(env=store_env(store))
-        now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+        now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         self.setup_at = now - timedelta(days=2)
         self.shift_start = now - timedelta(hours=10)
         self.serial = 0

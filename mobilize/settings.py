@@ -18,7 +18,7 @@ KAFKA_TOPIC = "mobilize.events"
 KAFKA_PARTITIONS = 6
 
 GROUP_COMMIT = "MOBILIZE_GROUP_COMMIT"
-"""on: concurrent commands of one process share a transaction (mobilize.application.store.group_commit); off: one each."""
+"""on: concurrent commands of one process share a transaction (application/store/group_commit.py); off: one each."""
 
 CACHE_SIZE = "MOBILIZE_AGGREGATE_CACHE_MAXSIZE"
 """Aggregates each process keeps in memory (mobilize.application.store.cache); empty or 0: no cache."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -16,7 +16,7 @@ from mobilize.domain.base import CommandContext
 from mobilize.logs import configure_logging
 from mobilize.settings import Settings, store_env
 
-T0 = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 """When scenario drives start."""
 
 HOUR = timedelta(hours=1)
@@ -102,7 +102,7 @@ class World:
                roles: tuple[str, ...] = ("medical_staff",), valid_for: timedelta = timedelta(days=365)) -> UUID:
         """Register a person holding `skills`, valid for `valid_for` after T0."""
         return self.do("register_person", name, list(roles), self.grid,
-                       qualifications={skill: T0 + valid_for for skill in skills})
+                       qualifications=dict.fromkeys(skills, T0 + valid_for))
 
     def incident(self, exercise: bool = False) -> UUID:
         """Declare a mass testing drive over the street."""

@@ -19,7 +19,7 @@ def play(store: str, capsys: pytest.CaptureFixture[str]) -> str:
 
 
 @pytest.mark.slow
-def test_the_demo_plays_a_junhe_scale_drive_deterministically(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_the_demo_plays_a_junhe_scale_drive_deterministically(tmp_path: Path, capsys) -> None:
     first = play(f"sqlite:///{tmp_path / 'a.db'}", capsys)
     second = play(f"sqlite:///{tmp_path / 'b.db'}", capsys)
 

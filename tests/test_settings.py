@@ -31,7 +31,7 @@ def test_store_urls_translate_to_the_libraries_variables(tmp_path: Path) -> None
         store_env("mysql://nope")
 
 
-def test_logs_are_json_lines_with_command_ids_when_stderr_is_not_a_terminal(monkeypatch) -> None:  # noqa: ANN001
+def test_logs_are_json_lines_with_command_ids_when_stderr_is_not_a_terminal(monkeypatch) -> None:
     stream = io.StringIO()
     monkeypatch.setattr("sys.stderr", stream)
     configure_logging(Settings(log_format="auto", log_level="info"))

@@ -16,7 +16,7 @@ from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
 from mobilize.domain.base import CommandContext, DomainError, moment_problem
 
-TOKEN_PREFIX = "mbz"
+TOKEN_PREFIX = "mbz"  # noqa: S105 - the tokens' visible prefix, no secret
 
 
 @dataclass(frozen=True)

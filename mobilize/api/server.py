@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - depends on what is installed
     from uvicorn.protocols.http.h11_impl import H11Protocol as _Http  # type: ignore[assignment]
 
 
-class NoDelayHttp(_Http):  # type: ignore[misc, valid-type]
+class NoDelayHttp(_Http):
     """uvicorn's HTTP protocol, sending each write at once."""
 
     def connection_made(self, transport: Any) -> None:

@@ -63,7 +63,13 @@ def accepted(command_id: str, name: str, result: UUID, arguments: dict[str, Any]
     is recognised as the same command; without, the record only blocks the id from being reused.
     """
     digest = fingerprint(name, arguments) if arguments is not None else "seeded"
-    return CommandRecord(id=record_id(command_id), name=name, fingerprint=digest, result=str(result))
+    return new_record(record_id(command_id), name, digest, result)
+
+
+def new_record(key: UUID, name: str, digest: str, result: UUID) -> CommandRecord:
+    """A command record with its given id (call under the command's context)."""
+    # eventsourcing takes a given id for the class's `id` annotation: the type checker cannot see that
+    return CommandRecord(id=key, name=name, fingerprint=digest, result=str(result))  # type: ignore[call-arg]
 
 
 def earlier_result(record: CommandRecord, name: str, digest: str) -> UUID:

@@ -19,6 +19,7 @@ from mobilize.application.idempotency import (
     CommandRecord,
     earlier_result,
     fingerprint,
+    new_record,
     record_id,
 )
 from mobilize.application.store import cache
@@ -122,7 +123,7 @@ class CommandService(StoreWiring):
 
     def _earlier_result(self, key: UUID, name: str, digest: str) -> UUID | None:
         try:
-            record = self.repository.get(key)
+            record: CommandRecord = self.repository.get(key)
         except AggregateNotFoundError:
             return None
         return earlier_result(record, name, digest)
@@ -132,8 +133,7 @@ class CommandService(StoreWiring):
         running = _running.get()
         assert not running.committed, "a command commits once"
         outcome = result or aggregates[0].id
-        record = CommandRecord(id=running.record_id, name=running.name, fingerprint=running.fingerprint,
-                               result=str(outcome))
+        record = new_record(running.record_id, running.name, running.fingerprint, outcome)
         repository = self.repository
         generation = repository.generation if isinstance(repository, cache.SyncedCache) else 0
         try:
@@ -154,7 +154,7 @@ class CommandService(StoreWiring):
     def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         """The aggregate with this id, or a clear NotFound naming what was looked for."""
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id)
         except (AggregateNotFoundError, ValueError, TypeError):
             raise NotFound(f"no {what} with id {aggregate_id}", id=aggregate_id, kind=what) from None
         require(isinstance(aggregate, cls), NotFound, f"no {what} with id {aggregate_id}", id=aggregate_id, kind=what)

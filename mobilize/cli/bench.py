@@ -76,7 +76,8 @@ def _postgres(settings: Settings, given: str | None, started: list[str]) -> str 
         if _infra("postgres", "start") != 0:
             return None
         started.append("postgres")
-    url = subprocess.run(["bash", "infra/postgres.sh", "url"], cwd=CHECKOUT, capture_output=True, text=True, check=False)
+    url = subprocess.run(["bash", "infra/postgres.sh", "url"], cwd=CHECKOUT, capture_output=True, text=True,
+                         check=False)
     return url.stdout.strip() or None
 
 
@@ -86,7 +87,8 @@ def _kafka(bootstrap: str, started: list[str]) -> str | None:
     if _infra("kafka", "start") != 0:
         return None
     started.append("kafka")
-    found = subprocess.run(["bash", "infra/kafka.sh", "bootstrap"], cwd=CHECKOUT, capture_output=True, text=True, check=False)
+    found = subprocess.run(["bash", "infra/kafka.sh", "bootstrap"], cwd=CHECKOUT, capture_output=True, text=True,
+                           check=False)
     return found.stdout.strip() or None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mobilize.application import Mobilize, open_app
@@ -133,7 +133,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 def _show(app: Mobilize, views: ViewStore, name: str, args: argparse.Namespace) -> int:
     projection_name, printer = VIEWS[name]
-    now = moment(args.now) if args.now else datetime.now(timezone.utc)
+    now = moment(args.now) if args.now else datetime.now(UTC)
     if args.as_of:
         until = resolve(app, views, args.as_of)
         Runner(app, views, AuditTrail()).catch_up(until=until)
@@ -152,7 +152,7 @@ def _occurred_at(views: ViewStore, position: int, as_of: str) -> datetime:
     if not as_of.isdigit():
         return moment(as_of)
     rows = views.query("SELECT occurred_at FROM audit_trail WHERE position = ?", (position,))
-    return datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else datetime.now(timezone.utc)
+    return datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else datetime.now(UTC)
 
 
 def moment(text: str) -> datetime:

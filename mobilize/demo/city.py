@@ -359,7 +359,7 @@ def _play(desk: CityDesk, rng: random.Random, city: City, drive: Drive) -> None:
         _weather(desk, drive, moment, hour)
         _dispatch_hour(desk, rng, city, drive, moment, hour)
         desk.at(moment + HOUR + 5 * MINUTE)
-        for site, grid, lanes in drive.sites:
+        for site, _grid, lanes in drive.sites:
             samples = 0 if site in drive.paused else lanes * rng.randint(90, 160)
             if desk.do("report_tally", site, moment, samples):
                 drive.samples += samples

@@ -109,8 +109,8 @@ def _staff(desk: Desk, rng: random.Random, street: Street, drive: Drive, start: 
     lapsed = street.lapsed
     on_leave = pool["registrar"][:3]
     desk.at(start - 2 * HOUR)
-    for person in on_leave:
-        desk.do("set_availability", person, "on_leave", reason="sick leave")
+    for away in on_leave:
+        desk.do("set_availability", away, "on_leave", reason="sick leave")
     progress = Progress("staffing the shifts", len(drive.slots))
     for number, slot in enumerate(drive.slots):
         _try_refused_assignments(desk, street, drive, slot, number, lapsed, on_leave)
@@ -127,11 +127,12 @@ def _try_refused_assignments(desk: Desk, street: Street, drive: Drive, slot: Slo
     if slot.block > 0 and number % 37 == 0:
         tired = next((s.person for s in drive.slots if s.block == slot.block - 1 and s.post == slot.post
                       and s.person is not None and slot.block not in drive.blocks_of[s.person]), None)
-        if tired is not None and not desk.do("assign_to_shift", slot.shift, tired) and number % 3 == 0:
-            if desk.do("assign_to_shift", slot.shift, tired,
-                       override_reason="no other qualified person within reach; commander approved"):
-                _book(drive, slot, tired)
-                desk.note("rest rule overridden")
+        refused = tired is not None and not desk.do("assign_to_shift", slot.shift, tired)
+        if tired is not None and refused and number % 3 == 0 and desk.do("assign_to_shift", slot.shift, tired,
+                                                   override_reason="no other qualified person within reach; "
+                                                                   "commander approved"):
+            _book(drive, slot, tired)
+            desk.note("rest rule overridden")
     if slot.post == "sampler" and number % 29 == 0 and lapsed:
         desk.do("assign_to_shift", slot.shift, lapsed[number % len(lapsed)])
     if number % 53 == 0:

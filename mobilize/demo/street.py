@@ -65,7 +65,9 @@ def build_street(desk: Desk, rng: random.Random, start: datetime, grids_per_stre
     street = Street(street_id)
     progress = Progress("building Junhe street", grids_per_street)
     for name in COMMUNITIES:
-        street.communities.append(desk.do("establish_unit", f"{name} Community", "community", street_id))
+        community_id = desk.do("establish_unit", f"{name} Community", "community", street_id)
+        assert community_id is not None
+        street.communities.append(community_id)
     for number in range(grids_per_street):
         community = number % len(COMMUNITIES)
         grid_id = desk.do("establish_unit", f"{COMMUNITIES[community]} Grid {number // len(COMMUNITIES) + 1}",

@@ -15,7 +15,7 @@ from mobilize.domain.base import (
 from mobilize.domain.vocabulary import TokenRole, names
 
 ROLES = names(TokenRole)
-"""operator: commands within a subtree; auditor: reads everything, writes nothing; viewer: dashboards, no personal ids."""
+"""operator: commands within a subtree; auditor: reads everything, writes nothing; viewer: dashboards only."""
 
 
 class AccessToken(MobilizeAggregate):

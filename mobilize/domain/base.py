@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import KW_ONLY, dataclass, field, fields
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import uuid4
 
@@ -16,7 +16,7 @@ CHINA = timezone(timedelta(hours=8), "CST")
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class CommandContext:
             reason=self.reason,
             command_id=self.command_id,
             correlation_id=self.correlation_id or self.command_id,
-            occurred_at=(self.occurred_at or now).astimezone(timezone.utc),
+            occurred_at=(self.occurred_at or now).astimezone(UTC),
         )
 
     def event_fields(self) -> dict[str, Any]:
@@ -180,4 +180,4 @@ def aware(moment: datetime, name: str) -> datetime:
     problem = moment_problem(moment)
     if problem is not None:
         raise InvalidCommand(f"{name} {problem}", field=name)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -38,6 +39,8 @@ class Dispatchable(MobilizeAggregate):
     """Something that can be dispatched: it is held to at most one live dispatch at a time."""
 
     active_dispatch = None  # no annotation: annotations would make the aggregate a dataclass
+    if TYPE_CHECKING:  # what every dispatchable has, for the type checker only (see above)
+        name: str
 
     def require_ready(self) -> None:
         """Refuse unless this can be put on duty now."""

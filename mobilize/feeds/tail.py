@@ -55,6 +55,7 @@ class Tail:
             ahead = position > self._read_to
             if ahead and not self._reach(position):
                 return [], True  # past the end of the log: nothing to show yet
+            assert self._floor is not None, "set by the restart above"
             if position >= self._floor:
                 if not ahead and (position == self._read_to or (first and self._at_end)):
                     self._read_more()

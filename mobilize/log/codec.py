@@ -11,7 +11,7 @@ of another kind, the mapper decodes.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, cast
@@ -48,7 +48,7 @@ def iso(moment: datetime) -> str:
 
     Fixed width matters on PostgreSQL too: locale collations compare the digits and skip the punctuation.
     """
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class NotForOrjson(Exception):

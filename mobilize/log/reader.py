@@ -58,7 +58,7 @@ class Log:
                 for n in self.recorder.select_notifications(start, limit, stop=stop)]
 
     def _sqlite(self) -> Callable[[int, int, int | None], Sequence[Row]]:
-        sql = (f"SELECT rowid, {COLUMNS} FROM {self.recorder.events_table_name} "  # noqa: S608 (the recorder's)
+        sql = (f"SELECT rowid, {COLUMNS} FROM {self.recorder.events_table_name} "
                "WHERE rowid >= ? AND rowid <= ? ORDER BY rowid LIMIT ?")
 
         def rows(start: int, limit: int, stop: int | None) -> Sequence[Row]:

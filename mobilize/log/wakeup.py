@@ -53,7 +53,11 @@ class _Closing:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self.close()  # type: ignore[attr-defined]
+        self.close()
+
+    def close(self) -> None:
+        """Release what the waiter holds (each kind says what)."""
+        raise NotImplementedError
 
 
 class PollingWaiter(_Closing):

@@ -41,13 +41,13 @@ class DutyHours(Projection):
     )
     drops = ("duty_people", "duty_shifts", "duty_periods", "duty_overrides")
 
-    def Person_Registered(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Person_Registered(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO duty_people VALUES (?, ?)", (str(note.originator_id), event.name))
 
-    def Shift_Scheduled(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_Scheduled(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO duty_shifts VALUES (?, ?)", (str(note.originator_id), str(event.incident_id)))
 
-    def Shift_Assigned(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_Assigned(self, tx: Transaction, event: Any, note: Notification) -> None:
         if not event.overridden:
             return
         # Kept even if the person is later unassigned: the override was still given, and an auditor asks why.
@@ -57,12 +57,12 @@ class DutyHours(Projection):
                     event.actor, event.ordered_by, iso(event.occurred_at), iso(event.timestamp),
                     str(note.originator_id)))
 
-    def Shift_CheckedIn(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_CheckedIn(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO duty_periods SELECT shift_id, ?, incident_id, ?, NULL FROM duty_shifts "
                    "WHERE shift_id = ?",
                    (str(event.person_id), iso(event.at), str(note.originator_id)))
 
-    def Shift_CheckedOut(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_CheckedOut(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("UPDATE duty_periods SET checked_out_at = ? WHERE shift_id = ? AND person_id = ?",
                    (iso(event.at), str(note.originator_id), str(event.person_id)))
 

@@ -24,33 +24,33 @@ class StaffingGaps(TracksModes, Projection):
     prefix = "gaps"
     drops = ("gaps_units", "gaps_wars", "gaps_sites", "gaps_shifts", "gaps_people", "gaps_rest")
 
-    def TestingSite_Planned(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def TestingSite_Planned(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO gaps_sites VALUES (?, ?, ?, 'planned')",
                    (str(note.originator_id), event.name, str(event.incident_id)))
 
-    def TestingSite_Closed(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def TestingSite_Closed(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("UPDATE gaps_sites SET state = 'closed' WHERE id = ?", (str(note.originator_id),))
 
-    def Shift_Scheduled(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_Scheduled(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO gaps_shifts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    (str(note.originator_id), str(event.site_id), str(event.incident_id), str(event.grid_id),
                     event.lane, event.post, iso(event.start), iso(event.end), event.slots))
         self.shift_scheduled(str(note.originator_id), str(event.grid_id))
 
-    def Shift_Assigned(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_Assigned(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO gaps_people VALUES (?, ?, 'assigned')", (str(note.originator_id), str(event.person_id)))
 
-    def Shift_Unassigned(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_Unassigned(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("DELETE FROM gaps_people WHERE shift_id = ? AND person_id = ?",
                    (str(note.originator_id), str(event.person_id)))
 
-    def Shift_CheckedIn(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_CheckedIn(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._status(tx, note, event, "checked_in")
 
-    def Shift_NoShowRecorded(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_NoShowRecorded(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._status(tx, note, event, "no_show")
 
-    def Shift_CheckedOut(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_CheckedOut(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._status(tx, note, event, "checked_out")
         until = self.rest_until(tx, str(note.originator_id), event.at)
         if until is not None:
@@ -132,4 +132,5 @@ def incident_gaps(views: ViewStore, now: datetime, horizon: timedelta = HORIZON)
         total = totals[(row["incident_id"], row["window"])]
         for key in total:
             total[key] += row[key]
-    return [{"incident_id": incident, "window": window, **counts} for (incident, window), counts in sorted(totals.items())]
+    return [{"incident_id": incident, "window": window, **counts}
+            for (incident, window), counts in sorted(totals.items())]

@@ -44,20 +44,20 @@ class TracksModes:
         # never complete: the shifts table is the projection's own, and a grid it did not tell of is read
         self._grids = Recall(_one(f"SELECT grid_id FROM {self.prefix}_shifts WHERE id = ?"), complete=False)
 
-    def OrgUnit_Established(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def OrgUnit_Established(self, tx: Transaction, event: Any, note: Notification) -> None:
         unit, parent = str(note.originator_id), _id(event.parent_id)
         tx.execute(f"INSERT INTO {self.prefix}_units VALUES (?, ?, ?, ?)", (unit, event.name, event.kind, parent))
         self._parents.keep(unit, parent)
         self._rests.keep(unit, ())  # a new unit: no switch yet
 
-    def OrgUnit_SwitchedToWar(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def OrgUnit_SwitchedToWar(self, tx: Transaction, event: Any, note: Notification) -> None:
         unit = str(note.originator_id)
         tx.execute(f"INSERT INTO {self.prefix}_wars VALUES (?, ?, ?, ?, ?)",
                    (unit, str(event.incident_id), event.max_shift_hours, event.min_rest_hours, iso(event.since)))
         # read back as stored (PostgreSQL's REAL rounds what it keeps): a round trip, but switches are rare
         self._rests.keep(unit, self._rests.read(tx, unit))
 
-    def OrgUnit_StoodDown(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def OrgUnit_StoodDown(self, tx: Transaction, event: Any, note: Notification) -> None:
         unit = str(note.originator_id)
         tx.execute(f"DELETE FROM {self.prefix}_wars WHERE unit_id = ? AND incident_id = ?",
                    (unit, str(event.incident_id)))

@@ -23,35 +23,35 @@ class Roster(TracksModes, Projection):
     drops = ("roster_units", "roster_wars", "roster_people", "roster_sites", "roster_shifts", "roster_duty",
              "roster_members", "roster_task_forces", "roster_dispatches", "roster_rest")
 
-    def Person_Registered(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Person_Registered(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO roster_people VALUES (?, ?, ?)",
                    (str(note.originator_id), event.name, ",".join(event.roles)))
 
-    def TestingSite_Planned(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def TestingSite_Planned(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO roster_sites VALUES (?, ?, ?, ?)",
                    (str(note.originator_id), event.name, str(event.incident_id), str(event.grid_id)))
 
-    def Shift_Scheduled(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_Scheduled(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO roster_shifts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    (str(note.originator_id), str(event.site_id), str(event.incident_id), str(event.grid_id),
                     event.lane, event.post, iso(event.start), iso(event.end)))
         self.shift_scheduled(str(note.originator_id), str(event.grid_id))
 
-    def Shift_Assigned(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_Assigned(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO roster_duty VALUES (?, ?, 'assigned', NULL, NULL)",
                    (str(note.originator_id), str(event.person_id)))
 
-    def Shift_Unassigned(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_Unassigned(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("DELETE FROM roster_duty WHERE shift_id = ? AND person_id = ?",
                    (str(note.originator_id), str(event.person_id)))
 
-    def Shift_CheckedIn(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_CheckedIn(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._duty(tx, note, event, "checked_in", checked_in_at=iso(event.at))
 
-    def Shift_NoShowRecorded(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_NoShowRecorded(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._duty(tx, note, event, "no_show")
 
-    def Shift_CheckedOut(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Shift_CheckedOut(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._duty(tx, note, event, "checked_out", checked_out_at=iso(event.at))
         until = self.rest_until(tx, str(note.originator_id), event.at)
         if until is not None:
@@ -64,18 +64,18 @@ class Roster(TracksModes, Projection):
                    "WHERE shift_id = ? AND person_id = ?",
                    (status, *times.values(), str(note.originator_id), str(event.person_id)))
 
-    def TaskForce_Formed(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def TaskForce_Formed(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO roster_task_forces VALUES (?, ?)", (str(note.originator_id), event.name))
         tx.execute("INSERT INTO roster_members VALUES (?, ?)", (str(note.originator_id), str(event.leader_id)))
 
-    def TaskForce_MemberJoined(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def TaskForce_MemberJoined(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO roster_members VALUES (?, ?)", (str(note.originator_id), str(event.person_id)))
 
-    def TaskForce_MemberLeft(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def TaskForce_MemberLeft(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("DELETE FROM roster_members WHERE task_force_id = ? AND person_id = ?",
                    (str(note.originator_id), str(event.person_id)))
 
-    def Dispatch_Requested(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Dispatch_Requested(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO roster_dispatches VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?)",
                    (str(note.originator_id), event.subject_kind, str(event.subject_id), event.subject_name,
                     str(event.incident_id), None if event.site_id is None else str(event.site_id), event.task,
@@ -85,22 +85,22 @@ class Roster(TracksModes, Projection):
         tx.execute("UPDATE roster_dispatches SET state = ?, since = ? WHERE id = ?",
                    (state, iso(event.occurred_at), str(note.originator_id)))
 
-    def Dispatch_Acknowledged(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Dispatch_Acknowledged(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._move(tx, note, event, "acknowledged")
 
-    def Dispatch_Declined(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Dispatch_Declined(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._move(tx, note, event, "declined")
 
-    def Dispatch_WentEnRoute(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Dispatch_WentEnRoute(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._move(tx, note, event, "en_route")
 
-    def Dispatch_ArrivedOnScene(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Dispatch_ArrivedOnScene(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._move(tx, note, event, "on_scene")
 
-    def Dispatch_Released(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Dispatch_Released(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._move(tx, note, event, "released")
 
-    def Dispatch_Recalled(self, tx: Transaction, event: Any, note: Notification) -> None:  # noqa: N802
+    def Dispatch_Recalled(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._move(tx, note, event, "recalled")
 
 
@@ -116,8 +116,8 @@ Roster.tables = (*Roster.mode_tables(),
     "CREATE TABLE IF NOT EXISTS roster_members (task_force_id TEXT NOT NULL, person_id TEXT NOT NULL, "
     "PRIMARY KEY (task_force_id, person_id))",
     "CREATE TABLE IF NOT EXISTS roster_dispatches (id TEXT PRIMARY KEY, subject_kind TEXT NOT NULL, "
-    "subject_id TEXT NOT NULL, subject_name TEXT NOT NULL, incident_id TEXT NOT NULL, site_id TEXT, task TEXT NOT NULL, "
-    "state TEXT NOT NULL, since TEXT NOT NULL)",
+    "subject_id TEXT NOT NULL, subject_name TEXT NOT NULL, incident_id TEXT NOT NULL, site_id TEXT, "
+    "task TEXT NOT NULL, state TEXT NOT NULL, since TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS roster_rest (person_id TEXT PRIMARY KEY, resting_until TEXT NOT NULL)",
 )
 
@@ -145,7 +145,8 @@ def on_duty(views: ViewStore, now: datetime, site_id: str | None = None, grid_id
     rows = views.query(sql + " ORDER BY site.name, s.lane, s.post, p.name", params)
     return [{"person": r[0], "post": r[1], "lane": r[2], "site": r[3], "grid": r[4], "incident_id": r[5],
              "status": "on duty" if r[6] == "checked_in" else ("no-show" if r[6] == "no_show" else "expected"),
-             "since": r[7], "shift_start": r[8], "shift_end": r[9], "person_id": r[10], "site_id": r[11], "grid_id": r[12]}
+             "since": r[7], "shift_start": r[8], "shift_end": r[9], "person_id": r[10], "site_id": r[11],
+             "grid_id": r[12]}
             for r in rows]
 
 

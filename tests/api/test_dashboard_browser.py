@@ -10,7 +10,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -146,14 +146,14 @@ def a_running_site(world: World) -> tuple[list[Any], list[Any]]:
     incident = world.incident()
     world.war(incident)
     site = world.open_site(incident, lanes=1)
-    start = datetime.now(timezone.utc) - timedelta(minutes=5)
+    start = datetime.now(UTC) - timedelta(minutes=5)
     shifts, people = [], []
     for post, name in (("sampler", "Chen Jing"), ("registrar", "Wang Fang"), ("marshal", None)):
         shift = world.shift(site, start, post=post, slots=2 if post == "marshal" else 1)
         shifts.append(shift)
         if name:
             person = world.person(name, (post,), ("volunteer",))
-            world.do("assign_to_shift", shift, person, ctx=world.ctx(datetime.now(timezone.utc)))
+            world.do("assign_to_shift", shift, person, ctx=world.ctx(datetime.now(UTC)))
             people.append(person)
     return shifts, people
 

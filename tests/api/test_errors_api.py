@@ -32,7 +32,7 @@ def test_a_broken_rule_is_a_409_naming_the_rule_and_the_facts(booked) -> None:
     assert response.status_code == 409
     body = response.json()
     assert body["error"] == "no_overlapping_shifts"
-    assert "Chen Jing is already on a shift from 2026-03-02 06:00 to 14:00 UTC" == body["message"]
+    assert body["message"] == "Chen Jing is already on a shift from 2026-03-02 06:00 to 14:00 UTC"
     assert body["facts"]["start"] == "2026-03-02T06:00:00+00:00" and body["retryable"] is False
     assert desk.world.log_size() == size
 

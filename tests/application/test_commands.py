@@ -47,7 +47,7 @@ def test_a_retry_with_the_same_command_id_changes_nothing_and_returns_the_first_
 
     assert again == first
     assert world.log_size() == size
-    assert [u.name for u in world.app.ancestry(first)][0] == "Grid 3"
+    assert world.app.ancestry(first)[0].name == "Grid 3"
 
 
 def test_a_command_id_reused_for_another_command_or_body_is_refused(world: World) -> None:

@@ -12,7 +12,7 @@ from tests.conftest import HOUR, T0, World
 POSTS = {"sampler": 2, "registrar": 1, "marshal": 1}
 
 
-def site(world: World, incident) -> TestingSite:  # noqa: ANN001
+def site(world: World, incident) -> TestingSite:
     return world.app.load(TestingSite, world.do("plan_testing_site", incident, world.grid, "Site 1", 3, POSTS),
                           "testing site")
 

@@ -113,7 +113,7 @@ def assert_every_position_once_in_order(messages: list[Received], head: int,
     assert all(len(p) == 1 for p in partitions.values()), "one aggregate, one partition"
 
 
-def test_the_whole_demo_arrives_once_per_position_in_order_per_aggregate(tmp_path, kafka, topic, capsys) -> None:  # noqa: ANN001, F811
+def test_the_whole_demo_arrives_once_per_position_in_order_per_aggregate(tmp_path, kafka, topic, capsys) -> None:  # noqa: F811
     # given the demo's drive on SQLite
     store = store_for("sqlite", tmp_path)
     assert main(["--store", store, "demo", "--seed", "1"]) == 0
@@ -147,7 +147,7 @@ def test_the_whole_demo_arrives_once_per_position_in_order_per_aggregate(tmp_pat
     app.close()
 
 
-def test_a_relay_killed_mid_stream_resumes_with_nothing_missing(world, store, kafka, topic, tmp_path) -> None:  # noqa: ANN001, F811
+def test_a_relay_killed_mid_stream_resumes_with_nothing_missing(world, store, kafka, topic, tmp_path) -> None:  # noqa: F811
     # given a drive, and a relay process publishing it five events to an acknowledged batch
     drive, rng = SmallDrive(world), random.Random(3)
     drive.play(rng, 1000)
@@ -177,7 +177,7 @@ def test_a_relay_killed_mid_stream_resumes_with_nothing_missing(world, store, ka
     views.close()
 
 
-def test_a_send_failing_for_good_sends_the_whole_batch_again_in_order(sqlite_world, kafka, topic) -> None:  # noqa: ANN001, F811
+def test_a_send_failing_for_good_sends_the_whole_batch_again_in_order(sqlite_world, kafka, topic) -> None:  # noqa: F811
     # given a relay whose first producer fails an event followed in its batch by a later event of its aggregate
     SmallDrive(sqlite_world).play(random.Random(4), 40)
     head = sqlite_world.log_size()
@@ -220,7 +220,7 @@ def kafka_sh(verb: str) -> subprocess.CompletedProcess[str]:
                           timeout=120)
 
 
-def test_a_broker_restart_while_relaying_loses_nothing(sqlite_world, kafka, topic) -> None:  # noqa: ANN001, F811
+def test_a_broker_restart_while_relaying_loses_nothing(sqlite_world, kafka, topic) -> None:  # noqa: F811
     if kafka_sh("status").returncode != 0 or kafka_sh("bootstrap").stdout.strip() != kafka:
         pytest.skip(f"the broker at {kafka} is not one infra/kafka.sh runs, so this test cannot restart it")
     # given a relay following a drive, caught up
@@ -260,7 +260,7 @@ def test_a_broker_restart_while_relaying_loses_nothing(sqlite_world, kafka, topi
     watch.close()
 
 
-def test_tail_prints_each_event_once_as_a_readable_line(sqlite_world, kafka, topic, capsys) -> None:  # noqa: ANN001, F811
+def test_tail_prints_each_event_once_as_a_readable_line(sqlite_world, kafka, topic, capsys) -> None:  # noqa: F811
     # given a drive relayed twice over, as when a relay dies after publishing but before recording
     store = sqlite_world.store
     SmallDrive(sqlite_world).play(random.Random(9), 60)

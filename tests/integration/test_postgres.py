@@ -194,7 +194,7 @@ def test_a_following_runner_applies_another_processes_commits_promptly_and_stops
 
         for count in (1, 25):
             head = write_elsewhere(store, world.grid, count)
-            wait_for(lambda: runner.position >= head, CATCH_UP_BOUND)  # noqa: B023 - called at once
+            wait_for(lambda: runner.position >= head, CATCH_UP_BOUND)
             assert runner.position == head
 
         began = time.monotonic()

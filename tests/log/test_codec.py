@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -72,8 +72,8 @@ class Ledger(MobilizeAggregate):
 
 def note_of(app: Mobilize, **fields: Any) -> Notification:
     context = {"actor": "operator:li", "ordered_by": "commander:wang", "command_id": "c1", "correlation_id": "c1",
-               "reason": None, "occurred_at": datetime(2026, 3, 2, 6, tzinfo=timezone.utc)}
-    event = Ledger.Noted(originator_id=uuid4(), originator_version=1, timestamp=datetime.now(timezone.utc),
+               "reason": None, "occurred_at": datetime(2026, 3, 2, 6, tzinfo=UTC)}
+    event = Ledger.Noted(originator_id=uuid4(), originator_version=1, timestamp=datetime.now(UTC),
                          **context, **fields)
     record = app.mapper.to_stored_event(event)
     return Notification(id=1, originator_id=record.originator_id, originator_version=record.originator_version,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ def played(tmp_path: Path) -> tuple[str, Mobilize, SmallDrive]:
     return store, app, drive
 
 
-def test_status_shows_lag_until_a_rebuild_catches_up(played, capsys) -> None:  # noqa: ANN001
+def test_status_shows_lag_until_a_rebuild_catches_up(played, capsys) -> None:
     store, app, _ = played
     head = app.recorder.max_notification_id()
 
@@ -39,12 +39,12 @@ def test_status_shows_lag_until_a_rebuild_catches_up(played, capsys) -> None:  #
     assert f"roster         {head}" in capsys.readouterr().out
 
 
-def test_replay_as_of_a_recorded_time_shows_what_was_known_then(played, capsys) -> None:  # noqa: ANN001
+def test_replay_as_of_a_recorded_time_shows_what_was_known_then(played, capsys) -> None:
     store, app, drive = played
     assert main(["--store", store, "audit", "trail", "--format", "csv"]) == 0
     capsys.readouterr()
     time.sleep(0.01)
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     time.sleep(0.01)
     known_then = app.recorder.max_notification_id()
     drive.world.do("close_incident", drive.incident)
@@ -58,7 +58,7 @@ def test_replay_as_of_a_recorded_time_shows_what_was_known_then(played, capsys) 
 
 
 @pytest.mark.parametrize("view", ["roster", "gaps", "dispatches", "resting", "readiness", "duty-hours"])
-def test_every_view_prints_as_a_table_live_and_as_of(played, capsys, view: str) -> None:  # noqa: ANN001
+def test_every_view_prints_as_a_table_live_and_as_of(played, capsys, view: str) -> None:
     store, app, _ = played
     at = "--now=2026-03-02T10:00+08:00"
 

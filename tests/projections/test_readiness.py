@@ -108,7 +108,7 @@ def test_a_drill_is_timed_from_call_up_to_muster_and_never_counted_with_real_inc
     world.do("switch_to_war", world.grid, real, ["sampling"], max_shift_hours=8, min_rest_hours=8, at=T0 + HOUR)
     fast, slow, busy = (task_force(world, name) for name in ("Fast Team", "Slow Team", "Busy Team"))
     fast_order = world.do("dispatch", "task_force", fast, drill, "muster at the square", at=T0)
-    slow_order = world.do("dispatch", "task_force", slow, drill, "muster at the square", at=T0 + 10 * MINUTE)
+    world.do("dispatch", "task_force", slow, drill, "muster at the square", at=T0 + 10 * MINUTE)
     world.do("dispatch", "task_force", busy, real, "transfer people to isolation", at=T0 + HOUR)
     muster(world, fast_order, T0 + 95 * MINUTE)
 

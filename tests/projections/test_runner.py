@@ -35,7 +35,7 @@ class Faulty(Projection):
     tables = ("CREATE TABLE IF NOT EXISTS faulty (id TEXT PRIMARY KEY)",)
     drops = ("faulty",)
 
-    def Person_Registered(self, tx: Transaction, event: Any, note: Any) -> None:  # noqa: N802
+    def Person_Registered(self, tx: Transaction, event: Any, note: Any) -> None:
         tx.execute("INSERT INTO faulty VALUES (?)", ("the same" if note.id > 30 else str(note.id),))
 
 

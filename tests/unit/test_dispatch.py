@@ -140,7 +140,8 @@ def test_a_declined_dispatch_frees_its_subject_and_its_events_carry_the_reason_o
     # then
     [declined] = dispatch.collect_events()
     [ended] = subject.collect_events()
-    assert (type(declined).__qualname__, type(ended).__qualname__) == ("Dispatch.Declined", "Dispatchable.DispatchEnded")
+    assert (type(declined).__qualname__, type(ended).__qualname__) == (
+        "Dispatch.Declined", "Dispatchable.DispatchEnded")
     assert declined.reason == "no car" == ended.reason
     assert_stamped([declined, ended], ctx)
     assert (dispatch.state, subject.active_dispatch) == ("declined", None)

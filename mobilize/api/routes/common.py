@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from fastapi import Request
@@ -11,7 +12,7 @@ from pydantic import BaseModel
 from mobilize.api.deps import CommandBody, Principal, context, in_scope
 from mobilize.application import Mobilize
 
-REFUSALS = {
+REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no valid bearer token"},
     403: {"description": "the token's role or scope does not allow this"},
     404: {"description": "an id names nothing"},
@@ -26,7 +27,7 @@ class Done(BaseModel):
     id: UUID
 
 
-def run(app: Mobilize, request: Request, caller: Principal, body: CommandBody, scope_of: UUID | None | tuple,
+def run(app: Mobilize, request: Request, caller: Principal, body: CommandBody, scope_of: UUID | tuple | None,
         command: Callable[..., UUID], *args: object, **kwargs: object) -> Done:
     """Check the caller's scope over every record in `scope_of`, then run the command with the caller's context."""
     in_scope(app, caller, *(scope_of if isinstance(scope_of, tuple) else (scope_of,)))

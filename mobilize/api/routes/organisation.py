@@ -45,7 +45,8 @@ def establish_unit(body: EstablishUnit, app: App, caller: Operator, request: Req
 @router.post("/org-units/{unit_id}/leaders", response_model=Done)
 def appoint_grid_leader(unit_id: UUID, body: AppointLeader, app: App, caller: Operator, request: Request) -> Done:
     """Seat one of a grid's dual leaders (双网格长)."""
-    return run(app, request, caller, body, (unit_id, body.person_id), app.appoint_grid_leader, unit_id, body.seat, body.person_id)
+    return run(app, request, caller, body, (unit_id, body.person_id), app.appoint_grid_leader, unit_id, body.seat,
+               body.person_id)
 
 
 @router.post("/org-units/{unit_id}/war", response_model=Done)

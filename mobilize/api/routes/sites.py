@@ -44,7 +44,8 @@ def plan_site(body: PlanSite, app: App, caller: Operator, request: Request) -> D
 @router.post("/sites/{site_id}/commander", response_model=Done)
 def appoint_commander(site_id: UUID, body: AppointCommander, app: App, caller: Operator, request: Request) -> Done:
     """Appoint the site's commander (指挥长)."""
-    return run(app, request, caller, body, (site_id, body.person_id), app.appoint_site_commander, site_id, body.person_id)
+    return run(app, request, caller, body, (site_id, body.person_id), app.appoint_site_commander, site_id,
+               body.person_id)
 
 
 @router.post("/sites/{site_id}/tallies", response_model=Done)

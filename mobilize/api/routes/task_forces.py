@@ -34,8 +34,8 @@ class SetUpBranch(CommandBody):
 @router.post("/task-forces", status_code=201, response_model=Done)
 def form_task_force(body: FormTaskForce, app: App, caller: Operator, request: Request) -> Done:
     """Form a task force under an org unit, with its leader and flag."""
-    return run(app, request, caller, body, (body.unit_id, body.leader_id), app.form_task_force, body.name, body.tier, body.unit_id,
-               body.leader_id, body.flag)
+    return run(app, request, caller, body, (body.unit_id, body.leader_id), app.form_task_force, body.name, body.tier,
+               body.unit_id, body.leader_id, body.flag)
 
 
 @router.post("/task-forces/{task_force_id}/members", response_model=Done)

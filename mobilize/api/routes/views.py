@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -55,7 +55,7 @@ def page(app: Mobilize, views: ViewStore, projection: str, as_of: str | None, li
 
 def moment(now: datetime | None) -> datetime:
     """The reading moment (a `Moment`, checked on the way in), or now."""
-    return now or datetime.now(timezone.utc)
+    return now or datetime.now(UTC)
 
 
 @router.get("/roster", response_model=Page)

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from uuid import UUID
 
 from eventsourcing.application import Cache, LRUCache, Repository, project_aggregate
@@ -68,9 +68,10 @@ def reads_after(moment: float | None = None) -> Iterator[float]:
     if outer is not None:
         yield outer
         return
-    token = _horizon.set(time.monotonic() if moment is None else moment)
+    horizon = time.monotonic() if moment is None else moment
+    token = _horizon.set(horizon)
     try:
-        yield _horizon.get()  # type: ignore[misc]
+        yield horizon
     finally:
         _horizon.reset(token)
 
@@ -124,7 +125,7 @@ class SyncedCache(Repository[UUID]):
                 cached = None
         if cached is not None:
             self.stats.hits += 1
-            return pickle.loads(cached.pickled)
+            return pickle.loads(cast("_Entry", cached).pickled)  # noqa: S301 - pickled here, from our own aggregates
         self.stats.misses += 1
         fresh = self._reconstruct_aggregate(aggregate_id, None, projector_func)
         self.keep(fresh, generation)
@@ -151,7 +152,7 @@ class SyncedCache(Repository[UUID]):
             except KeyError:
                 current = None
             if current is None or current.version < version:
-                self.cache.put(aggregate_id, entry)
+                self.cache.put(aggregate_id, cast("Any", entry))  # the cache holds entries, not aggregates
 
     def sync(self, horizon: float | None = None) -> None:
         """Make the cache reflect every commit made before `horizon` (time.monotonic(); default now)."""

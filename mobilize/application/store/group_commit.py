@@ -307,11 +307,9 @@ _created = threading.Lock()
 
 def committer_for(app: Application[UUID]) -> GroupCommitter | None:
     """The application's group committer when group commit is on, else None (decided once per application)."""
-    committer: GroupCommitter | None | bool = app.__dict__.get("_group_committer", False)
-    if committer is False:
+    if "_group_committer" not in app.__dict__:
         with _created:
-            committer = app.__dict__.get("_group_committer", False)
-            if committer is False:
-                committer = GroupCommitter(app) if group_commit_on(app) else None
-                app.__dict__["_group_committer"] = committer
-    return committer  # type: ignore[return-value]
+            if "_group_committer" not in app.__dict__:
+                app.__dict__["_group_committer"] = GroupCommitter(app) if group_commit_on(app) else None
+    committer: GroupCommitter | None = app.__dict__["_group_committer"]
+    return committer

@@ -39,8 +39,8 @@ def serve(args: argparse.Namespace) -> None:
 
     settings = settings_for(args.store, args.group_commit == "on" if args.group_commit else None)
     if args.workers > 1:
+        from mobilize.api.server import serve as serve_workers
         from mobilize.application import open_app
-        from mobilize.cli.serve import serve as serve_workers
 
         serve_workers(open_app(settings), settings, "127.0.0.1", args.port, args.workers)
         return

@@ -9,7 +9,7 @@ from typing import Any
 
 from mobilize.application import Mobilize, open_app
 from mobilize.cli.console import table
-from mobilize.cli.progress import Progress
+from mobilize.progress import Progress
 from mobilize.projections.base import Runner
 from mobilize.projections.registry import PROJECTIONS, projection
 from mobilize.projections.store import ViewStore

@@ -22,7 +22,6 @@ from uuid import UUID
 
 from mobilize.application import Mobilize
 from mobilize.application.idempotency import accepted
-from mobilize.cli.progress import Progress
 from mobilize.demo import DRIVE_STARTS
 from mobilize.demo.desk import Desk, Tally
 from mobilize.demo.drive import Slot, run_drive
@@ -35,6 +34,7 @@ from mobilize.domain.base import (
     current_context,
 )
 from mobilize.domain.person import Person
+from mobilize.progress import Progress
 
 SCALES = ("street", "city")
 CITY_STARTS = datetime(2026, 4, 6, 6, 0, tzinfo=CHINA)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from mobilize.cli.progress import Progress
 from mobilize.demo.desk import Desk
 from mobilize.demo.street import Street
 from mobilize.domain.dispatch import Dispatch
 from mobilize.domain.testing_site import TestingSite
+from mobilize.progress import Progress
 
 WORKING_GROUPS = ["coordination", "medical support", "health monitoring", "social control", "logistics",
                   "publicity", "sampling", "transfer", "supervision"]

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from mobilize.cli.progress import Progress
 from mobilize.demo.desk import Desk
+from mobilize.progress import Progress
 
 COMMUNITIES = ("Shimaqiao", "Qinghu", "Luogang", "Xinshi", "Junhe", "Zhangcun", "Shima", "Pingsha",
                "Jiahe", "Huangbian", "Liangtian")

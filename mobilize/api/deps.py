@@ -7,7 +7,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from fastapi import Depends, HTTPException, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -16,6 +16,8 @@ from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
 from mobilize.domain.base import CommandContext, DomainError, moment_problem
 
+MAX_KEY = 200
+"""The longest Idempotency-Key taken (a UUID is 36 characters)."""
 TOKEN_PREFIX = "mbz"  # noqa: S105 - the tokens' visible prefix, no secret
 
 
@@ -139,10 +141,14 @@ class CommandBody(BaseModel):
 def context(request: Request, caller: Principal, body: CommandBody) -> CommandContext:
     """The command context: actor from the token, never from the body; the Idempotency-Key as command id."""
     key = request.headers.get("idempotency-key")
+    if key is not None and not 0 < len(key) <= MAX_KEY:
+        raise HTTPException(status_code=422, detail=f"Idempotency-Key: 1 to {MAX_KEY} characters, e.g. a UUID")
     request_id = request.state.request_id
     return CommandContext(
         actor=caller.actor, ordered_by=body.ordered_by, reason=body.reason, occurred_at=body.occurred_at,
-        command_id=f"{caller.token_id}:{key}" if key else f"request:{request_id}",
+        # the key is the caller's own: scoped to its token; without one, every request is a command of its own
+        # (a request id is chosen by the client and may repeat: it correlates, it never deduplicates)
+        command_id=f"{caller.token_id}:{key}" if key else f"{caller.token_id}:once:{uuid4()}",
         correlation_id=request.headers.get("x-correlation-id") or request_id,
     )
 

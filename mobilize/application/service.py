@@ -24,6 +24,7 @@ from mobilize.application.idempotency import (
 )
 from mobilize.application.store import cache
 from mobilize.application.store.wiring import StoreWiring
+from mobilize.application.text import require_printable
 from mobilize.domain.base import (
     CommandContext,
     ConcurrentChange,
@@ -70,6 +71,8 @@ def command(method: Callable[Concatenate[S, P], UUID]) -> Callable[..., UUID]:
         bound.apply_defaults()  # f(a, b) and f(a=a, b=b, c=None) are one and the same command
         arguments = dict(list(bound.arguments.items())[1:])
         given = {"ordered_by": ctx.ordered_by, "reason": ctx.reason, "occurred_at": ctx.occurred_at}
+        require_printable({**arguments, "actor": ctx.actor, "ordered_by": ctx.ordered_by, "reason": ctx.reason,
+                           "command_id": ctx.command_id, "correlation_id": ctx.correlation_id})
         return self.handle(method.__name__, functools.partial(method, self, *args, **kwargs),
                            fingerprint(method.__name__, {**arguments, "context": given}), ctx)
 

@@ -149,7 +149,7 @@ def _show(app: Mobilize, views: ViewStore, name: str, args: argparse.Namespace) 
 
 def _occurred_at(views: ViewStore, position: int, as_of: str) -> datetime:
     """For a position, the field time of the event there; for a time, that time."""
-    if not as_of.isdigit():
+    if not (as_of.isascii() and as_of.isdigit()):
         return moment(as_of)
     rows = views.query("SELECT occurred_at FROM audit_trail WHERE position = ?", (position,))
     return datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else datetime.now(UTC)

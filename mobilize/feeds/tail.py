@@ -50,8 +50,8 @@ class Tail:
         read: a feed that has them all waits for the log bell before asking again. On a feed's `first` call
         the store is asked for its end again (commits made while no feed was open rang no bell)."""
         with self._lock:
-            if self._floor is None:
-                self._restart(position)
+            if self._floor is None:  # never beyond the log's end: a feed from a far position must not pin the tail
+                self._restart(min(position, self.app.recorder.max_notification_id() or 0))
             ahead = position > self._read_to
             if ahead and not self._reach(position):
                 return [], True  # past the end of the log: nothing to show yet

@@ -165,3 +165,16 @@ def test_a_long_stretch_comes_a_batch_at_a_time_and_the_tail_keeps_only_its_last
     assert len(tail._entries) <= 2 * 5  # what it holds is the point
     again, _ = tail.after(start)  # forgotten by the tail: from the store, still right
     assert [event["position"] for event in shown(again)] == stored(world, start)[:len(shown(again))]
+
+
+def test_a_first_feed_far_past_the_end_of_the_log_does_not_pin_the_tail(world: World) -> None:
+    # given a process whose first feed asks for a position no log will reach
+    tail = Tail(world.app)
+    assert tail.after(10**23, first=True) == ([], True)
+    # when events are recorded and a feed at the log's end asks for them
+    start = world.log_size()
+    world.person("After The Far Feed")
+    entries, _ = tail.after(start)
+    # then the tail serves them from itself, read once, as for any feed
+    assert [e.position for e in entries if e.frame] == stored(world, start)
+    assert tail._floor is not None and tail._floor <= start

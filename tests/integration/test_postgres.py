@@ -253,7 +253,9 @@ def test_a_stopped_follower_ends_even_while_waiting_for_notifications(world: Wor
     stop = threading.Event()
     follower = threading.Thread(target=runner.follow, args=(stop,), kwargs={"poll_seconds": 60}, daemon=True)
     follower.start()
-    wait_for(lambda: runner.position == world.log_size(), CATCH_UP_BOUND)
+    watching = ViewStore.for_store(store)  # a connection of the test's own: the follower's is busy in its thread
+    wait_for(lambda: watching.position(runner.projection.name) == world.log_size(), CATCH_UP_BOUND)
+    watching.close()
     time.sleep(0.2)  # now inside the wait for a notification
 
     began = time.monotonic()

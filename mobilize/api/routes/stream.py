@@ -18,6 +18,7 @@ from mobilize.application import Mobilize
 from mobilize.domain.base import DomainError
 from mobilize.feeds.bell import Bell
 from mobilize.feeds.tail import Entry, Tail
+from mobilize.log.reader import LAST
 
 log = structlog.get_logger("mobilize.api")
 router = APIRouter(tags=["stream"])
@@ -126,8 +127,9 @@ async def frames(feed: Feed, pace: Pacing, bell: Bell) -> AsyncIterator[str]:
                        401: {"description": "no valid token"}, 422: {"description": "a malformed position"}})
 def stream(app: App, caller: Annotated[Principal, Depends(stream_caller)], pace: Annotated[Pacing, Depends(pacing)],
            bell: Annotated[Bell, Depends(log_bell)], tail: Annotated[Tail, Depends(log_tail)],
-           last_event_id: Annotated[int | None, Header(ge=0, description="resume after this log position")] = None,
-           after: Annotated[int | None, Query(ge=0, description="start after this log position (default: now)")] = None,
+           last_event_id: Annotated[int | None, Header(ge=0, le=LAST, description="resume after this position")] = None,
+           after: Annotated[int | None, Query(ge=0, le=LAST, description="start after this position (default: now)")]
+           = None,
            ) -> StreamingResponse:
     """Every event recorded from now (or after a position), as Server-Sent Events: id = log position."""
     start = next((p for p in (last_event_id, after) if p is not None), None)

@@ -34,6 +34,13 @@ POSTGRES_OPTIONS = {"schema": "POSTGRES_SCHEMA", "pool_size": "POSTGRES_POOL_SIZ
                     "max_overflow": "POSTGRES_MAX_OVERFLOW", "connect_timeout": "POSTGRES_CONNECT_TIMEOUT"}
 """Query parameters of a postgresql:// store URL, and the eventsourcing variables they set."""
 
+POSTGRES_DEFAULTS = {"POSTGRES_CONNECT_TIMEOUT": "2"}
+"""Where mobilize's defaults differ from eventsourcing's; a variable or the store URL still wins.
+
+POSTGRES_CONNECT_TIMEOUT is how long a request waits for a pooled connection (eventsourcing: 30 s): while
+the database is away a command fails after about this long with 503 instead of hanging (ADR 0010); a
+busy pool that cannot hand a connection in 2 s is overloaded, and says so the same way."""
+
 
 class BadSetting(ValueError):
     """Raised when a setting from the environment cannot be understood."""
@@ -58,7 +65,7 @@ class Settings:
         """Settings from `MOBILIZE_*` variables, with the embedded defaults."""
         env = os.environ if environ is None else environ
         partitions = env.get("MOBILIZE_KAFKA_PARTITIONS", str(KAFKA_PARTITIONS))
-        if not partitions.isdigit() or int(partitions) < 1:
+        if not (partitions.isascii() and partitions.isdigit()) or int(partitions) < 1:
             raise BadSetting(f"MOBILIZE_KAFKA_PARTITIONS {partitions!r}: expected a whole number of at least 1")
         return cls(
             store=env.get("MOBILIZE_STORE", DEFAULT_STORE),
@@ -102,7 +109,9 @@ class Settings:
         The application reads nothing else (`mobilize.application.store.wiring` keeps the process environment
         out), so these settings are the whole of its configuration.
         """
-        return {**dict(self.library), **store_env(self.store), GROUP_COMMIT: "on" if self.group_commit else "off",
+        store = store_env(self.store, defaults=False)
+        defaults = POSTGRES_DEFAULTS if store["PERSISTENCE_MODULE"] == "eventsourcing.postgres" else {}
+        return {**defaults, **dict(self.library), **store, GROUP_COMMIT: "on" if self.group_commit else "off",
                 "AGGREGATE_CACHE_MAXSIZE": str(self.cache_size or "")}
 
 
@@ -144,8 +153,11 @@ def redacted(store: str) -> str:
     return url._replace(netloc=url.netloc.replace(f":{url.password}@", ":***@", 1)).geturl()
 
 
-def store_env(store: str) -> dict[str, str]:
-    """Translate a store URL (`memory:`, `sqlite:///path`, `postgresql://…`) into eventsourcing variables."""
+def store_env(store: str, defaults: bool = True) -> dict[str, str]:
+    """Translate a store URL (`memory:`, `sqlite:///path`, `postgresql://…`) into eventsourcing variables.
+
+    For PostgreSQL, with mobilize's `POSTGRES_DEFAULTS` where the URL says nothing (unless `defaults` is False).
+    """
     url = urlparse(store)
     if url.scheme == "memory":
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -171,5 +183,5 @@ def store_env(store: str) -> dict[str, str]:
         for option, variable in POSTGRES_OPTIONS.items():
             if option in options:
                 env[variable] = options[option]
-        return env
+        return {**POSTGRES_DEFAULTS, **env} if defaults else env
     raise BadSetting(f"MOBILIZE_STORE {store!r}: expected memory:, sqlite:///FILE or postgresql://USER:PASS@HOST:PORT/DB")

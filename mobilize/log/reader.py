@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from eventsourcing.persistence import InterfaceError, Notification, OperationalError
+from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from eventsourcing.utils import retry
 
+from mobilize.application.store.postgres import fail_fast
 from mobilize.log.codec import uuid
 
 Row = Sequence[Any]
@@ -76,11 +76,10 @@ class Log:
                   "AND notification_id <= %s ORDER BY notification_id LIMIT %s").format(
             schema=Identifier(self.recorder.datastore.schema), table=Identifier(self.recorder.events_table_name))
 
-        @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the recorder's own
         def rows(start: int, limit: int, stop: int | None) -> Sequence[Row]:
             with self.recorder.datastore.get_connection() as connection, \
                     connection.cursor(row_factory=tuple_row, binary=True) as cursor:
                 cursor.execute(sql, (start, LAST if stop is None else stop, limit), prepare=True)
                 return cursor.fetchall()
 
-        return rows
+        return fail_fast(rows, self.recorder.datastore.pool)  # as the recorder's own calls (ADR 0010)

@@ -36,6 +36,42 @@ STOP_CHECK_SECONDS = 0.05
 RECONNECT_SECONDS = 1.0
 """How long a lost LISTEN connection is left before connecting again (meanwhile the waiter polls)."""
 
+BACKOFF_FIRST, BACKOFF_MOST = 0.25, 2.0
+"""A follower that finds the store away tries again after 0.25 s, then twice as long each time, at most 2 s
+apart: back within two seconds of the database, at a cost of one failed connection attempt a second."""
+
+
+class Backoff:
+    """How long a follower waits between attempts while the store is away, and what it logs about it.
+
+    `failed(error)` logs the outage once when it begins (then every half minute) and returns the delay
+    before the next attempt; `succeeded()` logs how long it lasted and starts the delays over.
+    """
+
+    def __init__(self, who: str, first: float = BACKOFF_FIRST, most: float = BACKOFF_MOST) -> None:
+        self.who, self.first, self.most = who, first, most
+        self.delay = 0.0
+        self.since: float | None = None
+        self._report_at = 0.0
+
+    def failed(self, error: BaseException) -> float:
+        """Note a failed attempt; returns how many seconds to wait before the next."""
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+        if now >= self._report_at:
+            self._report_at = now + 30
+            log.warning("follower.store_unavailable", follower=self.who, error=str(error).strip()[:300],
+                        error_type=type(error).__name__, down_seconds=round(now - self.since, 1))
+        self.delay = min(self.most, self.delay * 2 if self.delay else self.first)
+        return self.delay
+
+    def succeeded(self) -> None:
+        """Note a successful attempt (logs the end of an outage, if there was one)."""
+        if self.since is not None:
+            log.warning("follower.store_back", follower=self.who, down_seconds=round(time.monotonic() - self.since, 1))
+        self.since, self.delay, self._report_at = None, 0.0, 0.0
+
 
 class Waiter(Protocol):
     """Something a follower waits on between catch-ups."""
@@ -106,7 +142,13 @@ class NotifyWaiter(_Closing):
         self._closed = False
         self._looked_at = time.monotonic()
         self._retry_at = 0.0
-        self._connect()
+        import psycopg
+
+        try:
+            self._connect()
+        except psycopg.Error as error:  # the database is away: start deaf, poll, and listen once it is back
+            log.warning("follower.listen_failed", channel=self.channel, error=str(error).strip())
+            self._retry_at = time.monotonic() + RECONNECT_SECONDS
 
     @classmethod
     def for_recorder(cls, recorder: Any, resync_seconds: float = RESYNC_SECONDS,

@@ -11,20 +11,122 @@ The function is created with the tables (`CREATE OR REPLACE`), in the store's sc
 
 (eventsourcing's own database function, POSTGRES_ENABLE_DB_FUNCTIONS, does not lock the table, so
 positions could become visible out of order; it is not used.)
+
+Failing fast when the database is away (ADR 0010). eventsourcing retries every recorder call ten times
+and its pool waits `POSTGRES_CONNECT_TIMEOUT` (30 s unless set) for a connection on each try, and backs
+off reconnecting for up to five minutes: during an outage a command hung for half a minute, and after
+one the pool came back seconds late. This recorder instead
+
+- retries a call only while `RETRY_SECONDS` have not passed, and only for a connection that broke
+  (a stale one after a restart: the pool hands a fresh one next), never after the pool timed out
+  waiting for one (the database is away: say so now). The first broken connection makes the pool
+  check its idle ones, so that a restart costs one retry, not one per pooled connection;
+- has its pool give up reconnecting after `RECONNECT_SECONDS` (a later request grows the pool again at
+  once), so the first request after the database is back connects without waiting out a backoff;
+- connects with a libpq `connect_timeout`, so that an unreachable host cannot hold a pool worker.
+
+The pool's wait itself is `POSTGRES_CONNECT_TIMEOUT`, which `mobilize.settings` defaults to 2 s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import functools
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
+import psycopg
+import structlog
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
+from psycopg_pool import PoolTimeout
+
+log = structlog.get_logger("mobilize.store")
 
 TOPIC = "mobilize.application.store.postgres:Recorder"
 """What `APPLICATION_RECORDER_TOPIC` names to have eventsourcing build this recorder."""
+
+RETRY_SECONDS = 1.0
+"""How long a recorder call goes on retrying broken connections before it gives up (raises)."""
+RECONNECT_SECONDS = 3.0
+"""How long the pool's background reconnection backs off before giving up (psycopg_pool's default: 300 s)."""
+CONNECT_TIMEOUT = 3
+"""libpq's connect_timeout for the pool's connections, in seconds."""
+
+UNAVAILABLE: tuple[type[Exception], ...] = (InterfaceError, OperationalError, psycopg.OperationalError,
+                                           psycopg.InterfaceError)
+"""What a database that is away (or restarting, or overloaded) raises; eventsourcing wraps psycopg's errors
+in its own. A `DataError` or `IntegrityError` is not among them: trying again cannot help those."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether `error` says the store cannot be reached now (worth a 503 and a retry later), not that the
+    request or the data is wrong."""
+    return isinstance(error, UNAVAILABLE)
+
+
+def _waited_in_vain(error: BaseException) -> bool:
+    """The pool timed out: no connection could be had (eventsourcing keeps psycopg's error as the cause)."""
+    return isinstance(error, PoolTimeout) or isinstance(error.__cause__, PoolTimeout)
+
+
+def fail_fast(method: F, pool: Any = None) -> F:
+    """Retry a recorder call on a broken connection for at most `RETRY_SECONDS`; not after a pool timeout.
+
+    A method of a recorder finds the pool on its datastore; a plain function is given it.
+    """
+
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        deadline, checked = time.monotonic() + RETRY_SECONDS, False
+        while True:
+            try:
+                return method(*args, **kwargs)
+            except (InterfaceError, OperationalError) as error:
+                if _waited_in_vain(error) or time.monotonic() >= deadline:
+                    raise
+                if not checked:  # after a restart every idle connection is stale: find them all at once
+                    checked = True
+                    log.warning("store.connection_lost", error=str(error).strip())
+                    _check_pool(pool if pool is not None else args[0].datastore.pool)
+                time.sleep(0.05)
+
+    return call  # type: ignore[return-value]
+
+
+def _check_pool(pool: Any) -> None:
+    try:
+        pool.check()
+    except Exception as error:  # noqa: BLE001 - best effort: the retry finds out anyway
+        log.warning("store.pool_check_failed", error=str(error))
+
+
+def tune_pool(datastore: PostgresDatastore) -> None:
+    """Bound the pool's reconnection backoff and its connection attempts (see the module's docstring)."""
+    pool = datastore.pool
+    pool.reconnect_timeout = RECONNECT_SECONDS
+    if isinstance(pool.kwargs, dict):
+        pool.kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT)
+
+
+def ready(recorder: PostgresApplicationRecorder, timeout: float) -> int:
+    """The log's head, asked with a deadline of `timeout` seconds and no retry beyond it (for /readyz)."""
+    pool = recorder.datastore.pool
+    pool.open(wait=False)
+    deadline = time.monotonic() + timeout
+    sql = SQL("SELECT max(notification_id) FROM {}.{}").format(
+        Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+    while True:
+        try:
+            with pool.connection(timeout=max(0.05, deadline - time.monotonic())) as connection:
+                row = connection.execute(sql).fetchone()
+                return int((row or {}).get("max") or 0)  # the pool's rows are dicts
+        except psycopg.OperationalError as error:
+            if isinstance(error, PoolTimeout) or time.monotonic() >= deadline:
+                raise OperationalError(str(error)) from error
 
 
 class Recorder(PostgresApplicationRecorder):
@@ -32,6 +134,7 @@ class Recorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        tune_pool(datastore)
         self.insert_function = f"mobilize_insert_{self.events_table_name}"
         function = Identifier(self.insert_function)
         schema = Identifier(self.datastore.schema)
@@ -58,7 +161,7 @@ class Recorder(PostgresApplicationRecorder):
             f"mobilize.create.{self.datastore.schema}.{self.events_table_name}"))
         super()._create_table(cursor)
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    @fail_fast
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert the events in one transaction, in one round trip; returns their positions."""
         if kwargs.get("tracking") is not None:  # not used by mobilize: eventsourcing's own path handles it
@@ -70,3 +173,8 @@ class Recorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:
             cursor.execute(self.insert_call, (rows,), prepare=True)
             return [row[self.insert_function] for row in cursor.fetchall()]  # the pool's rows are dicts
+
+    # eventsourcing's own calls, retried as above instead of ten times over a 30 s pool wait
+    select_events = fail_fast(PostgresApplicationRecorder.select_events.__wrapped__)
+    select_notifications = fail_fast(PostgresApplicationRecorder.select_notifications.__wrapped__)
+    max_notification_id = fail_fast(PostgresApplicationRecorder.max_notification_id.__wrapped__)

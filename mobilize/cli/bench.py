@@ -38,7 +38,8 @@ def add_commands(commands: Any) -> None:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Carry out `bench`; returns the exit status."""
-    if importlib.util.find_spec("benchmarks") is None or not (CHECKOUT / "infra" / "postgres.sh").exists():
+    ours = importlib.util.find_spec("benchmarks") is not None and importlib.util.find_spec("benchmarks.suite")
+    if not ours or not (CHECKOUT / "infra" / "postgres.sh").exists():
         print("mobilize: the benchmark suite runs from a source checkout, installed with "
               "pip install -e '.[test]'", file=sys.stderr)
         return 2

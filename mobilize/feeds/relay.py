@@ -6,8 +6,10 @@ Each event becomes one message:
 - headers: `position` (the log position, decimal) and `event_type` (e.g. `Shift.CheckedIn`);
 - value: the event's envelope as UTF-8 JSON (`mobilize.log.envelope`: position, event type, aggregate
   id and version, occurred and recorded times, actor, order, reason, command and correlation ids,
-  payload). Positions run 1, 2, 3, … with no gaps: the events of hidden aggregates (command records,
-  access tokens) come too, with their payload withheld.
+  payload), without personal fields (phone, ID number). Every stored event is published, in log
+  order, so a consumer sees each position the store gave out; the events of hidden aggregates
+  (command records, access tokens) come too, with their payload withheld. Positions rise but may
+  skip numbers: PostgreSQL's sequence does not give back a position a refused write drew.
 
 Delivery is at least once. The relay's position (`kafka_relay` among the projection positions)
 advances only after the broker acknowledged every message of a batch (idempotent producer,
@@ -38,7 +40,7 @@ from kafka.errors import (
 )
 
 from mobilize.application import Mobilize
-from mobilize.log.envelope import encoded, envelope
+from mobilize.log.envelope import encoded, envelope, for_relay
 from mobilize.log.wakeup import waiter_for
 from mobilize.projections.store import ViewStore
 from mobilize.settings import KAFKA_PARTITIONS, KAFKA_TOPIC
@@ -74,7 +76,7 @@ class Message(NamedTuple):
 
 def message(app: Mobilize, note: Notification) -> Message:
     """A stored event as the message the relay publishes."""
-    body = envelope(app.mapper.to_domain_event(note), note)
+    body = for_relay(envelope(app.mapper.to_domain_event(note), note))
     return Message(note.id, body["aggregate_id"].encode(), encoded(body).encode(),
                    [("position", str(note.id).encode()), ("event_type", body["event_type"].encode())])
 

@@ -17,7 +17,10 @@ The policy:
 - events of a `HIDDEN` aggregate (idempotency bookkeeping, token hashes) are on no screen: live
   feeds skip them; channels that promise every position (the relay, the trail) carry the envelope
   with its payload `WITHHELD`, so that who did what and when stays visible and nothing else does;
-- `PERSONAL` fields are left out of the payload for an audience not entitled to them (a viewer).
+- `PERSONAL` fields are left out of the payload for an audience not entitled to them: a viewer's
+  screen, and the Kafka topic (its consumers are systems whose entitlement the log cannot check);
+- a viewer's screen shows no `reason` either: free text, it may say why a person is away
+  ("sick leave"), which is health data.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from mobilize.log.codec import iso
 HIDDEN = ("CommandRecord", "AccessToken")
 """Aggregates whose events' payloads no channel shows."""
 PERSONAL = ("phone", "id_number")
-"""Payload fields shown only to those entitled to personal data (operators, auditors, the relay's systems)."""
+"""Payload fields shown only to those entitled to personal data (operators and auditors, through the API)."""
 WITHHELD = None
 """The payload of a hidden event where its envelope is carried."""
 CONTEXT = frozenset(("actor", "ordered_by", "reason", "command_id", "correlation_id", "occurred_at", "timestamp",
@@ -70,12 +73,23 @@ def envelope(event: Any, note: Notification) -> dict[str, Any]:
     }
 
 
-def for_viewer(body: dict[str, Any]) -> dict[str, Any]:
+def without_personal(body: dict[str, Any]) -> dict[str, Any]:
     """An envelope without the personal fields of its payload (the same object when it has none)."""
     fields = body["payload"]
     if not fields or not any(key in fields for key in PERSONAL):
         return body
     return {**body, "payload": {key: value for key, value in fields.items() if key not in PERSONAL}}
+
+
+def for_viewer(body: dict[str, Any]) -> dict[str, Any]:
+    """An envelope as a viewer's screen shows it: no personal fields, no free-text reason."""
+    shown = without_personal(body)
+    return shown if shown["reason"] is None else {**shown, "reason": None}
+
+
+def for_relay(body: dict[str, Any]) -> dict[str, Any]:
+    """An envelope as the Kafka topic carries it: no personal fields (hidden payloads are withheld already)."""
+    return without_personal(body)
 
 
 def shown_payload(event_type: str, stored: str) -> str | None:

@@ -6,7 +6,7 @@ import json
 
 from mobilize.feeds.relay import message
 from mobilize.feeds.tail import Tail
-from mobilize.log.envelope import PERSONAL, WITHHELD, envelope, for_viewer, hidden
+from mobilize.log.envelope import PERSONAL, WITHHELD, envelope, for_viewer, hidden, without_personal
 from mobilize.projections.audit import AuditTrail, trail
 from mobilize.projections.base import Runner
 from mobilize.projections.store import ViewStore
@@ -22,26 +22,29 @@ def stored(world: World, after: int = 0) -> list[tuple[object, object]]:
 
 
 def test_the_stream_and_the_relay_carry_the_same_envelope(world: World) -> None:
-    # given a person registered with personal fields
+    # given a person registered with personal fields, for a reason
     start = world.log_size()
     world.do("register_person", "Chen Jing", ["medical_staff"], world.grid, phone="13800138000",
-             id_number="110101199003071234")
+             id_number="110101199003071234", ctx=world.ctx(reason="back from sick leave"))
     note = world.app.recorder.select_notifications(start + 1, 1)[0]
     # when the relay and the live feed each render it
     relayed = json.loads(message(world.app, note).value)
     entry = Tail(world.app).after(start)[0][0]
     assert entry.frame is not None and entry.viewer_frame is not None
     streamed = json.loads(entry.frame.split("data: ", 1)[1])
-    # then both are the one envelope, with who did it, on whose order and when
-    assert relayed == streamed
-    assert set(relayed) == KEYS
-    assert (relayed["actor"], relayed["ordered_by"], relayed["aggregate_version"]) == ("operator:li",
-                                                                                     "commander:wang", 1)
-    assert relayed["payload"]["phone"] == "13800138000"
-    # and a viewer's frame is the same without the personal fields
+    # then both are the one envelope, with who did it, on whose order, why and when
+    assert set(relayed) == set(streamed) == KEYS
+    assert (streamed["actor"], streamed["ordered_by"], streamed["aggregate_version"], streamed["reason"]) == (
+        "operator:li", "commander:wang", 1, "back from sick leave")
+    assert streamed["payload"]["phone"] == "13800138000"
+    # and the topic carries it without the personal fields, which only the API's entitled readers see
+    assert relayed == without_personal(streamed)
+    assert not set(PERSONAL) & set(relayed["payload"]) and relayed["reason"] == "back from sick leave"
+    # and a viewer's frame has neither personal fields nor the free-text reason
     viewed = json.loads(entry.viewer_frame.split("data: ", 1)[1])
     assert viewed == for_viewer(streamed)
     assert not set(PERSONAL) & set(viewed["payload"]) and viewed["payload"]["name"] == "Chen Jing"
+    assert viewed["reason"] is None and viewed["actor"] == "operator:li"
 
 
 def test_hidden_events_keep_their_place_but_not_their_payload(world: World) -> None:

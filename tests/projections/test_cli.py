@@ -69,3 +69,11 @@ def test_every_view_prints_as_a_table_live_and_as_of(played, capsys, view: str) 
 
     assert "row" in live and live.strip() == replayed.split("(replayed to")[0].strip()
     ViewStore.for_store(store).close()
+
+
+def test_generate_plays_a_drive_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `mobilize generate` was listed in --help and crashed with KeyError: 'generate'
+    store = f"sqlite:///{tmp_path / 'events.db'}"
+    assert main(["--store", store, "generate", "--grids", "2", "--days", "1"]) == 0
+    out = capsys.readouterr()
+    assert "refusals by rule" in out.out and "events/s" in out.err

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 from fastapi import Depends, HTTPException, Request
@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
-from mobilize.domain.base import CommandContext, DomainError, moment_problem
+from mobilize.domain.base import CommandContext, DomainError, NotFound, moment_problem
 
 MAX_KEY = 200
 """The longest Idempotency-Key taken (a UUID is 36 characters)."""
@@ -115,6 +115,58 @@ def _covers(app: Mobilize, scope_unit_id: UUID, record_id: UUID | None) -> bool:
         return app.within(app.unit_of(record_id), scope_unit_id)
     except DomainError:
         return True  # nothing there to protect; the command will say what is missing
+
+
+class Reach:
+    """What a caller may read: everything (auditors, unscoped tokens), or one subtree of the org tree.
+
+    Rows and records are kept when the org unit they sit under (a grid, a site's grid, an incident's
+    scope, a person's home grid) lies in the subtree; lookups are remembered for the request.
+    """
+
+    def __init__(self, app: Mobilize, caller: Principal) -> None:
+        self.app = app
+        self.scope = None if caller.role == "auditor" else caller.scope_unit_id
+        self._seen: dict[str, bool] = {}
+
+    @property
+    def everything(self) -> bool:
+        """Whether nothing is out of reach."""
+        return self.scope is None
+
+    def covers(self, record_id: UUID | str | None) -> bool:
+        """Whether the record lies in reach (a record that does not exist does not)."""
+        if self.scope is None:
+            return True
+        if record_id is None:
+            return False
+        key = str(record_id)
+        if key not in self._seen:
+            try:
+                self._seen[key] = self.app.within(self.app.unit_of(UUID(key)), self.scope)
+            except (DomainError, ValueError):
+                self._seen[key] = False
+        return self._seen[key]
+
+    def require(self, *record_ids: UUID | None, what: str = "record") -> None:
+        """404 for any given id out of reach: to this caller, a record outside its subtree does not exist."""
+        for record_id in record_ids:
+            if record_id is not None and not self.covers(record_id):
+                raise NotFound(f"no {what} with id {record_id} within your scope", id=record_id)
+
+    def rows(self, rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+        """The rows any of whose `keys` names a record in reach."""
+        if self.scope is None:
+            return rows
+        return [row for row in rows if any(self.covers(row.get(key)) for key in keys)]
+
+
+def reach(app: App, caller: Caller) -> Reach:
+    """The caller's reach, for this request."""
+    return Reach(app, caller)
+
+
+Reachable = Annotated[Reach, Depends(reach)]
 
 
 def _checked_moment(value: datetime) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -76,7 +77,7 @@ StaffingGaps.tables = (*StaffingGaps.mode_tables(),
 
 WINDOW = """
 SELECT s.id, site.name, s.incident_id, s.lane, s.post, s.starts, s.ends, s.slots, p.person_id, p.status,
-       r.resting_until
+       r.resting_until, s.site_id
 FROM gaps_shifts s JOIN gaps_sites site ON site.id = s.site_id
 LEFT JOIN gaps_people p ON p.shift_id = s.id LEFT JOIN gaps_rest r ON r.person_id = p.person_id
 WHERE site.state != 'closed' AND s.ends > ? AND s.starts < ?
@@ -94,21 +95,21 @@ def post_gaps(views: ViewStore, now: datetime, horizon: timedelta = HORIZON,
     for row in views.query(sql, params):
         shift = shifts.setdefault(row[0], {"site": row[1], "incident_id": row[2], "lane": row[3], "post": row[4],
                                            "starts": datetime.fromisoformat(row[5]), "slots": row[7],
-                                           "have": 0, "late": 0, "resting": 0})
+                                           "have": 0, "late": 0, "resting": 0, "site_id": row[11]})
         if row[8] is not None:
             _count(shift, row[9], row[10], now)
     posts: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(lambda: {"required": 0, "have": 0, "late": 0,
                                                                           "resting": 0})
     for shift in shifts.values():
         window = "now" if shift["starts"] <= now else "next"
-        post = posts[(shift["site"], shift["lane"], shift["post"], window, shift["incident_id"])]
+        post = posts[(shift["site"], shift["lane"], shift["post"], window, shift["incident_id"], shift["site_id"])]
         post["required"] += shift["slots"]
         for key in ("have", "late", "resting"):
             post[key] += shift[key]
     return [{"site": site, "lane": lane, "post": post, "window": window, "required": c["required"],
              "have": c["have"], "need": max(0, c["required"] - c["have"]), "not_checked_in": c["late"],
-             "resting": c["resting"], "incident_id": incident}
-            for (site, lane, post, window, incident), c in sorted(posts.items())]
+             "resting": c["resting"], "incident_id": incident, "site_id": site_id}
+            for (site, lane, post, window, incident, site_id), c in sorted(posts.items())]
 
 
 def _count(shift: dict[str, Any], status: str, resting_until: str | None, now: datetime) -> None:
@@ -124,11 +125,13 @@ def _count(shift: dict[str, Any], status: str, resting_until: str | None, now: d
         shift["have"] += 1
 
 
-def incident_gaps(views: ViewStore, now: datetime, horizon: timedelta = HORIZON) -> list[dict[str, Any]]:
-    """The same totals per incident and window."""
+def incident_gaps(views: ViewStore, now: datetime, horizon: timedelta = HORIZON,
+                  keep: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """The same totals per incident and window (over the post rows `keep` keeps: a caller's reach)."""
     totals: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(
         ("required", "have", "need", "not_checked_in", "resting"), 0))
-    for row in post_gaps(views, now, horizon):
+    rows = post_gaps(views, now, horizon)
+    for row in keep(rows) if keep else rows:
         total = totals[(row["incident_id"], row["window"])]
         for key in total:
             total[key] += row[key]

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from mobilize.api.deps import App, Caller
+from mobilize.api.deps import App, Caller, Reachable
 from mobilize.domain.person import Person
 
 router = APIRouter(tags=["records"], responses={401: {"description": "no valid bearer token"},
@@ -41,9 +41,10 @@ class ModeOut(BaseModel):
 
 
 @router.get("/people/{person_id}", response_model=PersonOut)
-def get_person(person_id: UUID, app: App, caller: Caller) -> PersonOut:
-    """A person's roles, qualifications and availability."""
+def get_person(person_id: UUID, app: App, caller: Caller, reach: Reachable) -> PersonOut:
+    """A person's roles, qualifications and availability (a person outside the caller's scope is not found)."""
     person = app.load(Person, person_id, "person")
+    reach.require(person_id, what="person")
     trusted = caller.role != "viewer"
     return PersonOut(id=person.id, name=person.name, roles=person.roles, home_grid_id=person.home_grid_id,
                      home_unit=person.home_unit, availability=person.availability,
@@ -52,8 +53,9 @@ def get_person(person_id: UUID, app: App, caller: Caller) -> PersonOut:
 
 
 @router.get("/org-units/{unit_id}/mode", response_model=ModeOut)
-def get_mode(unit_id: UUID, app: App, caller: Caller) -> ModeOut:
-    """Whether a unit is in peace or war, through which switches, under which policy."""
+def get_mode(unit_id: UUID, app: App, reach: Reachable) -> ModeOut:
+    """Whether a unit is in peace or war, through which switches, under which policy (units in scope)."""
+    reach.require(unit_id, what="org unit")
     mode = app.mode_of(unit_id)
     policy = mode.policy
     return ModeOut(unit_id=unit_id, mode=mode.state, switches=mode.switches,

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
-from mobilize.api.deps import App, Caller, Moment, Trusted
+from mobilize.api.deps import App, Moment, Reachable, Trusted
 from mobilize.api.read_side import Views
 from mobilize.application import Mobilize
 from mobilize.log.codec import iso
@@ -59,91 +59,104 @@ def moment(now: datetime | None) -> datetime:
 
 
 @router.get("/roster", response_model=Page)
-def get_roster(app: App, views: Views, caller: Caller, site: UUID | None = None, grid: UUID | None = None,
+def get_roster(app: App, views: Views, reach: Reachable, site: UUID | None = None, grid: UUID | None = None,
                incident: UUID | None = None, task_force: UUID | None = None, now: Now = None, as_of: AsOf = None,
                limit: Limit = 100, offset: Offset = 0) -> Page:
-    """Who is at which post now, in which role, since when (ICS 203/204)."""
+    """Who is at which post now, in which role, since when (ICS 203/204); within the caller's scope."""
     at = moment(now)
-    return page(app, views, "roster", as_of, limit, offset, lambda v: roster.on_duty(
-        v, at, site_id=_s(site), grid_id=_s(grid), incident_id=_s(incident), task_force_id=_s(task_force)))
+    reach.require(site, grid, incident, task_force)
+    return page(app, views, "roster", as_of, limit, offset, lambda v: reach.rows(roster.on_duty(
+        v, at, site_id=_s(site), grid_id=_s(grid), incident_id=_s(incident), task_force_id=_s(task_force)),
+        "grid_id"))
 
 
 @router.get("/dispatches", response_model=Page)
-def get_dispatches(app: App, views: Views, caller: Caller, incident: UUID | None = None, as_of: AsOf = None,
+def get_dispatches(app: App, views: Views, reach: Reachable, incident: UUID | None = None, as_of: AsOf = None,
                    limit: Limit = 100, offset: Offset = 0) -> Page:
-    """Every live dispatch and its state."""
-    return page(app, views, "roster", as_of, limit, offset, lambda v: roster.dispatched(v, incident_id=_s(incident)))
+    """Every live dispatch and its state, to a site or incident within the caller's scope."""
+    reach.require(incident)
+    return page(app, views, "roster", as_of, limit, offset,
+                lambda v: reach.rows(roster.dispatched(v, incident_id=_s(incident)), "site_id", "incident_id"))
 
 
 @router.get("/resting", response_model=Page)
-def get_resting(app: App, views: Views, caller: Caller, now: Now = None, as_of: AsOf = None, limit: Limit = 100,
+def get_resting(app: App, views: Views, reach: Reachable, now: Now = None, as_of: AsOf = None, limit: Limit = 100,
                 offset: Offset = 0) -> Page:
-    """Who rests after a wartime shift, and until when."""
+    """Who rests after a wartime shift, and until when (people of the caller's scope)."""
     at = moment(now)
-    return page(app, views, "roster", as_of, limit, offset, lambda v: roster.resting(v, at))
+    return page(app, views, "roster", as_of, limit, offset, lambda v: reach.rows(roster.resting(v, at), "person_id"))
 
 
 @router.get("/gaps", response_model=Page)
-def get_gaps(app: App, views: Views, caller: Caller, incident: UUID | None = None, now: Now = None,
+def get_gaps(app: App, views: Views, reach: Reachable, incident: UUID | None = None, now: Now = None,
              hours: Annotated[float, Query(gt=0, le=72)] = 12, as_of: AsOf = None, limit: Limit = 100,
              offset: Offset = 0) -> Page:
-    """Required / have / need per site post, now and for the next hours (ICS 215)."""
+    """Required / have / need per site post, now and for the next hours (ICS 215); sites in the caller's scope."""
     at = moment(now)
-    return page(app, views, "staffing_gaps", as_of, limit, offset,
-                lambda v: gaps.post_gaps(v, at, timedelta(hours=hours), incident_id=_s(incident)))
+    reach.require(incident)
+    return page(app, views, "staffing_gaps", as_of, limit, offset, lambda v: reach.rows(
+        gaps.post_gaps(v, at, timedelta(hours=hours), incident_id=_s(incident)), "site_id"))
 
 
 @router.get("/gaps/incidents", response_model=Page)
-def get_incident_gaps(app: App, views: Views, caller: Caller, now: Now = None,
+def get_incident_gaps(app: App, views: Views, reach: Reachable, now: Now = None,
                       hours: Annotated[float, Query(gt=0, le=72)] = 12, as_of: AsOf = None, limit: Limit = 100,
                       offset: Offset = 0) -> Page:
-    """Required / have / need per incident."""
+    """Required / have / need per incident, over the sites in the caller's scope."""
     at = moment(now)
-    return page(app, views, "staffing_gaps", as_of, limit, offset,
-                lambda v: gaps.incident_gaps(v, at, timedelta(hours=hours)))
+    return page(app, views, "staffing_gaps", as_of, limit, offset, lambda v: gaps.incident_gaps(
+        v, at, timedelta(hours=hours), keep=None if reach.everything else lambda rows: reach.rows(rows, "site_id")))
 
 
 @router.get("/readiness", response_model=Page)
-def get_readiness(app: App, views: Views, caller: Caller, unit: UUID | None = None, now: Now = None,
+def get_readiness(app: App, views: Views, reach: Reachable, unit: UUID | None = None, now: Now = None,
                   as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> Page:
-    """Each unit's mode, people available by skill, task forces ready."""
+    """Each unit's mode, people available by skill, task forces ready (units of the caller's scope)."""
     at = moment(now)
-    return page(app, views, "readiness", as_of, limit, offset, lambda v: readiness.board(v, at, unit_id=unit))
+    reach.require(unit)
+    return page(app, views, "readiness", as_of, limit, offset,
+                lambda v: reach.rows(readiness.board(v, at, unit_id=unit), "unit_id"))
 
 
 @router.get("/drill-times", response_model=Page)
-def get_drill_times(app: App, views: Views, caller: Caller, incident: UUID | None = None, as_of: AsOf = None,
+def get_drill_times(app: App, views: Views, reach: Reachable, incident: UUID | None = None, as_of: AsOf = None,
                     limit: Limit = 100, offset: Offset = 0) -> Page:
-    """Drill mobilization times: call-up to muster, per task force."""
+    """Drill mobilization times: call-up to muster, per task force (of the caller's scope)."""
+    reach.require(incident)
     return page(app, views, "readiness", as_of, limit, offset,
-                lambda v: readiness.mobilization_times(v, incident_id=incident))
+                lambda v: reach.rows(readiness.mobilization_times(v, incident_id=incident), "task_force_id"))
 
 
 @router.get("/duty-hours", response_model=Page)
-def get_duty_hours(app: App, views: Views, caller: Caller, person: UUID | None = None,
+def get_duty_hours(app: App, views: Views, reach: Reachable, person: UUID | None = None,
                    incident: UUID | None = None, now: Now = None, as_of: AsOf = None, limit: Limit = 100,
                    offset: Offset = 0) -> Page:
-    """Hours on duty per person, day (China Standard Time) and incident, with the rest taken."""
+    """Hours on duty per person, day (China Standard Time) and incident, with the rest taken (caller's people)."""
     at = moment(now)
-    return page(app, views, "duty_hours", as_of, limit, offset,
-                lambda v: duty_hours.hours(v, at, person_id=person, incident_id=incident))
+    reach.require(person, incident)
+    return page(app, views, "duty_hours", as_of, limit, offset, lambda v: reach.rows(
+        duty_hours.hours(v, at, person_id=person, incident_id=incident), "person_id"))
 
 
 @router.get("/overrides", response_model=Page)
-def get_overrides(app: App, views: Views, caller: Caller, person: UUID | None = None,
+def get_overrides(app: App, views: Views, reach: Reachable, person: UUID | None = None,
                   incident: UUID | None = None, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> Page:
-    """Every wartime rest or shift-length override, with its written reason and who gave it."""
-    return page(app, views, "duty_hours", as_of, limit, offset,
-                lambda v: duty_hours.overrides(v, person_id=person, incident_id=incident))
+    """Every wartime rest or shift-length override, with its written reason and who gave it (caller's people)."""
+    reach.require(person, incident)
+    return page(app, views, "duty_hours", as_of, limit, offset, lambda v: reach.rows(
+        duty_hours.overrides(v, person_id=person, incident_id=incident), "person_id"))
 
 
 @router.get("/audit", response_model=Page)
-def get_audit(app: App, views: Views, caller: Trusted, incident: UUID | None = None, person: UUID | None = None,
-              since: Moment | None = None, until: Moment | None = None, limit: Limit = 100,
-              offset: Offset = 0) -> Page:
-    """The audit trail (ICS 214): every event with who, on whose order, why and when (auditors and operators)."""
-    rows = audit.trail(views, incident_id=_s(incident), person_id=_s(person),
-                       since=iso(moment(since)) if since else None, until=iso(moment(until)) if until else None)
+def get_audit(app: App, views: Views, caller: Trusted, reach: Reachable, incident: UUID | None = None,
+              person: UUID | None = None, since: Moment | None = None, until: Moment | None = None,
+              limit: Limit = 100, offset: Offset = 0) -> Page:
+    """The audit trail (ICS 214): every event with who, on whose order, why and when (auditors; operators: the
+    events of records in their scope)."""
+    reach.require(incident, person)
+    rows = reach.rows(audit.trail(views, incident_id=_s(incident), person_id=_s(person),
+                                  since=iso(moment(since)) if since else None,
+                                  until=iso(moment(until)) if until else None), "aggregate_id")
     return Page(items=rows[offset:offset + limit], total=len(rows), limit=limit, offset=offset)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -26,9 +26,11 @@ DEFAULT_CACHE_SIZE = 10_000
 
 LIBRARY = ("PERSISTENCE_MODULE", "POSTGRES_", "SQLITE_", "CIPHER_", "COMPRESSOR_TOPIC", "AGGREGATE_CACHE_",
            "DEEPCOPY_FROM_AGGREGATE_CACHE", "IS_SNAPSHOTTING_ENABLED", "CREATE_TABLE", "APPLICATION_RECORDER_TOPIC",
-           "TRACKING_RECORDER_TOPIC", "INFRASTRUCTURE_FACTORY", "TRANSCODER_TOPIC", "MAPPER_TOPIC")
+           "TRACKING_RECORDER_TOPIC", "PROCESS_RECORDER_TOPIC", "INFRASTRUCTURE_FACTORY", "FACTORY_TOPIC",
+           "TRANSCODER_TOPIC", "MAPPER_TOPIC", "ORIGINATOR_ID_TYPE", "SINGLE_ROW_TRACKING")
 """eventsourcing's own variables (a name, or the start of names), also taken with the application's `MOBILIZE_`
-prefix: what infra/PRODUCTION.md tunes (POSTGRES_POOL_SIZE, POSTGRES_LOCK_TIMEOUT, ...). The store URL wins."""
+prefix: what infra/PRODUCTION.md tunes (POSTGRES_POOL_SIZE, POSTGRES_LOCK_TIMEOUT, ...). The store URL wins over
+a plain name; eventsourcing looks the `MOBILIZE_`-prefixed name up first, so that one wins over the URL."""
 
 POSTGRES_OPTIONS = {"schema": "POSTGRES_SCHEMA", "pool_size": "POSTGRES_POOL_SIZE",
                     "max_overflow": "POSTGRES_MAX_OVERFLOW", "connect_timeout": "POSTGRES_CONNECT_TIMEOUT"}
@@ -58,7 +60,7 @@ class Settings:
     kafka_partitions: int = KAFKA_PARTITIONS
     group_commit: bool = False
     cache_size: int | None = DEFAULT_CACHE_SIZE
-    library: tuple[tuple[str, str], ...] = ()
+    library: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # may hold a password or a cipher key
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -75,7 +77,7 @@ class Settings:
             kafka_topic=env.get("MOBILIZE_KAFKA_TOPIC", KAFKA_TOPIC),
             kafka_partitions=int(partitions),
             group_commit=on_off(GROUP_COMMIT, env.get(GROUP_COMMIT)),
-            cache_size=cache_size(env.get(CACHE_SIZE)),
+            cache_size=cache_size(env.get(CACHE_SIZE, env.get("AGGREGATE_CACHE_MAXSIZE"))),
             library=tuple(sorted((key, value) for key, value in env.items() if _library(key))),
         )
 
@@ -128,18 +130,22 @@ def on_off(name: str, value: str | None, default: bool = False) -> bool:
 
 
 def cache_size(value: str | None) -> int | None:
-    """The aggregate cache's size: unset means the default, empty or 0 means no cache."""
+    """The aggregate cache's size: unset means the default, empty or below 1 means no cache."""
     if value is None:
         return DEFAULT_CACHE_SIZE
     if not value.strip():
         return None
-    if not value.strip().isdigit():
+    try:
+        size = int(value.strip()) if value.strip().isascii() else None
+    except ValueError:
+        size = None
+    if size is None:
         raise BadSetting(f"{CACHE_SIZE} {value!r}: expected a whole number (0 or empty: no cache)")
-    return int(value) or None
+    return size if size >= 1 else None
 
 
 def _library(key: str) -> bool:
-    if key == CACHE_SIZE:  # a setting of ours, parsed above
+    if key in (CACHE_SIZE, "AGGREGATE_CACHE_MAXSIZE"):  # a setting of ours, parsed above
         return False
     name = key.removeprefix("MOBILIZE_")
     return any(name == known or (known.endswith("_") and name.startswith(known)) for known in LIBRARY)

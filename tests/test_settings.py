@@ -75,3 +75,21 @@ def test_the_cache_size_is_a_setting(text: str | None, size: int | None) -> None
 def test_a_cache_size_that_is_not_a_number_is_refused_by_name() -> None:
     with pytest.raises(BadSetting, match="MOBILIZE_AGGREGATE_CACHE_MAXSIZE 'many'"):
         Settings.from_env({"MOBILIZE_AGGREGATE_CACHE_MAXSIZE": "many"})
+
+
+@pytest.mark.parametrize(("env", "size"), [({"AGGREGATE_CACHE_MAXSIZE": "50"}, 50),
+                                           ({"MOBILIZE_AGGREGATE_CACHE_MAXSIZE": "-1"}, None),
+                                           ({"MOBILIZE_AGGREGATE_CACHE_MAXSIZE": "+5"}, 5)])
+def test_the_cache_size_as_eventsourcing_spelled_it_still_counts(env: dict[str, str], size: int | None) -> None:
+    assert Settings.from_env(env).cache_size == size
+
+
+def test_settings_never_print_the_library_variables() -> None:
+    settings = Settings.from_env({"POSTGRES_PASSWORD": "s3cret", "CIPHER_KEY": "k3y"})
+    assert "s3cret" not in repr(settings) and "k3y" not in repr(settings)
+    assert dict(settings.library)["POSTGRES_PASSWORD"] == "s3cret"
+
+
+def test_a_cache_size_in_other_digits_is_refused_by_name() -> None:
+    with pytest.raises(BadSetting, match="MOBILIZE_AGGREGATE_CACHE_MAXSIZE"):
+        Settings.from_env({"MOBILIZE_AGGREGATE_CACHE_MAXSIZE": "²"})

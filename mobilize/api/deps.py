@@ -108,6 +108,27 @@ def in_scope(app: Mobilize, caller: Principal, *record_ids: UUID | None, any_of:
                                                 "this command reaches outside it")
 
 
+def related(app: Mobilize, caller: Principal, *record_ids: UUID | None) -> None:
+    """Refuse (403) unless each record's unit overlaps the operator's subtree: lies in it, or above it.
+
+    For what a command follows rather than changes: a grid may go to war for its street's incident, never
+    for another grid's; a site in one's grid may serve the street's incident, not a neighbour's.
+    """
+    if caller.scope_unit_id is None:
+        return
+    for record_id in record_ids:
+        if record_id is None or _covers(app, caller.scope_unit_id, record_id):
+            continue
+        try:
+            above = app.within(caller.scope_unit_id, app.unit_of(record_id))
+        except DomainError:
+            continue  # nothing there: the command will say what is missing
+        if not above:
+            scope = app.ancestry(caller.scope_unit_id)[0].name
+            raise HTTPException(status_code=403, detail=f"your token covers {scope} and what lies under it; "
+                                                        "this command refers to a record of another part of the tree")
+
+
 def _covers(app: Mobilize, scope_unit_id: UUID, record_id: UUID | None) -> bool:
     if record_id is None:
         return False

@@ -84,3 +84,22 @@ def test_the_audit_trail_of_a_grid_operator_holds_only_its_subtree(desk: Desk, t
     everything = desk.auditor.get("/audit", limit=1000).json()
     assert everything["total"] > len(rows)
     assert any(r["aggregate_id"] == str(theirs["person"]) for r in everything["items"])
+
+
+def test_a_grid_operator_cannot_follow_another_grids_incident_into_its_own_grid(desk: Desk) -> None:
+    # given an incident declared for the other grid only, and one for the whole street
+    world = desk.world
+    theirs = world.do("declare_incident", "Their drive", "mass_testing_drive", world.other_grid)
+    street_wide = world.incident()
+    size = world.log_size()
+    war = {"incident_id": theirs, "working_groups": ["sampling"], "max_shift_hours": 8, "min_rest_hours": 8}
+    # when the grid's operator switches its own grid to war for the other grid's incident, or plans a site under it
+    refused = [desk.grid_operator.post(f"/org-units/{world.grid}/war", war),
+               desk.grid_operator.post("/sites", {"incident_id": theirs, "grid_id": world.grid, "name": "Site X",
+                                                  "lanes": 1, "posts": {"sampler": 1}})]
+    # then both are refused and nothing is written
+    assert [r.status_code for r in refused] == [403, 403], [r.text for r in refused]
+    assert world.log_size() == size
+    # while the street's incident, above its grid, is one it may follow
+    allowed = desk.grid_operator.post(f"/org-units/{world.grid}/war", {**war, "incident_id": street_wide})
+    assert allowed.status_code == 200, allowed.text

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
@@ -207,3 +208,26 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def test_a_revoked_token_ends_its_open_stream_and_cannot_reopen_it(listener: Listener) -> None:
+    # given a wall screen's stream, open and caught up
+    world = listener.world
+    token = issue(world.app, "viewer", "Wall screen 9")
+    token_id = UUID(hex=token.split(".")[1])
+    revoked: list[bool] = []
+
+    def revoke_once_open(read: list[Frame]) -> bool:
+        if read[-1].comment == "heartbeat" and not revoked:
+            world.do("revoke_token", token_id)  # the operator revokes it while the screen is still reading
+            world.person("After The Revocation")
+            revoked.append(True)
+        return read[-1].fields.get("event") == "revoked"
+
+    # when it is revoked
+    frames = listener.frames(token, until=revoke_once_open, timeout=10)
+    # then the stream says so and ends, and shows nothing recorded after
+    assert frames[-1].fields.get("event") == "revoked"
+    assert not any("After The Revocation" in f.fields.get("data", "") for f in frames)
+    with listener.client.stream("GET", "/api/stream", params={"token": token}) as response:
+        assert response.status_code == 401

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import Request
 from pydantic import BaseModel
 
-from mobilize.api.deps import CommandBody, Principal, context, in_scope
+from mobilize.api.deps import CommandBody, Principal, context, in_scope, related
 from mobilize.application import Mobilize
 
 REFUSALS: dict[int | str, dict[str, Any]] = {
@@ -28,7 +28,9 @@ class Done(BaseModel):
 
 
 def run(app: Mobilize, request: Request, caller: Principal, body: CommandBody, scope_of: UUID | tuple | None,
-        command: Callable[..., UUID], *args: object, **kwargs: object) -> Done:
-    """Check the caller's scope over every record in `scope_of`, then run the command with the caller's context."""
+        command: Callable[..., UUID], *args: object, follows: tuple[UUID | None, ...] = (), **kwargs: object) -> Done:
+    """Check the caller's scope over every record in `scope_of` (what the command changes) and `follows` (what it
+    refers to: it must lie in or above the caller's subtree), then run the command with the caller's context."""
     in_scope(app, caller, *(scope_of if isinstance(scope_of, tuple) else (scope_of,)))
+    related(app, caller, *follows)
     return Done(id=command(*args, ctx=context(request, caller, body), **kwargs))

@@ -32,7 +32,8 @@ STEPS = {"acknowledge": "acknowledge_dispatch", "decline": "decline_dispatch", "
 def dispatch(body: Dispatch, app: App, caller: Operator, request: Request) -> Done:
     """Order a person or task force to an incident or one of its sites."""
     return run(app, request, caller, body, (body.site_id or body.incident_id, body.subject_id), app.dispatch,
-               body.subject_kind, body.subject_id, body.incident_id, body.task, site_id=body.site_id)
+               body.subject_kind, body.subject_id, body.incident_id, body.task, site_id=body.site_id,
+               follows=(body.incident_id,))
 
 
 @router.post("/dispatches/{dispatch_id}/{step}", response_model=Done)

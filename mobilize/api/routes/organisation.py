@@ -53,10 +53,11 @@ def appoint_grid_leader(unit_id: UUID, body: AppointLeader, app: App, caller: Op
 def switch_to_war(unit_id: UUID, body: SwitchToWar, app: App, caller: Operator, request: Request) -> Done:
     """Switch a unit and its subtree to war for an incident (平战转换)."""
     return run(app, request, caller, body, unit_id, app.switch_to_war, unit_id, body.incident_id,
-               body.working_groups, body.max_shift_hours, body.min_rest_hours)
+               body.working_groups, body.max_shift_hours, body.min_rest_hours, follows=(body.incident_id,))
 
 
 @router.post("/org-units/{unit_id}/stand-down", response_model=Done)
 def stand_down(unit_id: UUID, body: StandDown, app: App, caller: Operator, request: Request) -> Done:
     """Return a unit and its subtree to peace for an incident."""
-    return run(app, request, caller, body, unit_id, app.stand_down, unit_id, body.incident_id)
+    return run(app, request, caller, body, unit_id, app.stand_down, unit_id, body.incident_id,
+               follows=(body.incident_id,))

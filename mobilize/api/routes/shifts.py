@@ -56,7 +56,8 @@ def assign(shift_id: UUID, body: Assign, app: App, caller: Operator, request: Re
 @router.post("/shifts/{shift_id}/handover", response_model=Done)
 def hand_over(shift_id: UUID, body: HandOver, app: App, caller: Operator, request: Request) -> Done:
     """Hand the post over to the next shift (交接班)."""
-    return run(app, request, caller, body, shift_id, app.hand_over, shift_id, body.next_shift_id, body.notes)
+    return run(app, request, caller, body, (shift_id, body.next_shift_id), app.hand_over, shift_id, body.next_shift_id,
+               body.notes)
 
 
 @router.post("/shifts/{shift_id}/{action}", response_model=Done)

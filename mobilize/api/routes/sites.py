@@ -38,7 +38,7 @@ class Tally(CommandBody):
 def plan_site(body: PlanSite, app: App, caller: Operator, request: Request) -> Done:
     """Plan a site in a grid for an incident; in war the grid's leader is proposed as commander."""
     return run(app, request, caller, body, body.grid_id, app.plan_testing_site, body.incident_id, body.grid_id,
-               body.name, body.lanes, dict(body.posts))
+               body.name, body.lanes, dict(body.posts), follows=(body.incident_id,))
 
 
 @router.post("/sites/{site_id}/commander", response_model=Done)

@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 
 from mobilize.api.deps import App, Principal, authenticate
 from mobilize.application import Mobilize
+from mobilize.domain.access import AccessToken
 from mobilize.domain.base import DomainError
 from mobilize.feeds.bell import Bell
 from mobilize.feeds.tail import Entry, Tail
@@ -70,11 +71,16 @@ class Feed:
         self.after = after
         self.visible: dict[UUID, bool] = {}  # a record never leaves its unit: one lookup per aggregate
         self.started = False
+        self.revoked = False
 
     def read(self) -> tuple[str, bool]:
         """The frames of the next stretch of the log, and whether the log has been read to its end."""
         entries, caught_up = self.tail.after(self.after, first=not self.started)
         self.started = True
+        if any(entry.aggregate_id == self.caller.token_id for entry in entries):  # the token changed: revoked?
+            self.revoked = self.app.load(AccessToken, self.caller.token_id, "token").revoked
+        if self.revoked:  # nothing more, not even the rest of this stretch
+            return "", True
         frames = "".join(frame for frame in map(self.frame, entries) if frame)
         if entries:
             self.after = entries[-1].position
@@ -110,6 +116,10 @@ async def frames(feed: Feed, pace: Pacing, bell: Bell) -> AsyncIterator[str]:
         with bell.feeding():  # before the first read: a commit after it is rung, one before it is read
             while True:
                 text, caught_up = await anyio.to_thread.run_sync(feed.read)
+                if feed.revoked:  # every worker's feed reads the revocation from the log, and ends here
+                    log.info("stream.revoked", holder=feed.caller.holder)
+                    yield 'event: revoked\ndata: {"message": "this token was revoked"}\n\n'
+                    return
                 if text:
                     quiet_since = time.monotonic()
                     yield text

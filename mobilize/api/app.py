@@ -8,18 +8,22 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from mobilize.api import errors
 from mobilize.api.middleware import RequestContext
 from mobilize.api.read_side import ReadSide
 from mobilize.api.routes import ROUTERS, dashboard
 from mobilize.application import Mobilize, open_app
+from mobilize.application.store.postgres import ready, unavailable
 from mobilize.feeds.bell import Bell
 from mobilize.feeds.tail import Tail
 from mobilize.settings import Settings
 
 log = structlog.get_logger("mobilize.api")
+
+READY_SECONDS = 0.8
+"""How long /readyz waits for the store to answer before it says not ready (a probe's timeout is 1 s)."""
 
 DESCRIPTION = """Commands and views of `mobilize`, for command-center operators, auditors and dashboards.
 
@@ -65,9 +69,33 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
         """Liveness: the process answers."""
         return {"status": "ok"}
 
-    @api.get("/readyz", tags=["health"], summary="the store answers")
-    def readyz() -> dict[str, object]:
-        """Readiness: the event store answers a query."""
-        return {"status": "ready", "log_position": mobilize.recorder.max_notification_id() or 0}
+    @api.get("/readyz", tags=["health"], summary="the store answers; which projections are stuck")
+    def readyz() -> JSONResponse:
+        """Readiness: the event store answers a query within a second (else 503 `not_ready`).
+
+        `status` is `degraded` (still 200: commands and the other views are served) when a projection is
+        stuck on an event it cannot apply; then `stuck` names each with its position, error and message.
+        """
+        try:
+            head = _log_head(mobilize)
+        except Exception as error:
+            if not unavailable(error):
+                raise
+            return JSONResponse(status_code=503, headers={"Retry-After": errors.RETRY_AFTER}, content={
+                "status": "not_ready", "reason": "store_unavailable", "message": str(error).strip()[:300]})
+        stuck = api.state.read_side.stuck()
+        if stuck:
+            return JSONResponse({"status": "degraded", "log_position": head, "stuck": list(stuck.values())})
+        return JSONResponse({"status": "ready", "log_position": head})
 
     return api
+
+
+def _log_head(mobilize: Mobilize) -> int:
+    """The log's head, within `READY_SECONDS` on PostgreSQL (the recorder's own call retries for longer)."""
+    from eventsourcing.postgres import PostgresApplicationRecorder
+
+    recorder = mobilize.recorder
+    if isinstance(recorder, PostgresApplicationRecorder):
+        return ready(recorder, READY_SECONDS)
+    return recorder.max_notification_id() or 0

@@ -1,4 +1,9 @@
-"""Every failure as JSON a person can read: the rule, a message and the facts; never a stack trace."""
+"""Every failure as JSON a person can read: the rule, a message and the facts; never a stack trace.
+
+The store away (refused, restarting, its pool out of connections in time) is 503 `store_unavailable` with
+Retry-After, for commands and reads alike: nothing was written, the same Idempotency-Key may be sent
+again. A read of a stuck view is 503 `view_stuck`, naming the projection, the position and the reason.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from mobilize.api.read_side import ViewsBusy, ViewStuck
+from mobilize.application.store.postgres import UNAVAILABLE
 from mobilize.domain.base import (
     ConcurrentChange,
     DomainError,
@@ -19,6 +26,9 @@ from mobilize.domain.base import (
 log = structlog.get_logger("mobilize.api")
 
 STATUS = ((NotFound, 404), (InvalidCommand, 422), (ConcurrentChange, 409), (RuleViolated, 409))
+
+RETRY_AFTER = "2"
+"""Seconds a client is told to wait after a 503 for the store (the followers try again about as often)."""
 
 
 def _status(error: DomainError) -> int:
@@ -48,6 +58,23 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         return JSONResponse(status_code=error.status_code, headers=getattr(error, "headers", None), content={
             "error": _http_rule(error.status_code), "message": str(error.detail), "facts": {}, "retryable": False})
+
+    async def store_unavailable(request: Request, error: Exception) -> JSONResponse:
+        log.warning("request.store_unavailable", path=request.url.path, error=str(error).strip()[:300],
+                    error_type=type(error).__name__)
+        return JSONResponse(status_code=503, headers={"Retry-After": RETRY_AFTER}, content={
+            "error": "store_unavailable", "retryable": True,
+            "message": "the event store cannot be reached right now; nothing was written: retry in a few "
+                       "seconds with the same Idempotency-Key", "facts": {}})
+
+    for kind in (*UNAVAILABLE, ViewsBusy):
+        app.add_exception_handler(kind, store_unavailable)
+
+    @app.exception_handler(ViewStuck)
+    async def view_stuck(request: Request, error: ViewStuck) -> JSONResponse:
+        return JSONResponse(status_code=503, content={
+            "error": "view_stuck", "retryable": False, "message": str(error),
+            "facts": error.failure.as_dict()})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -1,43 +1,118 @@
-"""The views an API process reads: caught up to the log before each read, so a client reads its own writes."""
+"""The views an API process reads: caught up to the log before each read, so a client reads its own writes.
+
+Faults (ADR 0010): while the store is away a read fails with the store's error (503, `mobilize.api.errors`)
+and the next one reconnects the view store; nothing to restart. A projection stuck on an event it cannot
+apply (`mobilize.projections.base.ProjectionStuck`) is left where it stands while the others go on: a read
+of its tables answers 503 `view_stuck` with the position and the reason, reads of the other views answer.
+"""
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Iterator, Sequence
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from mobilize.application import Mobilize
-from mobilize.projections.base import Runner
+from mobilize.application.store.postgres import unavailable
+from mobilize.projections.base import Failure, ProjectionStuck, Runner, failures, reopen
 from mobilize.projections.registry import PROJECTIONS, projection
 from mobilize.projections.store import ViewStore
+
+LOCK_SECONDS = 10.0
+"""How long a read waits for the view store (one request at a time) before answering 503."""
+
+
+class ViewsBusy(Exception):
+    """The view store stayed busy with other requests longer than `LOCK_SECONDS`."""
+
+
+class ViewStuck(Exception):
+    """A read touched the tables of a stuck projection."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(f"the {failure.projection} view is stuck at position {failure.position}: "
+                         f"{failure.error}: {failure.message}")
+        self.failure = failure
 
 
 class ReadSide:
     """One connection to the view store and a runner per projection, used by one request at a time."""
 
     def __init__(self, app: Mobilize, store: str) -> None:
+        self.store = store
         self.views = ViewStore.for_store(store)
-        self.runners = [Runner(app, self.views, projection(name)) for name in PROJECTIONS]
+        self.runners = [Runner(app, self.views, projection(name), store=store) for name in PROJECTIONS]
         self.lock = threading.Lock()
+        self._suspect = False  # a read failed on the store: check the connection before the next
 
     def caught_up(self) -> ViewStore:
-        """The views with every event recorded so far applied (call with the lock held)."""
+        """The views with every event recorded so far applied (call with the lock held); guarded against
+        reads of stuck projections' tables."""
+        if self._suspect:
+            reopen(self.views, self.store)
+            self._suspect = False
+        stuck: list[tuple[Runner, Failure]] = []
         for runner in self.runners:
-            runner.catch_up()
-        return self.views
+            try:
+                runner.advance()
+            except ProjectionStuck as error:
+                stuck.append((runner, error.failure))
+            except Exception as error:
+                if unavailable(error):
+                    self._suspect = True
+                raise
+        return Guarded(self.views, stuck) if stuck else self.views
+
+    def stuck(self) -> dict[str, dict[str, Any]]:
+        """Every stuck projection: those this process's runners found, and those recorded by others (when the
+        view store answers within a moment)."""
+        found = {r.projection.name: r.failure.as_dict() for r in self.runners if r.failure is not None}
+        if self.lock.acquire(timeout=0.2):
+            try:
+                recorded = failures(self.views)
+            except Exception as error:
+                if not unavailable(error):
+                    raise
+                self._suspect = True
+                recorded = {}
+            finally:
+                self.lock.release()
+            found.update({name: failure.as_dict() for name, failure in recorded.items() if name not in found})
+        return found
 
     def close(self) -> None:
         """Close the view store's connection."""
         self.views.close()
 
 
+class Guarded(ViewStore):
+    """The views, refusing reads of a stuck projection's tables (`ViewStuck`)."""
+
+    def __init__(self, views: ViewStore, stuck: list[tuple[Runner, Failure]]) -> None:
+        self.connection, self.dialect = views.connection, views.dialect  # no CREATE: the views exist
+        self.stuck = [(re.compile(r"\b(" + "|".join(map(re.escape, runner.projection.drops)) + r")\b", re.I),
+                       failure) for runner, failure in stuck if runner.projection.drops]
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Read rows, unless they come from a stuck projection."""
+        for tables, failure in self.stuck:
+            if tables.search(sql):
+                raise ViewStuck(failure)
+        return super().query(sql, params)
+
+
 def read_views(request: Request) -> Iterator[ViewStore]:
     """Views as of now, held for the duration of one request."""
     read_side: ReadSide = request.app.state.read_side
-    with read_side.lock:
+    if not read_side.lock.acquire(timeout=LOCK_SECONDS):
+        raise ViewsBusy(f"the views stayed busy for {LOCK_SECONDS:g} s")
+    try:
         yield read_side.caught_up()
+    finally:
+        read_side.lock.release()
 
 
 Views = Annotated[ViewStore, Depends(read_views)]

@@ -50,7 +50,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "tail":
         return tail(bootstrap, topic, args.from_beginning, args.max, args.timeout)
     app, views = open_app(settings), ViewStore.for_store(store)
-    relay = KafkaRelay(app, views, bootstrap, topic, args.partitions or settings.kafka_partitions, args.batch)
+    relay = KafkaRelay(app, views, bootstrap, topic, args.partitions or settings.kafka_partitions, args.batch,
+                       store=store)
     stop = threading.Event()
     previous = _on_sigterm(stop)
     try:

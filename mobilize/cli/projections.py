@@ -10,7 +10,7 @@ from typing import Any
 from mobilize.application import Mobilize, open_app
 from mobilize.cli.console import table
 from mobilize.progress import Progress
-from mobilize.projections.base import Runner
+from mobilize.projections.base import Runner, failures
 from mobilize.projections.registry import PROJECTIONS, projection
 from mobilize.projections.store import ViewStore
 from mobilize.settings import Settings
@@ -20,7 +20,7 @@ def add_commands(commands: Any) -> None:
     """Add `projections` to the CLI."""
     projections = commands.add_parser("projections", help="projection positions, rebuilds, live running")
     verbs = projections.add_subparsers(dest="verb", required=True)
-    verbs.add_parser("status", help="each projection's position and lag")
+    verbs.add_parser("status", help="each projection's position and lag, and which are stuck (exit 1)")
     rebuild = verbs.add_parser("rebuild", help="rebuild one projection from zero")
     rebuild.add_argument("name", choices=sorted(PROJECTIONS))
     verbs.add_parser("run", help="keep every projection caught up until interrupted")
@@ -40,8 +40,14 @@ def _projections(app: Mobilize, views: ViewStore, store: str, verb: str, name: s
     if verb == "status":
         head = app.recorder.max_notification_id() or 0
         names = [*PROJECTIONS, "kafka_relay"]  # the relay keeps its position beside the views'
-        rows = [{"projection": n, "position": views.position(n), "lag": head - views.position(n)} for n in names]
-        print(table(rows, ("projection", "position", "lag"), f"Log head: position {head}"))
+        stuck = failures(views)
+        rows = [{"projection": n, "position": views.position(n), "lag": head - views.position(n),
+                 "state": f"STUCK at {stuck[n].position}" if n in stuck else "ok"} for n in names]
+        print(table(rows, ("projection", "position", "lag", "state"), f"Log head: position {head}"))
+        for failure in stuck.values():
+            print(f"{failure.projection} is stuck at position {failure.position} since {failure.failed_at}: "
+                  f"{failure.error}: {failure.message}", file=sys.stderr)
+        return 1 if stuck else 0
     elif verb == "rebuild":
         assert name is not None
         progress = Progress(f"rebuilding {name}", app.recorder.max_notification_id() or 0)
@@ -49,13 +55,16 @@ def _projections(app: Mobilize, views: ViewStore, store: str, verb: str, name: s
         progress.finish()
         print(f"{name}: rebuilt from zero, {applied} events applied")
     else:
-        _run_live(app, store)
+        return _run_live(app, store)
     return 0
 
 
-def _run_live(app: Mobilize, store: str) -> None:
+def _run_live(app: Mobilize, store: str) -> int:
+    """Follow every projection until interrupted; while the database is away each waits and goes on by itself.
+    A projection stuck on an event stops alone (`projections status` says where and why); 1 when all did."""
     stop = threading.Event()
-    runners = [Runner(app, ViewStore.for_store(store), projection(n)) for n in PROJECTIONS]  # a connection each
+    runners = [Runner(app, ViewStore.for_store(store), projection(n), store=store)  # a connection each
+               for n in PROJECTIONS]
     threads = [threading.Thread(target=r.follow, args=(stop,), name=r.projection.name) for r in runners]
     for thread in threads:
         thread.start()
@@ -67,3 +76,8 @@ def _run_live(app: Mobilize, store: str) -> None:
         stop.set()
     for thread in threads:
         thread.join()
+    stuck = [r.failure for r in runners if r.failure is not None]
+    for failure in stuck:
+        print(f"{failure.projection} stopped, stuck at position {failure.position}: {failure.error}: "
+              f"{failure.message}", file=sys.stderr)
+    return 1 if stuck and not stop.is_set() else 0

@@ -18,7 +18,9 @@ of each position comes in log order there: a consumer drops a message whose posi
 the last it took from that partition (or that it has already applied). Across partitions, the
 position tells the log's order. While the broker is away the relay waits
 (the producer retries without end and without duplicates) and logs `relay.waiting_for_broker`;
-should a send fail for good, it starts a new producer and sends the whole batch again.
+should a send fail for good, it starts a new producer and sends the whole batch again. While the
+database is away, `follow` backs off and tries again (reconnecting its view store when given the store
+URL) and goes on from the recorded position (ADR 0010).
 """
 
 from __future__ import annotations
@@ -40,8 +42,10 @@ from kafka.errors import (
 )
 
 from mobilize.application import Mobilize
+from mobilize.application.store.postgres import unavailable
 from mobilize.log.envelope import encoded, envelope, for_relay
-from mobilize.log.wakeup import waiter_for
+from mobilize.log.wakeup import Backoff, waiter_for
+from mobilize.projections.base import reopen
 from mobilize.projections.store import ViewStore
 from mobilize.settings import KAFKA_PARTITIONS, KAFKA_TOPIC
 
@@ -86,8 +90,8 @@ class KafkaRelay:
 
     def __init__(self, app: Mobilize, views: ViewStore, bootstrap: str, topic: str = TOPIC,
                  partitions: int = PARTITIONS, batch: int = BATCH, replication: int = 1,
-                 max_backoff: float = 10.0, **producer: Any) -> None:
-        self.app, self.views, self.bootstrap, self.topic = app, views, bootstrap, topic
+                 max_backoff: float = 10.0, store: str | None = None, **producer: Any) -> None:
+        self.app, self.views, self.bootstrap, self.topic, self.store = app, views, bootstrap, topic, store
         self.partitions, self.batch, self.replication, self.max_backoff = partitions, batch, replication, max_backoff
         self.producer_config = {**PRODUCER, **producer}
         self._producer: KafkaProducer | None = None
@@ -120,12 +124,23 @@ class KafkaRelay:
         return relayed
 
     def follow(self, stop: threading.Event, poll_seconds: float = 0.05) -> None:
-        """Catch up, then keep publishing new events until `stop` is set (woken by NOTIFY on PostgreSQL)."""
+        """Catch up, then keep publishing new events until `stop` is set (woken by NOTIFY on PostgreSQL);
+        while the store is away, try again with a backoff."""
+        backoff = Backoff(NAME)
         with waiter_for(self.app, stop) as waiter:  # listening before the first read: no commit slips by
             look = True
             while not stop.is_set():
                 if look:
-                    self.catch_up(stop=stop)
+                    try:
+                        if backoff.since is not None and self.store is not None:
+                            reopen(self.views, self.store)
+                        self.catch_up(stop=stop)
+                    except Exception as error:
+                        if not unavailable(error):
+                            raise
+                        stop.wait(backoff.failed(error))
+                        continue  # what was sent but not recorded goes again: at least once
+                    backoff.succeeded()
                 look = waiter.wait(poll_seconds)
 
     def ensure_topic(self) -> None:

@@ -142,6 +142,7 @@ class NotifyWaiter(_Closing):
         self._closed = False
         self._looked_at = time.monotonic()
         self._retry_at = 0.0
+        self._report_at = 0.0  # when a failure to listen again is next worth a log line
         import psycopg
 
         try:
@@ -220,9 +221,12 @@ class NotifyWaiter(_Closing):
             try:
                 self._connect()
             except psycopg.Error as error:
-                log.warning("follower.listen_failed", channel=self.channel, error=str(error))
+                if time.monotonic() >= self._report_at:  # once when deaf, then every half minute
+                    self._report_at = time.monotonic() + 30
+                    log.warning("follower.listen_failed", channel=self.channel, error=str(error).strip())
                 self._retry_at = time.monotonic() + RECONNECT_SECONDS
             else:
+                self._report_at = 0.0
                 log.info("follower.listening_again", channel=self.channel)
                 self._looked_at = time.monotonic()
                 return True  # listening again: one look at the log covers what came while deaf

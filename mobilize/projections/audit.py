@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from mobilize.application import Mobilize
-from mobilize.log.codec import iso
+from mobilize.log.codec import Decoder, iso
 from mobilize.log.envelope import payload, shown_payload
 from mobilize.projections.base import Projection
 from mobilize.projections.recall import Recall
@@ -63,11 +63,8 @@ class AuditTrail(Projection):
         incident_id, person_id = self._concerns(tx, event, note, aggregate_id)
         chain = link(self._previous(tx, note.id), note)
         self._last = (note.id, chain)
-        tx.execute(APPEND, (
-            note.id, type(event).__qualname__, aggregate_id, note.originator_version, incident_id, person_id,
-            getattr(event, "actor", None), getattr(event, "ordered_by", None), getattr(event, "reason", None),
-            getattr(event, "command_id", None), getattr(event, "correlation_id", None),
-            _iso(getattr(event, "occurred_at", None)), iso(event.timestamp), payload(event), chain))
+        kind, _, version, *told = told_by(event, note)
+        tx.execute(APPEND, (note.id, kind, aggregate_id, version, incident_id, person_id, *told, chain))
 
     def _previous(self, tx: Transaction, position: int) -> str:
         if self._last[0] == position - 1:
@@ -103,6 +100,20 @@ def _link(tx: Transaction, aggregate_id: str) -> tuple[str | None, str | None] |
     return (rows[0][0], rows[0][1]) if rows else None
 
 
+def told_by(event: Any, note: Notification) -> tuple[Any, ...]:
+    """What the trail says of an event, as the stored event itself says it: type, aggregate, version, actor,
+    order, reason, command and correlation ids, occurred and recorded times, payload (`TOLD` columns)."""
+    return (type(event).__qualname__, str(note.originator_id), note.originator_version,
+            getattr(event, "actor", None), getattr(event, "ordered_by", None), getattr(event, "reason", None),
+            getattr(event, "command_id", None), getattr(event, "correlation_id", None),
+            _iso(getattr(event, "occurred_at", None)), iso(event.timestamp), payload(event))
+
+
+TOLD = ("event_type", "aggregate_id", "version", "actor", "ordered_by", "reason", "command_id", "correlation_id",
+        "occurred_at", "recorded_at", "payload")
+"""The trail's columns that retell the stored event: `verify` checks each of them against it."""
+
+
 def _iso(moment: Any) -> str | None:
     return iso(moment) if moment is not None else None
 
@@ -113,7 +124,7 @@ def _str(value: Any) -> str | None:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of checking the chain against the stored events."""
+    """The outcome of checking the chain, and the trail's rows, against the stored events."""
 
     checked: int
     head: str
@@ -127,14 +138,16 @@ class Verdict:
 
 
 def verify(app: Mobilize, views: ViewStore) -> Verdict:
-    """Recompute the chain from the stored events and report the first link that does not hold.
+    """Recompute the chain from the stored events and report the first link that does not hold, or the first
+    row of the trail that does not retell its stored event (an edited actor, reason or payload).
 
     Positions may have gaps (PostgreSQL spends an id on a refused concurrent write), so stored events and
     chained rows are walked side by side: a row without its event was removed, an event without its row
     was slipped in, a hash that differs was altered or moved.
     """
     previous, checked = GENESIS, 0
-    rows = iter(views.query("SELECT position, chain_hash FROM audit_trail ORDER BY position"))
+    decode = Decoder(app.mapper)
+    rows = iter(views.query(f"SELECT position, chain_hash, {', '.join(TOLD)} FROM audit_trail ORDER BY position"))
     row = next(rows, None)
     for note in _stored(app):
         if row is None:
@@ -150,6 +163,11 @@ def verify(app: Mobilize, views: ViewStore) -> Verdict:
         if previous != recorded:
             return Verdict(checked, previous, position, f"the stored event at position {position} was altered "
                                                         "or moved since it was chained")
+        told = told_by(decode(note), note)
+        wrong = [column for column, said, true in zip(TOLD, row[2:], told, strict=True) if said != true]
+        if wrong:
+            return Verdict(checked, previous, position, f"the trail's row at position {position} was altered: "
+                                                        f"{', '.join(wrong)} differ from the stored event")
         checked += 1
         row = next(rows, None)
     if row is not None:

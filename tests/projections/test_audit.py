@@ -149,3 +149,17 @@ def test_the_trail_exports_to_csv_and_json_for_a_time_range(tmp_path, capsys) ->
     assert main(["--store", store, "audit", "trail", "--format", "csv", "--since", "2000-01-01T00:00+00:00"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("position,event_type,aggregate_id") and len(lines) == len(rows) + 1
+
+
+@pytest.mark.parametrize(("column", "value"), [("actor", "someone else"), ("reason", "a better story"),
+                                               ("payload", '{"name": "forged"}'), ("occurred_at", None)])
+def test_verify_finds_a_trail_row_edited_in_the_views_database(chained, store: str, column: str,
+                                                               value: str | None) -> None:
+    # given the trail caught up, and someone with access to the views editing one row (the chain left alone)
+    world, views = chained
+    with views.transaction() as tx:
+        tx.execute(f"UPDATE audit_trail SET {column} = ? WHERE position = 17", (value,))
+    # then verify names the row and what differs
+    verdict = verify(world.app, views)
+    assert not verdict.ok and verdict.broken_at == 17
+    assert "trail's row" in (verdict.problem or "") and column in (verdict.problem or "")

@@ -214,3 +214,22 @@ def test_a_shift_hands_over_once_to_a_later_shift_at_the_same_post(drive) -> Non
     assert world.app.load(Shift, morning, "shift").handed_over_to == evening
     with pytest.raises(RuleViolated, match="already handed over"):
         world.do("hand_over", morning, evening)
+
+
+@pytest.mark.parametrize("closing", ["site", "incident"])
+def test_no_one_is_put_on_or_checks_in_to_a_shift_of_a_closed_site_or_incident(drive, closing: str) -> None:
+    # given a shift with one sampler on it, and another sampler free
+    world, incident, site = drive
+    shift = world.shift(site, T0)
+    on_it, free = world.person("Chen Jing"), world.person("Wang Gang")
+    world.do("assign_to_shift", shift, on_it)
+    # when the site, or the whole incident, is closed
+    world.do("close_site" if closing == "site" else "close_incident", site if closing == "site" else incident)
+    size = world.log_size()
+    # then nobody is put on the shift and nobody checks in, and the log keeps no trace of the attempts
+    refused = RuleViolated if closing == "site" else IncidentClosed
+    with pytest.raises(refused, match="closed"):
+        world.do("assign_to_shift", shift, free)
+    with pytest.raises(refused, match="closed"):
+        world.do("check_in", shift, on_it, at=T0)
+    assert world.log_size() == size

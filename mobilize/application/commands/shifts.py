@@ -34,6 +34,7 @@ class ShiftCommands(OrganisationCommands):
         """Put a person on a shift; wartime limits apply unless overridden with a written reason."""
         shift = self.load(Shift, shift_id, "shift")
         person = self.load(Person, person_id, "person")
+        self._require_running(shift)
         policy = self.mode_of(shift.grid_id).policy
         overridden = person.book(shift.id, shift.start, shift.end, shift.skill, policy, override_reason)
         shift.assign(person.id, overridden, override_reason if overridden else None)
@@ -52,6 +53,7 @@ class ShiftCommands(OrganisationCommands):
     def check_in(self, shift_id: UUID, person_id: UUID) -> UUID:
         """The assigned person checks in at the post (签到)."""
         shift = self.load(Shift, shift_id, "shift")
+        self._require_running(shift)
         shift.check_in(person_id)
         return self.commit(shift)
 
@@ -75,3 +77,9 @@ class ShiftCommands(OrganisationCommands):
         shift = self.load(Shift, shift_id, "shift")
         shift.hand_over(self.load(Shift, next_shift_id, "next shift"), notes)
         return self.commit(shift)
+
+    def _require_running(self, shift: Shift) -> None:
+        """Refuse unless the shift's site is not closed and its incident is open."""
+        site = self.load(TestingSite, shift.site_id, "testing site")
+        require(site.state != "closed", RuleViolated, f"site {site.name} is closed", site=site.name)
+        self.load(Incident, shift.incident_id, "incident").require_open()

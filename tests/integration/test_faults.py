@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -104,10 +106,18 @@ def _grow(world: World, count: int) -> int:
     return world.log_size()
 
 
-def _timed(call: Callable[[], Any]) -> tuple[Any, float]:
+POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="faults")
+
+
+def _timed(call: Callable[[], Any], bound: float = FAIL_FAST_BOUND + 5) -> tuple[Any, float]:
+    """The call's result and how long it took; None if it had not answered after `bound` seconds (left running:
+    the test fails later, once the database is started again, instead of hanging with it stopped)."""
     began = time.monotonic()
-    result = call()
-    return result, time.monotonic() - began
+    future = POOL.submit(call)
+    try:
+        return future.result(timeout=bound), time.monotonic() - began
+    except FutureTimeout:
+        return None, time.monotonic() - began
 
 
 # --- (1) the API ----------------------------------------------------------------------------------------------
@@ -137,8 +147,10 @@ def test_the_api_answers_503_at_once_during_an_outage_and_serves_again_after_it(
             read, read_took = _timed(roster)
             write, write_took = _timed(lambda: command("during"))
             read_again, again_took = _timed(roster)
-        print(f"\noutage: /readyz {ready.status_code} in {ready_took:.2f} s, read {read.status_code} in "
-              f"{read_took:.2f} s (again {again_took:.2f} s), command {write.status_code} in {write_took:.2f} s")
+        answers = [getattr(r, "status_code", "no answer") for r in (ready, read, write, read_again)]
+        print(f"\noutage: /readyz {answers[0]} in {ready_took:.2f} s, read {answers[1]} in {read_took:.2f} s (again "
+              f"{answers[3]} in {again_took:.2f} s), command {answers[2]} in {write_took:.2f} s")
+        assert None not in (ready, read, write, read_again), f"hung while the database was away: {answers}"
         assert (ready.status_code, ready.json()["status"]) == (503, "not_ready") and ready_took < READY_BOUND
         for response, took in ((read, read_took), (write, write_took), (read_again, again_took)):
             assert response.status_code == 503, response.text

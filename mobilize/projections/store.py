@@ -103,7 +103,9 @@ class ViewStore:
     def lock(self, tx: Transaction, name: str) -> None:
         """Hold projection `name` for this transaction (SQLite's BEGIN IMMEDIATE already holds everything)."""
         if self.dialect == "postgres":
-            tx.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"mobilize.projection.{name}",))
+            # per schema: advisory locks are database-wide, and two schemas' views are two sets of views
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ?))",
+                       (f":mobilize.projection.{name}",))
 
     @staticmethod
     def read_position(tx: Transaction, name: str) -> int:

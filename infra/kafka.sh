@@ -139,6 +139,19 @@ running_pid() {
 }
 
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+# Whether something listens on port $1, asked without connecting: the default ports lie in Linux's ephemeral
+# range, and a connect to a port nobody listens on yet can connect to itself (TCP simultaneous open), which
+# holds the port and made the broker's bind fail with "Address already in use".
+port_taken() {
+    python3 -c 'import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind((sys.argv[1], int(sys.argv[2])))
+except OSError:
+    sys.exit(0)
+sys.exit(1)' "$HOST" "$1"
+}
 
 # Last lines this run wrote to server.log (LOG_OFFSET = its size before the start).
 show_logs() {
@@ -161,7 +174,7 @@ cmd_start() {
     ensure_libs
     ensure_tools
     for p in "$PORT" "$CPORT"; do
-        port_open "$p" && die "port $p on $HOST is already in use by another process"
+        port_taken "$p" && die "port $p on $HOST is already in use by another process"
     done
     write_properties
     format_storage
@@ -185,11 +198,13 @@ cmd_start() {
             rm -f "$PID_FILE"
             die "broker exited during startup"
         fi
-        if port_open "$PORT" && [ -f "$SERVER_LOG" ]; then
+        if [ -f "$SERVER_LOG" ]; then
             local size
             size=$(stat -c %s "$SERVER_LOG")
             [ "$size" -lt "$LOG_OFFSET" ] && LOG_OFFSET=0 # log rolled over
-            if tail -c +"$((LOG_OFFSET + 1))" "$SERVER_LOG" | grep -F "Kafka Server started" >/dev/null; then
+            # the log line first: it comes once the acceptors are bound, and only then is probing safe
+            if tail -c +"$((LOG_OFFSET + 1))" "$SERVER_LOG" | grep -F "Kafka Server started" >/dev/null \
+                && port_open "$PORT"; then
                 say "ready on $HOST:$PORT (pid $pid, $(awk "BEGIN{print $i/4}") s)"
                 return 0
             fi

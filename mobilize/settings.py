@@ -20,6 +20,11 @@ KAFKA_PARTITIONS = 6
 GROUP_COMMIT = "MOBILIZE_GROUP_COMMIT"
 """on: concurrent commands of one process share a transaction (application/store/group_commit.py); off: one each."""
 
+COMMAND_ATTEMPTS = "MOBILIZE_COMMAND_ATTEMPTS"
+"""How many times a command runs when what it read or wrote changed under it before it could commit (ADR 0011):
+it runs again on fresh records, and only after the last attempt is it refused as a concurrent change (409)."""
+DEFAULT_COMMAND_ATTEMPTS = 3
+
 CACHE_SIZE = "MOBILIZE_AGGREGATE_CACHE_MAXSIZE"
 """Aggregates each process keeps in memory (mobilize.application.store.cache); empty or 0: no cache."""
 DEFAULT_CACHE_SIZE = 10_000
@@ -59,6 +64,7 @@ class Settings:
     kafka_topic: str = KAFKA_TOPIC
     kafka_partitions: int = KAFKA_PARTITIONS
     group_commit: bool = False
+    command_attempts: int = DEFAULT_COMMAND_ATTEMPTS
     cache_size: int | None = DEFAULT_CACHE_SIZE
     library: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # may hold a password or a cipher key
 
@@ -77,6 +83,7 @@ class Settings:
             kafka_topic=env.get("MOBILIZE_KAFKA_TOPIC", KAFKA_TOPIC),
             kafka_partitions=int(partitions),
             group_commit=on_off(GROUP_COMMIT, env.get(GROUP_COMMIT)),
+            command_attempts=command_attempts(env.get(COMMAND_ATTEMPTS)),
             cache_size=cache_size(env.get(CACHE_SIZE, env.get("AGGREGATE_CACHE_MAXSIZE"))),
             library=tuple(sorted((key, value) for key, value in env.items() if _library(key))),
         )
@@ -94,7 +101,7 @@ class Settings:
         return {"MOBILIZE_STORE": self.store, "MOBILIZE_LOG_FORMAT": self.log_format,
                 "MOBILIZE_LOG_LEVEL": self.log_level, "MOBILIZE_KAFKA": self.kafka,
                 "MOBILIZE_KAFKA_TOPIC": self.kafka_topic, "MOBILIZE_KAFKA_PARTITIONS": str(self.kafka_partitions),
-                GROUP_COMMIT: "on" if self.group_commit else "off",
+                GROUP_COMMIT: "on" if self.group_commit else "off", COMMAND_ATTEMPTS: str(self.command_attempts),
                 CACHE_SIZE: str(self.cache_size or 0), **dict(self.library)}
 
     def export(self) -> None:
@@ -114,7 +121,17 @@ class Settings:
         store = store_env(self.store, defaults=False)
         defaults = POSTGRES_DEFAULTS if store["PERSISTENCE_MODULE"] == "eventsourcing.postgres" else {}
         return {**defaults, **dict(self.library), **store, GROUP_COMMIT: "on" if self.group_commit else "off",
-                "AGGREGATE_CACHE_MAXSIZE": str(self.cache_size or "")}
+                COMMAND_ATTEMPTS: str(self.command_attempts), "AGGREGATE_CACHE_MAXSIZE": str(self.cache_size or "")}
+
+
+def command_attempts(value: str | None) -> int:
+    """MOBILIZE_COMMAND_ATTEMPTS: a whole number from 1 to 10; unset or empty means the default."""
+    if value is None or not value.strip():
+        return DEFAULT_COMMAND_ATTEMPTS
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 10:
+        raise BadSetting(f"{COMMAND_ATTEMPTS} {value!r}: expected a whole number from 1 to 10")
+    return int(text)
 
 
 def on_off(name: str, value: str | None, default: bool = False) -> bool:
@@ -173,7 +190,8 @@ def store_env(store: str, defaults: bool = True) -> dict[str, str]:
             raise BadSetting(f"MOBILIZE_STORE {store!r} names no file: use sqlite:///relative.db or sqlite:////abs.db")
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30"}
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30",
+                "APPLICATION_RECORDER_TOPIC": "mobilize.application.store.reads:SQLiteRecorder"}
     if url.scheme in ("postgresql", "postgres"):
         options = {key: values[-1] for key, values in parse_qs(url.query).items()}
         env = {

@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from contextlib import nullcontext
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID
@@ -23,6 +24,7 @@ from mobilize.application.idempotency import (
     record_id,
 )
 from mobilize.application.store import cache
+from mobilize.application.store.reads import StaleRead
 from mobilize.application.store.wiring import StoreWiring
 from mobilize.application.text import require_printable
 from mobilize.domain.base import (
@@ -37,6 +39,7 @@ from mobilize.domain.base import (
     require,
     utcnow,
 )
+from mobilize.settings import COMMAND_ATTEMPTS, command_attempts
 
 log = structlog.get_logger("mobilize.command")
 
@@ -55,6 +58,8 @@ class _Running:
     record_id: UUID
     committed: bool = False
     repeated: bool = False
+    reads: dict[UUID, int] = field(default_factory=dict)
+    """Every aggregate the command loaded, with the version it saw first (`store.reads`)."""
 
 
 _running: ContextVar[_Running] = ContextVar("mobilize_running_command")
@@ -95,24 +100,47 @@ class CommandService(StoreWiring):
                                                      correlation_id=ctx.correlation_id, actor=ctx.actor), \
                 cache.reads_after():
             context_token = current_context.set(ctx)
-            running = _Running(name, digest, record_key)
-            running_token = _running.set(running)
             try:
-                result = body()
-                assert _running.get().committed, f"command {name} returned without committing"
-            except DomainError as error:
-                # The same command may have landed from another writer while this one ran: answer as it did.
-                earlier = self._earlier_result(record_key, name, digest)
-                if earlier is not None:
-                    log.info("command.repeated", result=str(earlier))
-                    return earlier
-                log.info("command.refused", rule=error.rule, refusal=error.message, facts=error.facts)
-                raise
+                attempt, attempts = 1, self.command_attempts
+                while True:
+                    running = _Running(name, digest, record_key)
+                    running_token = _running.set(running)
+                    try:
+                        # a second run reads fresh records: the cache syncs past what changed under the first
+                        with cache.fresh_reads() if attempt > 1 else nullcontext():
+                            result = body()
+                        assert running.committed, f"command {name} returned without committing"
+                        break
+                    except ConcurrentChange as error:
+                        if attempt < attempts:
+                            log.info("command.conflicted", attempt=attempt, facts=error.facts)
+                            attempt += 1
+                            continue
+                        return self._refused(error, record_key, name, digest)
+                    except DomainError as error:
+                        return self._refused(error, record_key, name, digest)
+                    finally:
+                        _running.reset(running_token)
             finally:
-                _running.reset(running_token)
                 current_context.reset(context_token)
-            log.info("command.repeated" if running.repeated else "command.accepted", result=str(result))
+            log.info("command.repeated" if running.repeated else "command.accepted", result=str(result),
+                     **({"attempts": attempt} if attempt > 1 else {}))
             return result
+
+    def _refused(self, error: DomainError, key: UUID, name: str, digest: str) -> UUID:
+        """The earlier result if the same command landed from another writer while this one ran (answered as
+        it was); otherwise `error` is raised."""
+        earlier = self._earlier_result(key, name, digest)
+        if earlier is not None:
+            log.info("command.repeated", result=str(earlier))
+            return earlier
+        log.info("command.refused", rule=error.rule, refusal=error.message, facts=error.facts)
+        raise error
+
+    @functools.cached_property
+    def command_attempts(self) -> int:
+        """How many times a command may run when records it read or wrote change under it (settings)."""
+        return command_attempts(self.env.get(COMMAND_ATTEMPTS))
 
     def _checked(self, ctx: CommandContext) -> CommandContext:
         require(bool(ctx.actor and ctx.actor.strip()), InvalidCommand, "every command needs an actor", field="actor")
@@ -139,11 +167,15 @@ class CommandService(StoreWiring):
         record = new_record(running.record_id, running.name, running.fingerprint, outcome)
         repository = self.repository
         generation = repository.generation if isinstance(repository, cache.SyncedCache) else 0
+        written = {a.id for a in aggregates}
         try:
-            self.save(*aggregates, record)
-        except IntegrityError:
+            self.save(*aggregates, record, reads={k: v for k, v in running.reads.items() if k not in written})
+        except IntegrityError as error:
             earlier = self._earlier_result(running.record_id, running.name, running.fingerprint)
             if earlier is None:
+                if isinstance(error, StaleRead):
+                    raise ConcurrentChange("records this command read changed at the same time; reload and try "
+                                           "again", read=sorted(map(str, error.stale))) from None
                 raise ConcurrentChange("someone else changed the same records at the same time; "
                                        "reload and try again", aggregates=[a.id for a in aggregates]) from None
             running.committed = running.repeated = True
@@ -161,4 +193,7 @@ class CommandService(StoreWiring):
         except (AggregateNotFoundError, ValueError, TypeError):
             raise NotFound(f"no {what} with id {aggregate_id}", id=aggregate_id, kind=what) from None
         require(isinstance(aggregate, cls), NotFound, f"no {what} with id {aggregate_id}", id=aggregate_id, kind=what)
+        running = _running.get(None)
+        if running is not None:  # what the command decides on: checked again when it commits
+            running.reads.setdefault(aggregate.id, aggregate.version)
         return aggregate

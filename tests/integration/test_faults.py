@@ -106,6 +106,24 @@ def _grow(world: World, count: int) -> int:
     return world.log_size()
 
 
+STOP_BOUND = 20.0
+"""Seconds a child may take to stop after Ctrl-C."""
+
+
+def _interrupt(child: subprocess.Popen[bytes], log: Path) -> None:
+    """Ctrl-C the child; if it has not stopped within STOP_BOUND, have it print where each thread is (the
+    children run with -X faulthandler: SIGABRT dumps every thread's stack) and fail with that."""
+    began = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    try:
+        child.wait(timeout=STOP_BOUND)
+    except subprocess.TimeoutExpired:
+        child.send_signal(signal.SIGABRT)
+        child.wait(timeout=10)
+        pytest.fail(f"still running {STOP_BOUND} s after Ctrl-C; its threads:\n{log.read_text()[-6000:]}")
+    print(f"stopped {time.monotonic() - began:.2f} s after Ctrl-C")
+
+
 POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="faults")
 
 
@@ -177,7 +195,8 @@ def test_projections_run_survives_a_database_restart_and_catches_up(restartable:
     world = World(app)
     head = _grow(world, 5)
     output = (tmp_path / "run.log").open("w")
-    child = subprocess.Popen([sys.executable, "-m", "mobilize", "--store", store, "projections", "run"],
+    child = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "mobilize", "--store", store,
+                              "projections", "run"],
                              stdout=output, stderr=subprocess.STDOUT, env=CHILD_ENV, cwd=tmp_path)
     try:
         _wait_for(lambda: set(_positions(store).values()) == {head} and len(_positions(store)) == len(PROJECTIONS),
@@ -189,8 +208,7 @@ def test_projections_run_survives_a_database_restart_and_catches_up(restartable:
         print(f"\nprojections run: caught up to {head} {took:.2f} s after the writes that followed the restart")
         assert child.poll() is None, (tmp_path / "run.log").read_text()
     finally:
-        child.send_signal(signal.SIGINT)
-        child.wait(timeout=10)
+        _interrupt(child, tmp_path / "run.log")
         output.close()
         app.close()
     log = (tmp_path / "run.log").read_text()
@@ -213,8 +231,9 @@ def test_the_relay_survives_a_database_restart_and_publishes_every_position(rest
     world = World(app)
     head = _grow(world, 5)
     output = (tmp_path / "relay.log").open("w")
-    child = subprocess.Popen([sys.executable, "-m", "mobilize", "--store", store, "relay", "--bootstrap", kafka,
-                              "--topic", topic], stdout=output, stderr=subprocess.STDOUT, env=CHILD_ENV, cwd=tmp_path)
+    child = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "mobilize", "--store", store, "relay",
+                              "--bootstrap", kafka, "--topic", topic],
+                             stdout=output, stderr=subprocess.STDOUT, env=CHILD_ENV, cwd=tmp_path)
     try:
         _wait_for(lambda: _positions(store).get("kafka_relay") == head, 30, "the relay caught up before the restart")
         with outage():
@@ -226,8 +245,7 @@ def test_the_relay_survives_a_database_restart_and_publishes_every_position(rest
         # the log's own positions: an insert the restart cut short may have taken a sequence number it never used
         logged = {n.id for n in app.recorder.select_notifications(1, head + 100)}
     finally:
-        child.send_signal(signal.SIGINT)
-        child.wait(timeout=15)
+        _interrupt(child, tmp_path / "relay.log")
         output.close()
         app.close()
     assert "Traceback" not in (tmp_path / "relay.log").read_text()

@@ -76,6 +76,18 @@ def reads_after(moment: float | None = None) -> Iterator[float]:
         _horizon.reset(token)
 
 
+@contextmanager
+def fresh_reads() -> Iterator[float]:
+    """Within the block, aggregates are read as of no earlier than now, whatever an outer block said: for a
+    command running again because what it had read changed (`CommandService.handle`)."""
+    horizon = time.monotonic()
+    token = _horizon.set(horizon)
+    try:
+        yield horizon
+    finally:
+        _horizon.reset(token)
+
+
 class _Entry(NamedTuple):
     version: int
     pickled: bytes

@@ -53,6 +53,7 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
+from mobilize.application.store.reads import Reads, StaleRead, merged, stale_among
 from mobilize.settings import GROUP_COMMIT, on_off
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ class _Unit:
     stored: list[StoredEvent]
     firsts: dict[UUID, int]
     """Each aggregate it writes, with the first new version: the row that collides if it is stale."""
+    reads: Reads = field(default_factory=dict)
+    """Each aggregate it read and does not write, with the version read (see `reads`)."""
     done: threading.Event = field(default_factory=threading.Event)
     notification_ids: Sequence[int] | None = None
     error: BaseException | None = None
@@ -122,11 +125,11 @@ class GroupCommitter:
 
     # --- what a command calls ---------------------------------------------------------------------
 
-    def save(self, *objs: Any) -> list[Recording[UUID]]:
+    def save(self, *objs: Any, reads: Reads | None = None) -> list[Recording[UUID]]:
         """Like `Application.save`, but written in the current shared transaction; returns after commit.
 
-        Raises the store's IntegrityError (a `Refused`) when this command conflicts; other commands
-        of the same transaction are not affected.
+        Raises the store's IntegrityError (a `Refused`, or a `StaleRead` when one of `reads` is stale) when
+        this command conflicts; other commands of the same transaction are not affected.
         """
         processing = ProcessingEvent[UUID]()
         processing.collect_events(*objs)
@@ -135,7 +138,7 @@ class GroupCommitter:
         firsts: dict[UUID, int] = {}
         for s in stored:
             firsts.setdefault(UUID(str(s.originator_id)), s.originator_version)
-        unit = _Unit(stored, firsts)
+        unit = _Unit(stored, firsts, {k: v for k, v in (reads or {}).items() if k not in firsts})
         if stored:
             self._submit(unit)
         else:
@@ -208,14 +211,18 @@ class GroupCommitter:
     # --- writing a batch --------------------------------------------------------------------------
 
     def _write(self, batch: list[_Unit]) -> list[_Unit]:
-        """Write a batch: no two commands on one aggregate together; returns the commands left for later."""
+        """Write a batch: no two commands on one aggregate together, and none with a command that read what it
+        writes or writes what it read (each read is checked against what was there before the batch); returns the
+        commands left for later."""
         chosen: list[_Unit] = []
         later: list[_Unit] = []
-        touched: set[UUID] = set()
+        written: set[UUID] = set()
+        read: set[UUID] = set()
         for unit in batch:
-            if touched.isdisjoint(unit.firsts):
+            if written.isdisjoint(unit.firsts) and read.isdisjoint(unit.firsts) and written.isdisjoint(unit.reads):
                 chosen.append(unit)
-                touched.update(unit.firsts)
+                written.update(unit.firsts)
+                read.update(unit.reads)
             else:
                 later.append(unit)
         self._insert(chosen)
@@ -226,10 +233,14 @@ class GroupCommitter:
         deferred = []
         for unit in later:
             clash = committed.intersection(unit.firsts)
+            stale = committed.intersection(unit.reads)
             if clash:
                 # It loaded these aggregates before a command of the same batch changed them: stale.
                 self.stats.refused += 1
                 unit.fail(Refused(f"conflicts with a command committed in the same batch on {sorted(map(str, clash))}"))
+            elif stale:
+                self.stats.refused += 1
+                unit.fail(StaleRead({aggregate_id: unit.reads[aggregate_id] for aggregate_id in stale}))
             else:
                 deferred.append(unit)
         return deferred
@@ -240,8 +251,10 @@ class GroupCommitter:
             return
         stored = [s for unit in units for s in unit.stored]
         self.stats.transactions += 1
+        reads = merged([unit.reads for unit in units])
         try:
-            notification_ids = self.app.recorder.insert_events(stored)
+            notification_ids = self.app.recorder.insert_events(stored, reads=reads) if reads else \
+                self.app.recorder.insert_events(stored)
         except SPLITTABLE as error:
             if len(units) == 1:
                 self.stats.refused += 1
@@ -250,10 +263,11 @@ class GroupCommitter:
             self.stats.splits += 1
             offenders = self._stale(units) if isinstance(error, IntegrityError) else []
             if offenders:
-                for unit in offenders:
+                for unit, stale in offenders:
                     self.stats.refused += 1
-                    unit.fail(Refused(f"stale or repeated: {error}"))
-                self._insert([unit for unit in units if unit not in offenders])
+                    unit.fail(StaleRead(stale) if stale else Refused(f"stale or repeated: {error}"))
+                failed = [unit for unit, _ in offenders]
+                self._insert([unit for unit in units if unit not in failed])
             else:
                 middle = len(units) // 2
                 self._insert(units[:middle])
@@ -271,19 +285,24 @@ class GroupCommitter:
             unit.succeed(notification_ids[position:position + size] if notification_ids else None)
             position += size
 
-    def _stale(self, units: list[_Unit]) -> list[_Unit]:
-        """The units whose first new version of some aggregate is already in the store."""
+    def _stale(self, units: list[_Unit]) -> list[tuple[_Unit, dict[UUID, int]]]:
+        """The units whose first new version of some aggregate is already in the store (with {}), or else some
+        of whose reads are stale (with those reads)."""
         recorder = self.app.recorder
         taken: dict[tuple[UUID, int], bool] = {}
-        offenders = []
+        offenders: list[tuple[_Unit, dict[UUID, int]]] = []
         for unit in units:
             for aggregate_id, version in unit.firsts.items():
                 key = (aggregate_id, version)
                 if key not in taken:
                     taken[key] = bool(recorder.select_events(aggregate_id, gt=version - 1, limit=1))
                 if taken[key]:
-                    offenders.append(unit)
+                    offenders.append((unit, {}))
                     break
+            else:
+                stale = stale_among(recorder, unit.reads)
+                if stale:
+                    offenders.append((unit, stale))
         return offenders
 
 

@@ -34,13 +34,16 @@ import functools
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+from uuid import UUID
 
 import psycopg
 import structlog
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 from psycopg_pool import PoolTimeout
+
+from mobilize.application.store.reads import STALE_SQLSTATE, Reads, StaleRead
 
 log = structlog.get_logger("mobilize.store")
 
@@ -139,11 +142,18 @@ class Recorder(PostgresApplicationRecorder):
         function = Identifier(self.insert_function)
         schema = Identifier(self.datastore.schema)
         self.sql_create_statements.append(SQL(
-            "CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event}[]) "
+            "CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event}[], read_ids uuid[], "
+            "read_versions bigint[]) "
             "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
+            "DECLARE stale text; "
             "BEGIN "
             "SET LOCAL lock_timeout = '{lock_timeout}s'; "
             "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+            # the read set (mobilize.application.store.reads), checked with the table to ourselves
+            "SELECT string_agg(r.id::text || '=' || r.version, ',') INTO stale "
+            "FROM unnest(read_ids, read_versions) AS r(id, version) WHERE EXISTS (SELECT 1 FROM {schema}.{table} t "
+            "WHERE t.originator_id = r.id AND t.originator_version > r.version); "
+            "IF stale IS NOT NULL THEN RAISE EXCEPTION 'stale read: %', stale USING ERRCODE = {stale_code}; END IF; "
             "NOTIFY {channel}; "
             "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
             "SELECT originator_id, originator_version, topic, state FROM unnest(events) "
@@ -151,8 +161,9 @@ class Recorder(PostgresApplicationRecorder):
             "END; $BODY$"
         ).format(schema=schema, function=function, event=Identifier(self.stored_event_type_name),
                  lock_timeout=self.datastore.lock_timeout, table=Identifier(self.events_table_name),
-                 channel=Identifier(self.channel_name)))
-        self.insert_call = SQL("SELECT * FROM {schema}.{function}(%s)").format(schema=schema, function=function)
+                 channel=Identifier(self.channel_name), stale_code=Literal(STALE_SQLSTATE)))
+        self.insert_call = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s)").format(schema=schema,
+                                                                                    function=function)
 
     def _create_table(self, cursor: Any) -> None:
         """Create the tables and the function, one process at a time: API workers starting together on a
@@ -162,17 +173,27 @@ class Recorder(PostgresApplicationRecorder):
         super()._create_table(cursor)
 
     @fail_fast
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """Insert the events in one transaction, in one round trip; returns their positions."""
+    def insert_events(self, stored_events: Sequence[StoredEvent], *, reads: Reads | None = None,
+                      **kwargs: Any) -> Sequence[int] | None:
+        """Insert the events in one transaction, in one round trip, if the reads are not stale; returns their
+        positions (raises StaleRead naming the stale reads)."""
         if kwargs.get("tracking") is not None:  # not used by mobilize: eventsourcing's own path handles it
             return super().insert_events(stored_events, **kwargs)
         if not stored_events:
             return []
         rows = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
                 for e in stored_events]
-        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
-            cursor.execute(self.insert_call, (rows,), prepare=True)
-            return [row[self.insert_function] for row in cursor.fetchall()]  # the pool's rows are dicts
+        read_ids, read_versions = list((reads or {}).keys()), list((reads or {}).values())
+        try:
+            with self.datastore.get_connection() as connection, connection.cursor() as cursor:
+                cursor.execute(self.insert_call, (rows, read_ids, read_versions), prepare=True)
+                return [row[self.insert_function] for row in cursor.fetchall()]  # the pool's rows are dicts
+        except IntegrityError as error:
+            if getattr(error.__cause__, "sqlstate", None) != STALE_SQLSTATE:
+                raise
+            stale = str(getattr(getattr(error.__cause__, "diag", None), "message_primary", "")).split(": ", 1)[-1]
+            raise StaleRead({UUID(i): int(v) for i, v in (pair.split("=") for pair in stale.split(",") if pair)
+                             }) from error
 
     # eventsourcing's own calls, retried as above instead of ten times over a 30 s pool wait
     select_events = fail_fast(PostgresApplicationRecorder.select_events.__wrapped__)

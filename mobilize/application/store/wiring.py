@@ -10,6 +10,7 @@ from eventsourcing.application import Application
 from eventsourcing.utils import Environment, EnvType
 
 from mobilize.application.store import cache, group_commit
+from mobilize.application.store import reads as reads_
 
 
 class StoreWiring(Application[UUID]):
@@ -27,14 +28,20 @@ class StoreWiring(Application[UUID]):
         values.update(env or {})
         return Environment(name, values)
 
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
+    def save(self, *objs: Any, reads: reads_.Reads | None = None, **kwargs: Any) -> Any:
         """Save aggregates: with group commit on, in a transaction shared with concurrent commands of this
         process, returning once it has committed; off, alone as eventsourcing does. A conflict raises
-        IntegrityError for this call only, either way."""
+        IntegrityError for this call only, either way; one of `reads` (records read, with the versions read)
+        newer in the store raises its `StaleRead`, and nothing is written."""
         committer = group_commit.committer_for(self)
         if committer is None or kwargs:
-            return super().save(*objs, **kwargs)
-        return committer.save(*objs)
+            return super().save(*objs, **kwargs, **({"reads": reads} if reads else {}))
+        return committer.save(*objs, reads=reads)
+
+    def construct_recorder(self) -> Any:
+        """eventsourcing's recorder for the store, or the project's own where eventsourcing has no topic for
+        it (the in-memory store), so that every store checks read sets (`reads`)."""
+        return reads_.recorder_for(super().construct_recorder())
 
     def construct_repository(self) -> Any:
         """eventsourcing's repository, with the aggregate cache synced from the log (see `cache`)."""

@@ -113,10 +113,11 @@ class World:
         return self.do("switch_to_war", self.street, incident, ["coordination", "sampling"],
                        max_shift_hours=max_shift_hours, min_rest_hours=min_rest_hours)
 
-    def open_site(self, incident: UUID, lanes: int = 2) -> UUID:
-        """A site with a commander, open, with sampler/registrar/marshal posts per lane."""
+    def open_site(self, incident: UUID, lanes: int = 2, per_post: int = 4) -> UUID:
+        """A site with a commander, open, with sampler/registrar/marshal posts per lane, `per_post` people each
+        (the plan is a limit on overlapping shifts: the scenarios schedule several at once)."""
         site = self.do("plan_testing_site", incident, self.grid, "Site 1", lanes,
-                       {"sampler": 1, "registrar": 1, "marshal": 1})
+                       {"sampler": per_post, "registrar": per_post, "marshal": per_post})
         self.do("appoint_site_commander", site, self.person("Commander Wang", ("marshal",), ("grid_leader",)))
         self.do("open_site", site)
         return site

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID
+from typing import Any
+from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
@@ -139,3 +140,56 @@ class TestingSite(MobilizeAggregate):
         return sum(self.tallies.values())
 
 
+
+
+class PostPlanExceeded(RuleViolated):
+    """Raised when a shift would put more people on a lane's post at once than the site's plan has."""
+
+    rule = "post_plan_exceeded"
+
+
+ROTA_NAMESPACE = UUID("0b6c2f4e-8d3a-4c61-9e7b-5a2f1d3c4b70")
+"""The namespace of rota ids: a site's rota is uuid5 of the site's id, so anyone can find it."""
+
+
+class SiteRota(MobilizeAggregate):
+    """Which shifts hold which lane's post when, at one site: the record that makes the post plan a limit.
+
+    Every shift scheduled at the site reserves its lane's post for its window here, in the same commit as the
+    shift; two schedules racing for one post collide on this record, and the second runs again and sees the
+    first. Kept apart from the site itself, so that a schedule does not disturb check-ins and assignments,
+    which read the site (is it closed?) but not its rota.
+    """
+
+    @staticmethod
+    def create_id(site_id: UUID) -> UUID:
+        """The rota of a site has an id derived from the site's."""
+        return uuid5(ROTA_NAMESPACE, str(site_id))
+
+    @event("Started")
+    def __init__(self, site_id: UUID) -> None:
+        self.site_id = site_id
+        self.reservations: list[dict[str, Any]] = []
+
+    def occupancy(self, lane: int, post: str, start: datetime, end: datetime) -> int:
+        """The most people already reserved at once on the lane's post within [start, end)."""
+        held = [r for r in self.reservations
+                if r["lane"] == lane and r["post"] == post and r["start"] < end and start < r["end"]]
+        moments = [start, *(r["start"] for r in held if r["start"] > start)]
+        return max((sum(r["slots"] for r in held if r["start"] <= m < r["end"]) for m in moments), default=0)
+
+    def reserve(self, site: TestingSite, shift_id: UUID, lane: int, post: str, start: datetime, end: datetime,
+                slots: int) -> None:
+        """Reserve `slots` places on the lane's post for the window; refused beyond the site's plan."""
+        planned = site.posts.get(post, 0)
+        already = self.occupancy(lane, post, start, end)
+        require(already + slots <= planned, PostPlanExceeded,
+                f"site {site.name} plans {planned} {post} per lane; lane {lane} already has {already} "
+                f"at once in that window, so {slots} more would exceed the plan",
+                site=site.name, lane=lane, post=post, planned=planned, already=already, asked=slots)
+        self._reserve(shift_id=shift_id, lane=lane, post=post, start=start, end=end, slots=slots)
+
+    @event("PostReserved")
+    def _reserve(self, shift_id: UUID, lane: int, post: str, start: datetime, end: datetime, slots: int) -> None:
+        self.reservations.append({"shift_id": shift_id, "lane": lane, "post": post, "start": start, "end": end,
+                                  "slots": slots})

@@ -392,3 +392,30 @@ def test_an_idle_committer_writes_at_once_and_a_lone_command_is_its_own_batch(gc
     world.person("Solo")
     assert committer.stats.transactions == before + 1
     assert time.monotonic() - started < 5
+
+
+def test_in_one_batch_a_command_that_read_what_another_writes_is_kept_apart(
+        gc_app: Mobilize, monkeypatch: pytest.MonkeyPatch) -> None:
+    street = Street(gc_app)
+    world = street.world
+    closing, staying = world.incident(), world.incident()
+    a, b, c = street.people[:3]
+    committer = committer_for(gc_app)
+    with held_batch(gc_app, monkeypatch) as gate:
+        results = queue_behind(gc_app, gate, lambda: gc_app.certify(c, "driver", T0 + 99 * HOUR, ctx=ctx("lead")), [
+            lambda: gc_app.close_incident(closing, ctx=ctx("close")),
+            # read the incident before the close committed: stale once it has (ADR 0011)
+            lambda: gc_app.dispatch("person", a, closing, "go", ctx=ctx("into-closing")),
+            # read `staying` before a later command of the batch closes it: it commits first, the close after
+            lambda: gc_app.dispatch("person", b, staying, "go", ctx=ctx("into-staying")),
+            lambda: gc_app.close_incident(staying, ctx=ctx("close-after")),
+        ])
+    lead, closed, into_closing, into_staying, closed_after = results
+    assert (lead, closed, closed_after) == (c, closing, staying), results
+    assert isinstance(into_closing, ConcurrentChange) and into_closing.facts == {"read": [str(closing)]}
+    assert isinstance(into_staying, UUID), results
+    assert command_events(gc_app, "into-closing") == []
+    assert command_events(gc_app, "into-staying")[0] == "Dispatch.Requested"
+    assert committer.stats.refused >= 1
+    log = [type(gc_app.mapper.to_domain_event(n)).__qualname__ for n in all_notifications(gc_app)]
+    assert log.index("Dispatch.Requested") < len(log) - log[::-1].index("Incident.Closed") - 1, "dispatch, then close"

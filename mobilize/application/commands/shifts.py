@@ -7,11 +7,11 @@ from uuid import UUID
 
 from mobilize.application.commands.organisation import OrganisationCommands
 from mobilize.application.service import command
-from mobilize.domain.base import InvalidCommand, RuleViolated, require
+from mobilize.domain.base import InvalidCommand, NotFound, RuleViolated, require
 from mobilize.domain.incident import Incident
 from mobilize.domain.person import Person
 from mobilize.domain.shift import Shift
-from mobilize.domain.testing_site import POSTS, TestingSite
+from mobilize.domain.testing_site import POSTS, SiteRota, TestingSite
 
 
 class ShiftCommands(OrganisationCommands):
@@ -26,8 +26,17 @@ class ShiftCommands(OrganisationCommands):
         require(site.has_post(lane, post), InvalidCommand, f"site {site.name} has no {post} post on lane {lane}",
                 site=site.name, lanes=site.lanes, posts=list(site.posts))
         self.load(Incident, site.incident_id, "incident").require_open()
-        return self.commit(Shift.schedule(site.id, site.incident_id, site.grid_id, lane, post, POSTS[post],
-                                          start, end, slots))
+        shift = Shift.schedule(site.id, site.incident_id, site.grid_id, lane, post, POSTS[post], start, end, slots)
+        rota = self._rota(site.id)
+        rota.reserve(site, shift.id, lane, post, shift.start, shift.end, slots)
+        return self.commit(shift, rota, result=shift.id)
+
+    def _rota(self, site_id: UUID) -> SiteRota:
+        """The site's rota, started if this is its first shift (two first shifts collide, and one runs again)."""
+        try:
+            return self.load(SiteRota, SiteRota.create_id(site_id), "site rota")
+        except NotFound:
+            return SiteRota(site_id)
 
     @command
     def assign_to_shift(self, shift_id: UUID, person_id: UUID, override_reason: str | None = None) -> UUID:

@@ -18,6 +18,9 @@ each caller its own outcome:
     written together: the later one waits for the earlier one's outcome; if the earlier one
     committed, the later one certainly conflicts (both loaded the aggregate before either was
     written) and is refused without a round trip, otherwise it goes into the next batch;
+  * likewise a command that read (ADR 0011) what an earlier command of the batch writes: refused as
+    stale (`StaleRead`) once that one committed. Read sets are checked in the transaction against
+    the store as it was before the batch, so writing what an earlier command only read is fine;
   * when the database refuses a batch (a stale version from another process, a command id
     another process recorded first), the committer asks the store which commands' first new
     version already exists, refuses those and writes the rest; if it cannot tell, it bisects.
@@ -211,18 +214,16 @@ class GroupCommitter:
     # --- writing a batch --------------------------------------------------------------------------
 
     def _write(self, batch: list[_Unit]) -> list[_Unit]:
-        """Write a batch: no two commands on one aggregate together, and none with a command that read what it
-        writes or writes what it read (each read is checked against what was there before the batch); returns the
-        commands left for later."""
+        """Write a batch: no two commands on one aggregate together, and none that read what an earlier one of
+        the batch writes (reads are checked against the store as it was before the batch, so a command may write
+        what an earlier one read: they commit as if one after the other); returns the commands left for later."""
         chosen: list[_Unit] = []
         later: list[_Unit] = []
         written: set[UUID] = set()
-        read: set[UUID] = set()
         for unit in batch:
-            if written.isdisjoint(unit.firsts) and read.isdisjoint(unit.firsts) and written.isdisjoint(unit.reads):
+            if written.isdisjoint(unit.firsts) and written.isdisjoint(unit.reads):
                 chosen.append(unit)
                 written.update(unit.firsts)
-                read.update(unit.reads)
             else:
                 later.append(unit)
         self._insert(chosen)

@@ -96,6 +96,47 @@ def measure(results: Results, store: str, label: str, units: int = 300) -> None:
                  f"{trips}; most time in: " + "; ".join(f"{name} {share:.0%}" for name, share in top[:5]))
 
 
+def read_check_cost(results: Results, store: str, label: str, units: int = 60, rounds: int = 6) -> None:
+    """The command mix in-process with the read-set check (ADR 0011) on and off, in alternating slices so that
+    both meet the same log size and machine load; the difference is what the check costs a command."""
+    say(f"timing the read-set check on {label}")
+    world = World(store)
+    app: Any = world.app
+    checked: list[int] = []
+    save = app.save
+
+    def counting_save(*objs: Any, reads: Any = None, **kwargs: Any) -> Any:
+        if app.checks_reads:
+            checked.append(len(reads or ()))
+        return save(*objs, reads=reads, **kwargs)
+
+    app.save = counting_save
+    seconds = {True: 0.0, False: 0.0}
+    given = {True: 0, False: 0}
+    try:
+        work = world.units(30 + 2 * rounds * units)
+        _play(world, work[:30])  # warm
+        for index in range(2 * rounds):
+            on = index % 2 == 0
+            app.checks_reads = on
+            began = time.perf_counter()
+            given[on] += _play(world, work[30 + index * units:30 + (index + 1) * units])
+            seconds[on] += time.perf_counter() - began
+    finally:
+        app.checks_reads = True
+        world.close()
+    with_check, without = given[True] / seconds[True], given[False] / seconds[False]
+    per_command = sum(checked) / max(1, len(checked))
+    cost_ms = 1000 * (1 / with_check - 1 / without)
+    results.add(Row(f"commands.{label}.read_check", "commands", f"application commands in-process with the read-set "
+                    f"check ({label}; without it: {without:.0f} cmd/s)", with_check, "cmd/s", store=label,
+                    extra={"without_check": round(without, 1), "ms_per_command_for_the_check": round(cost_ms, 3),
+                           "records_checked_per_command": round(per_command, 1)}))
+    results.note(f"read-set check, {label}: {with_check:.0f} cmd/s with it, {without:.0f} without "
+                 f"({cost_ms:+.2f} ms a command; {per_command:.1f} records checked per command, in the same "
+                 "insert transaction)")
+
+
 def _top(stats: pstats.Stats) -> list[tuple[str, float]]:
     """The functions with the most time of their own, as (module:function, share of all)."""
     entries = stats.stats.items()  # type: ignore[attr-defined]

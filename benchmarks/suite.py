@@ -73,6 +73,8 @@ def run(config: Config) -> Results:
             for label in ("postgres", "sqlite") if config.postgres else ("sqlite",):
                 store = stores.pg("profile") if label == "postgres" else stores.sqlite("profile")
                 _guarded(results, f"profile on {label}", partial(breakdown.measure, results, store, label))
+                _guarded(results, f"read-set check on {label}",
+                         partial(breakdown.read_check_cost, results, store, label))
         if "rebuild" in config.parts:
             _guarded(results, "replay", lambda: _replay(results, config, stores))
         if "latency" in config.parts:

@@ -88,6 +88,9 @@ class CommandService(StoreWiring):
     """An eventsourcing application whose methods are commands in the sense of `command`."""
 
     clock: Callable[[], datetime] = staticmethod(utcnow)
+    checks_reads: bool = True
+    """Whether a command's read set goes with its events to be checked (ADR 0011). The benchmarks switch it
+    off, in a process of their own, to show what the check costs; nothing else should."""
 
     def handle(self, name: str, body: Callable[[], UUID], digest: str, ctx: CommandContext) -> UUID:
         """Run one command under its context, once."""
@@ -169,7 +172,8 @@ class CommandService(StoreWiring):
         generation = repository.generation if isinstance(repository, cache.SyncedCache) else 0
         written = {a.id for a in aggregates}
         try:
-            self.save(*aggregates, record, reads={k: v for k, v in running.reads.items() if k not in written})
+            reads = {k: v for k, v in running.reads.items() if k not in written} if self.checks_reads else {}
+            self.save(*aggregates, record, reads=reads)
         except IntegrityError as error:
             earlier = self._earlier_result(running.record_id, running.name, running.fingerprint)
             if earlier is None:

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from mobilize.api import errors
 from mobilize.api.middleware import RequestContext
-from mobilize.api.read_side import ReadSide
+from mobilize.api.read_side import ReadSides
 from mobilize.api.routes import ROUTERS, dashboard
 from mobilize.application import Mobilize, open_app
 from mobilize.application.store.postgres import ready, unavailable
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
 
     api = FastAPI(title="mobilize", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     api.state.mobilize = mobilize
-    api.state.read_side = ReadSide(mobilize, settings.store)
+    api.state.read_side = ReadSides(mobilize, settings.store)
     api.state.bell = Bell(mobilize)
     api.state.tail = Tail(mobilize)
     errors.install(api)

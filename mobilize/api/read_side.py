@@ -8,9 +8,11 @@ of its tables answers 503 `view_stuck` with the position and the reason, reads o
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -22,7 +24,11 @@ from mobilize.projections.registry import PROJECTIONS, projection
 from mobilize.projections.store import ViewStore
 
 LOCK_SECONDS = 10.0
-"""How long a read waits for the view store (one request at a time) before answering 503."""
+"""How long a read waits for a read side (each serves one request at a time) before answering 503."""
+POOL_SIZE = 4
+"""Read sides per API process: requests read the views on this many connections at once."""
+REPLAYS = 2
+"""Replays of the log (`as_of` reads) one API process runs at once: each is a whole catch-up in memory."""
 
 
 class ViewsBusy(Exception):
@@ -104,15 +110,88 @@ class Guarded(ViewStore):
         return super().query(sql, params)
 
 
+class ReadSides:
+    """A few read sides, each one connection with its runners, lent to one request at a time: a slow read does
+    not hold up the others. Replays of the log (`as_of`) lease one only for the moment they need the views,
+    and at most `REPLAYS` run at once, so they cannot take every read side either."""
+
+    def __init__(self, app: Mobilize, store: str, size: int = POOL_SIZE) -> None:
+        # the in-memory store's views live in their connection: one read side, or each would hold other views
+        self.sides = [ReadSide(app, store) for _ in range(1 if store.startswith("memory:") else max(1, size))]
+        self._free: queue.SimpleQueue[ReadSide] = queue.SimpleQueue()
+        for side in self.sides:
+            self._free.put(side)
+        self.replays = threading.BoundedSemaphore(REPLAYS)
+
+    @contextmanager
+    def lease(self) -> Iterator[ViewStore]:
+        """Caught-up views on a read side of its own, for the block (ViewsBusy after `LOCK_SECONDS`)."""
+        try:
+            side = self._free.get(timeout=LOCK_SECONDS)
+        except queue.Empty:
+            raise ViewsBusy(f"the views stayed busy for {LOCK_SECONDS:g} s") from None
+        try:
+            with side.lock:
+                yield side.caught_up()
+        finally:
+            self._free.put(side)
+
+    @contextmanager
+    def replaying(self) -> Iterator[None]:
+        """Room for one replay of the log (ViewsBusy when `REPLAYS` have been running for `LOCK_SECONDS`)."""
+        if not self.replays.acquire(timeout=LOCK_SECONDS):
+            raise ViewsBusy(f"{REPLAYS} replays stayed busy for {LOCK_SECONDS:g} s")
+        try:
+            yield
+        finally:
+            self.replays.release()
+
+    def stuck(self) -> dict[str, dict[str, Any]]:
+        """Every stuck projection: what any read side's runners found, and what others recorded (asked on a free
+        read side, if one is free within a moment)."""
+        found = {r.projection.name: r.failure.as_dict() for side in self.sides for r in side.runners
+                 if r.failure is not None}
+        try:
+            side = self._free.get(timeout=0.2)
+        except queue.Empty:
+            return found
+        try:
+            recorded = side.stuck()
+        finally:
+            self._free.put(side)
+        return {**recorded, **found}
+
+    def close(self) -> None:
+        """Close every read side's connection."""
+        for side in self.sides:
+            side.close()
+
+
+class Later(ViewStore):
+    """What a read `as_of` a moment gets instead of views: no read side held while it replays the log (the
+    route leases one for the moment it needs the live views, `mobilize.api.routes.views.page`)."""
+
+    def __init__(self, sides: ReadSides) -> None:  # no connection of its own
+        self.sides = sides
+
+
 def read_views(request: Request) -> Iterator[ViewStore]:
     """Views as of now, held for the duration of one request."""
-    read_side: ReadSide = request.app.state.read_side
-    if not read_side.lock.acquire(timeout=LOCK_SECONDS):
-        raise ViewsBusy(f"the views stayed busy for {LOCK_SECONDS:g} s")
-    try:
-        yield read_side.caught_up()
-    finally:
-        read_side.lock.release()
+    sides: ReadSides = request.app.state.read_side
+    with sides.lease() as views:
+        yield views
+
+
+def replayable_views(request: Request) -> Iterator[ViewStore]:
+    """For a route that can read `as_of` a moment: views as `read_views` gives them, or a `Later` when the
+    request asks for a moment."""
+    sides: ReadSides = request.app.state.read_side
+    if request.query_params.get("as_of") is not None:
+        yield Later(sides)
+        return
+    with sides.lease() as views:
+        yield views
 
 
 Views = Annotated[ViewStore, Depends(read_views)]
+ReplayableViews = Annotated[ViewStore, Depends(replayable_views)]

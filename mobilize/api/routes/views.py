@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
 from mobilize.api.deps import App, Moment, Reachable, Trusted
-from mobilize.api.read_side import Views
+from mobilize.api.read_side import Later, ReplayableViews, Views
 from mobilize.application import Mobilize
 from mobilize.log.codec import iso
 from mobilize.projections import audit, duty_hours, gaps, readiness, roster
@@ -43,11 +43,14 @@ def page(app: Mobilize, views: ViewStore, projection: str, as_of: str | None, li
     """Read rows live, or from a replay of the log up to `as_of`, and cut one page."""
     position = None
     if as_of is not None:
+        assert isinstance(views, Later), "an as_of read gets no read side (read_views)"
         try:
-            position = resolve(app, views, as_of)
+            with views.sides.lease() as live:  # a read side only to map a recorded time to a position
+                position = resolve(app, live, as_of)
         except BadMoment as error:
             raise HTTPException(status_code=422, detail=str(error)) from None
-        views = replay(app, projection, position)
+        with views.sides.replaying():
+            views = replay(app, projection, position)
     rows = read(views)
     return Page(items=rows[offset:offset + limit], total=len(rows), limit=limit, offset=offset,
                 as_of_position=position)
@@ -59,7 +62,7 @@ def moment(now: datetime | None) -> datetime:
 
 
 @router.get("/roster", response_model=Page)
-def get_roster(app: App, views: Views, reach: Reachable, site: UUID | None = None, grid: UUID | None = None,
+def get_roster(app: App, views: ReplayableViews, reach: Reachable, site: UUID | None = None, grid: UUID | None = None,
                incident: UUID | None = None, task_force: UUID | None = None, now: Now = None, as_of: AsOf = None,
                limit: Limit = 100, offset: Offset = 0) -> Page:
     """Who is at which post now, in which role, since when (ICS 203/204); within the caller's scope."""
@@ -71,7 +74,7 @@ def get_roster(app: App, views: Views, reach: Reachable, site: UUID | None = Non
 
 
 @router.get("/dispatches", response_model=Page)
-def get_dispatches(app: App, views: Views, reach: Reachable, incident: UUID | None = None, as_of: AsOf = None,
+def get_dispatches(app: App, views: ReplayableViews, reach: Reachable, incident: UUID | None = None, as_of: AsOf = None,
                    limit: Limit = 100, offset: Offset = 0) -> Page:
     """Every live dispatch and its state, to a site or incident within the caller's scope."""
     reach.require(incident)
@@ -80,15 +83,15 @@ def get_dispatches(app: App, views: Views, reach: Reachable, incident: UUID | No
 
 
 @router.get("/resting", response_model=Page)
-def get_resting(app: App, views: Views, reach: Reachable, now: Now = None, as_of: AsOf = None, limit: Limit = 100,
-                offset: Offset = 0) -> Page:
+def get_resting(app: App, views: ReplayableViews, reach: Reachable, now: Now = None, as_of: AsOf = None,
+                limit: Limit = 100, offset: Offset = 0) -> Page:
     """Who rests after a wartime shift, and until when (people of the caller's scope)."""
     at = moment(now)
     return page(app, views, "roster", as_of, limit, offset, lambda v: reach.rows(roster.resting(v, at), "person_id"))
 
 
 @router.get("/gaps", response_model=Page)
-def get_gaps(app: App, views: Views, reach: Reachable, incident: UUID | None = None, now: Now = None,
+def get_gaps(app: App, views: ReplayableViews, reach: Reachable, incident: UUID | None = None, now: Now = None,
              hours: Annotated[float, Query(gt=0, le=72)] = 12, as_of: AsOf = None, limit: Limit = 100,
              offset: Offset = 0) -> Page:
     """Required / have / need per site post, now and for the next hours (ICS 215); sites in the caller's scope."""
@@ -99,7 +102,7 @@ def get_gaps(app: App, views: Views, reach: Reachable, incident: UUID | None = N
 
 
 @router.get("/gaps/incidents", response_model=Page)
-def get_incident_gaps(app: App, views: Views, reach: Reachable, now: Now = None,
+def get_incident_gaps(app: App, views: ReplayableViews, reach: Reachable, now: Now = None,
                       hours: Annotated[float, Query(gt=0, le=72)] = 12, as_of: AsOf = None, limit: Limit = 100,
                       offset: Offset = 0) -> Page:
     """Required / have / need per incident, over the sites in the caller's scope."""
@@ -109,7 +112,7 @@ def get_incident_gaps(app: App, views: Views, reach: Reachable, now: Now = None,
 
 
 @router.get("/readiness", response_model=Page)
-def get_readiness(app: App, views: Views, reach: Reachable, unit: UUID | None = None, now: Now = None,
+def get_readiness(app: App, views: ReplayableViews, reach: Reachable, unit: UUID | None = None, now: Now = None,
                   as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> Page:
     """Each unit's mode, people available by skill, task forces ready (units of the caller's scope)."""
     at = moment(now)
@@ -119,8 +122,8 @@ def get_readiness(app: App, views: Views, reach: Reachable, unit: UUID | None = 
 
 
 @router.get("/drill-times", response_model=Page)
-def get_drill_times(app: App, views: Views, reach: Reachable, incident: UUID | None = None, as_of: AsOf = None,
-                    limit: Limit = 100, offset: Offset = 0) -> Page:
+def get_drill_times(app: App, views: ReplayableViews, reach: Reachable, incident: UUID | None = None,
+                    as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> Page:
     """Drill mobilization times: call-up to muster, per task force (of the caller's scope)."""
     reach.require(incident)
     return page(app, views, "readiness", as_of, limit, offset,
@@ -128,7 +131,7 @@ def get_drill_times(app: App, views: Views, reach: Reachable, incident: UUID | N
 
 
 @router.get("/duty-hours", response_model=Page)
-def get_duty_hours(app: App, views: Views, reach: Reachable, person: UUID | None = None,
+def get_duty_hours(app: App, views: ReplayableViews, reach: Reachable, person: UUID | None = None,
                    incident: UUID | None = None, now: Now = None, as_of: AsOf = None, limit: Limit = 100,
                    offset: Offset = 0) -> Page:
     """Hours on duty per person, day (China Standard Time) and incident, with the rest taken (caller's people)."""
@@ -139,7 +142,7 @@ def get_duty_hours(app: App, views: Views, reach: Reachable, person: UUID | None
 
 
 @router.get("/overrides", response_model=Page)
-def get_overrides(app: App, views: Views, reach: Reachable, person: UUID | None = None,
+def get_overrides(app: App, views: ReplayableViews, reach: Reachable, person: UUID | None = None,
                   incident: UUID | None = None, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> Page:
     """Every wartime rest or shift-length override, with its written reason and who gave it (caller's people)."""
     reach.require(person, incident)

@@ -57,7 +57,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         return JSONResponse(status_code=error.status_code, headers=getattr(error, "headers", None), content={
-            "error": _http_rule(error.status_code), "message": str(error.detail), "facts": {}, "retryable": False})
+            "error": _http_rule(error.status_code), "message": str(error.detail), "facts": {},
+            "retryable": error.status_code == 429})
 
     async def store_unavailable(request: Request, error: Exception) -> JSONResponse:
         log.warning("request.store_unavailable", path=request.url.path, error=str(error).strip()[:300],
@@ -93,5 +94,5 @@ def _field(location: tuple[int | str, ...]) -> str:
 
 def _http_rule(status: int) -> str:
     return {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-            422: "invalid_request"}.get(
+            422: "invalid_request", 429: "too_many_streams"}.get(
         status, "http_error")

@@ -231,3 +231,28 @@ def test_a_revoked_token_ends_its_open_stream_and_cannot_reopen_it(listener: Lis
     assert not any("After The Revocation" in f.fields.get("data", "") for f in frames)
     with listener.client.stream("GET", "/api/stream", params={"token": token}) as response:
         assert response.status_code == 401
+
+
+def test_a_token_holds_a_bounded_number_of_open_streams(listener: Listener, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import ExitStack
+
+    from mobilize.api.routes import stream as stream_routes
+
+    monkeypatch.setattr(stream_routes, "STREAMS_PER_TOKEN", 3)
+    with ExitStack() as held:
+        opened = [held.enter_context(listener.client.stream("GET", "/api/stream", params={"token": listener.viewer}))
+                  for _ in range(3)]
+        assert [r.status_code for r in opened] == [200, 200, 200]
+        refused = listener.client.get("/api/stream", params={"token": listener.viewer})
+        assert refused.status_code == 429 and refused.headers["Retry-After"]
+        assert refused.json()["error"] == "too_many_streams" and "3 open streams" in refused.json()["message"]
+        # another token is not held back by this one's streams
+        assert listener.frames(listener.operator, until=lambda read: True, timeout=5)
+    # once they are closed (the server sees the hang-up at its next heartbeat), the token may open one again
+    deadline = time.monotonic() + 5
+    while True:
+        with listener.client.stream("GET", "/api/stream", params={"token": listener.viewer}) as again:
+            if again.status_code == 200:
+                break
+        assert time.monotonic() < deadline, "the closed streams still count"
+        time.sleep(0.1)

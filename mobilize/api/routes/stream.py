@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, cast
@@ -10,7 +12,7 @@ from uuid import UUID
 
 import anyio
 import structlog
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
 from mobilize.api.deps import App, Principal, authenticate
@@ -61,6 +63,62 @@ def stream_caller(request: Request, app: App, token: Annotated[str | None, Query
     return authenticate(request, app)
 
 
+STREAMS_PER_TOKEN = 10
+"""Open streams one token may hold in one API process (a wall screen with a few tabs; not a leak or a loop)."""
+STREAMS_PER_PROCESS = 1_000
+"""Open streams one API process serves at most: each costs a little memory and a share of every wake-up, and
+past this many a command's latency grows (measured in infra/PRODUCTION.md); more readers, more processes."""
+
+
+class Streams:
+    """The feeds open in this process, by token (weakly held: a feed whose response is gone counts no more)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[UUID, weakref.WeakSet[Feed]] = {}
+
+    def admit(self, feed: Feed) -> None:
+        """Count the feed as open, or refuse it (429) when its token or the process holds the most allowed."""
+        token = feed.caller.token_id
+        with self._lock:
+            held = self._open.setdefault(token, weakref.WeakSet())
+            total = sum(len(feeds) for feeds in self._open.values())
+            if len(held) >= STREAMS_PER_TOKEN or total >= STREAMS_PER_PROCESS:
+                many = (f"this token already holds {len(held)} open streams here (at most {STREAMS_PER_TOKEN})"
+                        if len(held) >= STREAMS_PER_TOKEN else
+                        f"this server already serves {total} open streams (at most {STREAMS_PER_PROCESS})")
+                raise HTTPException(status_code=429, headers={"Retry-After": "10"},
+                                    detail=f"{many}: close one, or retry later")
+            held.add(feed)
+
+    def release(self, feed: Feed) -> None:
+        """The feed has ended."""
+        with self._lock:
+            held = self._open.get(feed.caller.token_id)
+            if held is not None:
+                held.discard(feed)
+                if not held:
+                    del self._open[feed.caller.token_id]
+
+    def count(self) -> int:
+        """Feeds open now."""
+        with self._lock:
+            return sum(len(feeds) for feeds in self._open.values())
+
+
+def open_streams(request: Request) -> Streams:
+    """The process's register of open streams."""
+    state = request.app.state
+    if not hasattr(state, "streams"):
+        with _CREATING:
+            if not hasattr(state, "streams"):
+                state.streams = Streams()
+    return cast(Streams, state.streams)
+
+
+_CREATING = threading.Lock()
+
+
 class Feed:
     """One client's reading of the log: how far it has read, and what its token lets it see."""
 
@@ -105,7 +163,7 @@ class Feed:
         return self.visible[aggregate_id]
 
 
-async def frames(feed: Feed, pace: Pacing, bell: Bell) -> AsyncIterator[str]:
+async def frames(feed: Feed, pace: Pacing, bell: Bell, streams: Streams | None = None) -> AsyncIterator[str]:
     """The response body: the feed's frames as the log grows, a heartbeat after silence, until disconnect."""
     # reads run in the threadpool and waits on the event loop: a waiting feed holds no thread, and a
     # disconnect cancels the wait at once rather than after the next ring of the bell
@@ -129,14 +187,18 @@ async def frames(feed: Feed, pace: Pacing, bell: Bell) -> AsyncIterator[str]:
                 if caught_up:  # past what was just read: a commit since is not slept through
                     await bell.wait(feed.after, pace.poll)
     finally:
+        if streams is not None:
+            streams.release(feed)
         log.info("stream.closed", holder=feed.caller.holder, position=feed.after)
 
 
 @router.get("/stream", response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}, "description": "the event stream"},
-                       401: {"description": "no valid token"}, 422: {"description": "a malformed position"}})
+                       401: {"description": "no valid token"}, 422: {"description": "a malformed position"},
+                       429: {"description": "too many open streams for this token or this server"}})
 def stream(app: App, caller: Annotated[Principal, Depends(stream_caller)], pace: Annotated[Pacing, Depends(pacing)],
            bell: Annotated[Bell, Depends(log_bell)], tail: Annotated[Tail, Depends(log_tail)],
+           streams: Annotated[Streams, Depends(open_streams)],
            last_event_id: Annotated[int | None, Header(ge=0, le=LAST, description="resume after this position")] = None,
            after: Annotated[int | None, Query(ge=0, le=LAST, description="start after this position (default: now)")]
            = None,
@@ -144,5 +206,6 @@ def stream(app: App, caller: Annotated[Principal, Depends(stream_caller)], pace:
     """Every event recorded from now (or after a position), as Server-Sent Events: id = log position."""
     start = next((p for p in (last_event_id, after) if p is not None), None)
     feed = Feed(tail, app, caller, (app.recorder.max_notification_id() or 0) if start is None else start)
-    return StreamingResponse(frames(feed, pace, bell), media_type="text/event-stream",
+    streams.admit(feed)
+    return StreamingResponse(frames(feed, pace, bell, streams), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,10 +1,12 @@
-"""Tables a person can read in a terminal, and the same rows as CSV or JSON."""
+"""Tables a person can read in a terminal, the same rows as CSV or JSON, and how long-running commands stop."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import signal
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -63,3 +65,12 @@ def as_csv(rows: Sequence[dict[str, Any]]) -> str:
 def as_json(rows: Sequence[dict[str, Any]]) -> str:
     """Rows as a JSON array."""
     return json.dumps(list(rows), ensure_ascii=False, indent=1, default=str)
+
+
+def stop_on_sigterm(stop: threading.Event) -> Any:
+    """Let SIGTERM (what systemd, docker and supervisors send) set `stop`, so a long-running command ends
+    between batches as on Ctrl-C (the default would kill it: safe, but abrupt). Returns the handler it
+    replaced, or None when not on the main thread (where signals cannot be handled)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from mobilize.application import open_app
-from mobilize.cli.console import shown
+from mobilize.cli.console import shown, stop_on_sigterm
 from mobilize.feeds.relay import BATCH, PARTITIONS, TOPIC, KafkaRelay
 from mobilize.projections.store import ViewStore
 from mobilize.settings import KAFKA_BOOTSTRAP, Settings
@@ -53,7 +53,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     relay = KafkaRelay(app, views, bootstrap, topic, args.partitions or settings.kafka_partitions, args.batch,
                        store=store)
     stop = threading.Event()
-    previous = _on_sigterm(stop)
+    previous = stop_on_sigterm(stop)
     try:
         if args.once:
             relayed = relay.catch_up(stop=stop)
@@ -71,13 +71,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             signal.signal(signal.SIGTERM, previous)
         relay.close()
         views.close()
-
-
-def _on_sigterm(stop: threading.Event) -> Any:
-    """Let SIGTERM end the relay between batches (the default would kill it: safe, but abrupt)."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
 
 def tail(bootstrap: str, topic: str, from_beginning: bool = False, limit: int | None = None,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 from typing import Any
 
 from mobilize.application import Mobilize, open_app
-from mobilize.cli.console import table
+from mobilize.cli.console import stop_on_sigterm, table
 from mobilize.progress import Progress
 from mobilize.projections.base import Runner, failures
 from mobilize.projections.registry import PROJECTIONS, projection
@@ -68,12 +69,16 @@ def _run_live(app: Mobilize, store: str) -> int:
     threads = [threading.Thread(target=r.follow, args=(stop,), name=r.projection.name) for r in runners]
     for thread in threads:
         thread.start()
-    print(f"following {len(runners)} projections; Ctrl-C to stop", file=sys.stderr)
+    print(f"following {len(runners)} projections; Ctrl-C (or SIGTERM) to stop", file=sys.stderr)
+    previous = stop_on_sigterm(stop)
     try:
-        while any(t.is_alive() for t in threads):
+        while any(t.is_alive() for t in threads) and not stop.is_set():
             threads[0].join(timeout=0.5)
     except KeyboardInterrupt:
         stop.set()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     for thread in threads:
         thread.join()
     stuck = [r.failure for r in runners if r.failure is not None]

@@ -87,7 +87,7 @@ def events_of(world: World, kind: str, **fields: Any) -> list[Any]:
 
 def test_a_person_raced_onto_overlapping_shifts_is_booked_exactly_once(world: World,
                                                                       writers: list[Mobilize]) -> None:
-    site = world.open_site(world.incident())
+    site = world.open_site(world.incident(), per_post=20)  # every writer's shift overlaps
     for day in range(ROUNDS):
         person = world.person(f"Chen Jing {day}")
         morning = T0 + day * 24 * HOUR

@@ -107,21 +107,22 @@ def _grow(world: World, count: int) -> int:
 
 
 STOP_BOUND = 20.0
-"""Seconds a child may take to stop after Ctrl-C."""
+"""Seconds a child may take to stop when told to."""
 
 
 def _interrupt(child: subprocess.Popen[bytes], log: Path) -> None:
-    """Ctrl-C the child; if it has not stopped within STOP_BOUND, have it print where each thread is (the
-    children run with -X faulthandler: SIGABRT dumps every thread's stack) and fail with that."""
+    """Stop the child as a service manager does (SIGTERM; SIGINT is ignored by a child of a background job); if
+    it has not stopped within STOP_BOUND, have it print where each thread is (the children run with
+    -X faulthandler: SIGABRT dumps every thread's stack) and fail with that."""
     began = time.monotonic()
-    child.send_signal(signal.SIGINT)
+    child.send_signal(signal.SIGTERM)
     try:
         child.wait(timeout=STOP_BOUND)
     except subprocess.TimeoutExpired:
         child.send_signal(signal.SIGABRT)
         child.wait(timeout=10)
-        pytest.fail(f"still running {STOP_BOUND} s after Ctrl-C; its threads:\n{log.read_text()[-6000:]}")
-    print(f"stopped {time.monotonic() - began:.2f} s after Ctrl-C")
+        pytest.fail(f"still running {STOP_BOUND} s after SIGTERM; its threads:\n{log.read_text()[-6000:]}")
+    print(f"stopped {time.monotonic() - began:.2f} s after SIGTERM")
 
 
 POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="faults")

@@ -81,7 +81,7 @@ def book_in_rounds(store: str, plan: list[tuple[str, list[str]]], index: int, st
 
 def test_writer_processes_racing_a_person_onto_overlapping_shifts_book_them_exactly_once(world: World,
                                                                                           store: str) -> None:
-    site = world.open_site(world.incident())
+    site = world.open_site(world.incident(), per_post=20)  # every writer's shift overlaps
     plan: list[tuple[str, list[str]]] = []
     for round_ in range(ROUNDS):
         person = world.person(f"Chen Jing {round_}")

@@ -190,8 +190,7 @@ def store_env(store: str, defaults: bool = True) -> dict[str, str]:
             raise BadSetting(f"MOBILIZE_STORE {store!r} names no file: use sqlite:///relative.db or sqlite:////abs.db")
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30",
-                "APPLICATION_RECORDER_TOPIC": "mobilize.application.store.reads:SQLiteRecorder"}
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30"}
     if url.scheme in ("postgresql", "postgres"):
         options = {key: values[-1] for key, values in parse_qs(url.query).items()}
         env = {

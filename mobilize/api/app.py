@@ -14,6 +14,7 @@ from mobilize.api import errors
 from mobilize.api.middleware import RequestContext
 from mobilize.api.read_side import ReadSides
 from mobilize.api.routes import ROUTERS, dashboard
+from mobilize.api.routes.stream import Streams
 from mobilize.application import Mobilize, open_app
 from mobilize.application.store.postgres import ready, unavailable
 from mobilize.feeds.bell import Bell
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
     api.state.read_side = ReadSides(mobilize, settings.store)
     api.state.bell = Bell(mobilize)
     api.state.tail = Tail(mobilize)
+    api.state.streams = Streams()
     errors.install(api)
     for router in ROUTERS:
         api.include_router(router, prefix="/api")

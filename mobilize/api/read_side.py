@@ -185,12 +185,10 @@ def read_views(request: Request) -> Iterator[ViewStore]:
 def replayable_views(request: Request) -> Iterator[ViewStore]:
     """For a route that can read `as_of` a moment: views as `read_views` gives them, or a `Later` when the
     request asks for a moment."""
-    sides: ReadSides = request.app.state.read_side
     if request.query_params.get("as_of") is not None:
-        yield Later(sides)
+        yield Later(request.app.state.read_side)
         return
-    with sides.lease() as views:
-        yield views
+    yield from read_views(request)
 
 
 Views = Annotated[ViewStore, Depends(read_views)]

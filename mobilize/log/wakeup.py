@@ -16,6 +16,7 @@ the follower polls every `poll_seconds`.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import threading
 import time
@@ -83,7 +84,9 @@ class Waiter(Protocol):
         """Release what the waiter holds; a closed waiter waits no more."""
 
 
-class _Closing:
+class _Closing(abc.ABC):
+    """A waiter used as a context manager: closed on the way out."""
+
     def __enter__(self: Any) -> Any:
         return self
 
@@ -91,9 +94,9 @@ class _Closing:
                  tb: TracebackType | None) -> None:
         self.close()
 
+    @abc.abstractmethod
     def close(self) -> None:
         """Release what the waiter holds (each kind says what)."""
-        raise NotImplementedError
 
 
 class PollingWaiter(_Closing):

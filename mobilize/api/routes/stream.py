@@ -67,7 +67,8 @@ STREAMS_PER_TOKEN = 10
 """Open streams one token may hold in one API process (a wall screen with a few tabs; not a leak or a loop)."""
 STREAMS_PER_PROCESS = 1_000
 """Open streams one API process serves at most: each costs a little memory and a share of every wake-up, and
-past this many a command's latency grows (measured in infra/PRODUCTION.md); more readers, more processes."""
+past some thousands a command's latency grew (issue 11's run: with 6,400 streams a POST took 6.2 s, not
+0.07 s); more readers, more processes."""
 
 
 class Streams:
@@ -100,23 +101,10 @@ class Streams:
                 if not held:
                     del self._open[feed.caller.token_id]
 
-    def count(self) -> int:
-        """Feeds open now."""
-        with self._lock:
-            return sum(len(feeds) for feeds in self._open.values())
-
 
 def open_streams(request: Request) -> Streams:
     """The process's register of open streams."""
-    state = request.app.state
-    if not hasattr(state, "streams"):
-        with _CREATING:
-            if not hasattr(state, "streams"):
-                state.streams = Streams()
-    return cast(Streams, state.streams)
-
-
-_CREATING = threading.Lock()
+    return cast(Streams, request.app.state.streams)
 
 
 class Feed:
@@ -163,7 +151,7 @@ class Feed:
         return self.visible[aggregate_id]
 
 
-async def frames(feed: Feed, pace: Pacing, bell: Bell, streams: Streams | None = None) -> AsyncIterator[str]:
+async def frames(feed: Feed, pace: Pacing, bell: Bell, streams: Streams) -> AsyncIterator[str]:
     """The response body: the feed's frames as the log grows, a heartbeat after silence, until disconnect."""
     # reads run in the threadpool and waits on the event loop: a waiting feed holds no thread, and a
     # disconnect cancels the wait at once rather than after the next ring of the bell
@@ -187,8 +175,7 @@ async def frames(feed: Feed, pace: Pacing, bell: Bell, streams: Streams | None =
                 if caught_up:  # past what was just read: a commit since is not slept through
                     await bell.wait(feed.after, pace.poll)
     finally:
-        if streams is not None:
-            streams.release(feed)
+        streams.release(feed)
         log.info("stream.closed", holder=feed.caller.holder, position=feed.after)
 
 

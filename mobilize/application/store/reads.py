@@ -22,7 +22,6 @@ Each recorder checks in its own way:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import TracebackType
 from typing import Any
 from uuid import UUID
 
@@ -66,12 +65,10 @@ class MemoryRecorder(POPOApplicationRecorder):
 
     def insert_events(self, stored_events: Sequence[StoredEvent], *, reads: Reads | None = None,
                       **kwargs: Any) -> Sequence[int] | None:
-        with self._database_lock:
-            if reads:
-                stale = {aggregate_id: version for aggregate_id, version in reads.items()
-                         if max(self._stored_events_index.get(str(aggregate_id), {0: None}), default=0) > version}
-                if stale:
-                    raise StaleRead(stale)
+        with self._database_lock:  # re-entrant: select_events takes it too
+            stale = stale_among(self, reads or {})
+            if stale:
+                raise StaleRead(stale)
             return super().insert_events(stored_events, **kwargs)
 
 
@@ -83,10 +80,6 @@ class _Immediate(SQLiteTransaction):
         cursor.execute("BEGIN IMMEDIATE")
         return cursor
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc_val: BaseException | None,
-                 exc_tb: TracebackType | None) -> None:
-        super().__exit__(exc_type, exc_val, exc_tb)
-
 
 class SQLiteRecorder(SQLiteApplicationRecorder):
     """eventsourcing's SQLite application recorder with read sets and positions that are never reused.
@@ -96,9 +89,6 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
     follower that had passed them skipped the new events for good. The highest position ever issued is kept
     in a table of its own, `<events table>_issued`, and new rows are numbered after it.
     """
-
-    TOPIC = "mobilize.application.store.reads:SQLiteRecorder"
-    """What `APPLICATION_RECORDER_TOPIC` names to have eventsourcing build this recorder."""
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name)

@@ -39,8 +39,8 @@ class StoreWiring(Application[UUID]):
         return committer.save(*objs, reads=reads)
 
     def construct_recorder(self) -> Any:
-        """eventsourcing's recorder for the store, or the project's own where eventsourcing has no topic for
-        it (the in-memory store), so that every store checks read sets (`reads`)."""
+        """eventsourcing's recorder for the store, replaced by the project's own on the in-memory store and
+        SQLite (PostgreSQL's is named by the settings), so that every store checks read sets (`reads`)."""
         return reads_.recorder_for(super().construct_recorder())
 
     def construct_repository(self) -> Any:

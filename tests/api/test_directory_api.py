@@ -232,5 +232,6 @@ def test_lists_refuse_a_page_out_of_bounds_and_a_caller_without_a_token(desk: De
     assert desk.operator.get("/people", limit=0).status_code == 422
     assert desk.operator.get("/people", limit=1001).status_code == 422
     assert desk.operator.get("/people", offset=-1).status_code == 422
+    assert desk.operator.get("/incidents", offset=10**30).json()["facts"]["problems"][0]["field"] == "offset"
     assert desk.anonymous.get("/people").status_code == 401
     assert desk.operator.get("/people", offset=50).json()["items"] == []

@@ -130,6 +130,7 @@ def test_sites_show_posts_commanders_tallies_and_filter_by_incident_grid_state_a
     assert ids(desk.operator.get("/sites", state="planned")) == [str(city["their_site"])]
     assert ids(desk.operator.get("/sites", q="theirs")) == [str(city["their_site"])]
     assert ids(desk.grid_operator.get("/sites")) == [str(city["site"])]
+    assert ids(desk.auditor.get("/sites")) == [str(city["site"]), str(city["their_site"])]  # auditors see all
     assert desk.grid_operator.get(f"/sites/{city['their_site']}").status_code == 404
     assert desk.grid_operator.get("/sites", grid=w.other_grid).status_code == 404
     not_a_grid = desk.operator.get("/sites", grid=w.community)

@@ -2,6 +2,7 @@
 
 from mobilize.api.routes import (
                                  dashboard,
+                                 directory,
                                  dispatches,
                                  incidents,
                                  organisation,
@@ -15,4 +16,4 @@ from mobilize.api.routes import (
 )
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
-           dispatches.router, views.router, records.router, stream.router, dashboard.router]
+           dispatches.router, views.router, directory.router, records.router, stream.router, dashboard.router]

@@ -31,6 +31,8 @@ class Principal:
     holder: str
     role: str
     scope_unit_id: UUID | None
+    person_id: UUID | None = None
+    """A responder's own person: the one person whose shifts and dispatches the token may touch."""
 
     @property
     def actor(self) -> str:
@@ -52,12 +54,34 @@ def secret_hash(secret: str) -> str:
 
 
 BEARER = HTTPBearer(auto_error=False, scheme_name="bearer", bearerFormat="mbz.<id>.<secret>",
-                    description="a token from `mobilize token create`: operator, auditor or viewer")
+                    description="a token from `mobilize token create`: operator, auditor, viewer or responder")
 """The bearer scheme, parsed by FastAPI and so declared in the OpenAPI (`securitySchemes`, `security` per route)."""
 
 
-def authenticate(app: App, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> Principal:
-    """The caller behind `Authorization: Bearer mbz.<id>.<secret>`, or 401."""
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+
+
+def authenticate(app: App, credentials: Credentials) -> Principal:
+    """The staff caller (operator, auditor, viewer) behind the bearer token; 401 without one, 403 for a
+    responder's token, which serves only its own person's field routes."""
+    caller = bearer(app, credentials)
+    if caller.role == "responder":
+        raise HTTPException(status_code=403, detail="a responder token serves only its holder's own field page "
+                                                    "and the /api/field routes")
+    return caller
+
+
+def responder(app: App, credentials: Credentials) -> Principal:
+    """The caller, if their token is a person's own field credential (403 otherwise)."""
+    caller = bearer(app, credentials)
+    if caller.role != "responder" or caller.person_id is None:
+        raise HTTPException(status_code=403, detail=f"the field routes take a person's own responder token, "
+                                                    f"not a {caller.role} token")
+    return caller
+
+
+def bearer(app: Mobilize, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """The caller behind `Authorization: Bearer mbz.<id>.<secret>`, whatever its role, or 401."""
     token = credentials.credentials if credentials else ""
     prefix, _, rest = token.partition(".")
     token_id, _, secret = rest.partition(".")
@@ -69,7 +93,8 @@ def authenticate(app: App, credentials: Annotated[HTTPAuthorizationCredentials |
         raise _unauthenticated("a valid bearer token is required: Authorization: Bearer mbz.<id>.<secret>") from None
     if stored.revoked or not hmac.compare_digest(stored.secret_sha256, secret_hash(secret)):
         raise _unauthenticated("this token is revoked or its secret is wrong")
-    return Principal(stored.id, stored.holder, stored.role, stored.scope_unit_id)
+    return Principal(stored.id, stored.holder, stored.role, stored.scope_unit_id,
+                     getattr(stored, "person_id", None))  # tokens issued before responders carry none
 
 
 def _unauthenticated(message: str) -> HTTPException:

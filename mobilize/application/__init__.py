@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mobilize.application.commands.access import AccessCommands
 from mobilize.application.commands.dispatches import DispatchCommands
+from mobilize.application.commands.field import FieldCommands
 from mobilize.application.commands.incidents import IncidentCommands
 from mobilize.application.commands.people import PeopleCommands
 from mobilize.application.commands.shifts import ShiftCommands
@@ -16,7 +17,7 @@ from mobilize.settings import Settings
 __all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app"]
 
 
-class Mobilize(PeopleCommands, TaskForceCommands, IncidentCommands, SiteCommands, ShiftCommands,
+class Mobilize(PeopleCommands, TaskForceCommands, IncidentCommands, SiteCommands, FieldCommands, ShiftCommands,
                DispatchCommands, AccessCommands):
     """Mobilization of a grid-governed district, as an event-sourced application."""
 

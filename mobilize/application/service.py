@@ -152,7 +152,9 @@ class CommandService(StoreWiring):
         if ctx.occurred_at is not None:
             aware(ctx.occurred_at, "occurred_at")
             require(ctx.occurred_at <= self.clock() + MAX_CLOCK_SKEW, InvalidCommand,
-                    "occurred_at lies in the future", field="occurred_at", occurred_at=ctx.occurred_at)
+                    f"occurred_at lies in the future: more than {MAX_CLOCK_SKEW.seconds // 60} minutes ahead of the "
+                    "server's clock (is the device's clock set right?)", field="occurred_at",
+                    occurred_at=ctx.occurred_at, server_time=self.clock())
         return ctx.resolved(self.clock())
 
     def _earlier_result(self, key: UUID, name: str, digest: str) -> UUID | None:

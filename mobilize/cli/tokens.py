@@ -22,7 +22,8 @@ def add_commands(commands: Any) -> None:
     create = verbs.add_parser("create", help="issue a token; its secret is printed once and never stored")
     create.add_argument("--role", required=True, choices=names(TokenRole))
     create.add_argument("--scope", help="operator: the org unit id whose subtree it may command, or 'all'")
-    create.add_argument("--holder", required=True, help="who holds it: a person or a dashboard")
+    create.add_argument("--holder", help="who holds it: a person or a dashboard (a responder: the person's name)")
+    create.add_argument("--person", help="responder: the id of the person the token acts as")
     revoke = verbs.add_parser("revoke", help="revoke a token by its id")
     revoke.add_argument("token_id")
     token.set_defaults(func=run)
@@ -34,6 +35,8 @@ def run(settings: Settings, args: Any) -> int:
     ctx = CommandContext(actor=f"cli:{getpass.getuser()}", reason=f"mobilize token {args.verb}")
     try:
         if args.verb == "create":
+            if args.role == "responder":
+                return _create_responder(app, ctx, args.person)
             return _create(app, ctx, args.role, args.scope, args.holder)
         app.revoke_token(UUID(args.token_id), ctx=ctx)
     except (DomainError, ValueError) as error:
@@ -43,7 +46,23 @@ def run(settings: Settings, args: Any) -> int:
     return 0
 
 
-def _create(app: Mobilize, ctx: CommandContext, role: str, scope: str | None, holder: str) -> int:
+def _create_responder(app: Mobilize, ctx: CommandContext, person: str | None) -> int:
+    if not person:
+        print("mobilize: a responder token needs --person: the id of the person it acts as", file=sys.stderr)
+        return 2
+    secret = secrets.token_urlsafe(32)
+    token_id = app.issue_responder_token(UUID(person), secret_hash(secret), ctx=ctx)
+    token = f"{TOKEN_PREFIX}.{token_id.hex}.{secret}"
+    print(token)
+    print(f"(responder token {token_id}; open <api address>/field?token={token} on the person's phone; "
+          "the secret above is shown only now)", file=sys.stderr)
+    return 0
+
+
+def _create(app: Mobilize, ctx: CommandContext, role: str, scope: str | None, holder: str | None) -> int:
+    if not holder:
+        print("mobilize: a token needs --holder: the person or system holding it", file=sys.stderr)
+        return 2
     if role == "operator" and not scope:
         print("mobilize: an operator token needs --scope: an org unit id, or 'all'", file=sys.stderr)
         return 2

@@ -84,11 +84,13 @@ class TaskForceTier(StrEnum):
 
 
 class TokenRole(StrEnum):
-    """operator: commands within a subtree; auditor: reads everything, writes nothing; viewer: dashboards."""
+    """operator: commands within a subtree; auditor: reads everything, writes nothing; viewer: dashboards;
+    responder: one person's own shifts and dispatches, from the field page."""
 
     OPERATOR = "operator"
     AUDITOR = "auditor"
     VIEWER = "viewer"
+    RESPONDER = "responder"
 
 
 class SubjectKind(StrEnum):

@@ -64,7 +64,7 @@ def test_what_a_route_can_refuse_is_declared(spec: dict[str, Any]) -> None:
 def test_the_bearer_scheme_is_declared_and_every_route_but_the_open_ones_needs_it(spec: dict[str, Any]) -> None:
     assert spec["components"]["securitySchemes"] == {"bearer": {
         "type": "http", "scheme": "bearer", "bearerFormat": "mbz.<id>.<secret>",
-        "description": "a token from `mobilize token create`: operator, auditor or viewer"}}
+        "description": "a token from `mobilize token create`: operator, auditor, viewer or responder"}}
     open_routes = {path for path, _, operation in operations(spec) if not operation.get("security")}
     assert open_routes == {"/healthz", "/readyz", "/api/dashboard", "/api/dashboard/events"}  # the page asks
     assert all(operation["security"] == [{"bearer": []}]

@@ -4,10 +4,12 @@ from mobilize.api.routes import (
                                  dashboard,
                                  directory,
                                  dispatches,
+                                 field,
                                  incidents,
                                  organisation,
                                  people,
                                  records,
+                                 responders,
                                  shifts,
                                  sites,
                                  stream,
@@ -16,4 +18,5 @@ from mobilize.api.routes import (
 )
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
-           dispatches.router, views.router, directory.router, records.router, stream.router, dashboard.router]
+           dispatches.router, views.router, directory.router, records.router, stream.router, dashboard.router,
+           field.router, responders.router]

@@ -1,0 +1,178 @@
+"""The field page's routes: one person, with their own responder token, on their own shifts and dispatches.
+
+Every action is noted in the person's field log with its outcome, a refusal included (the page shows it, the
+operator audits it); the device's time is the action's `occurred_at`, the server's the time it was recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from mobilize.api import examples as ex
+from mobilize.api.deps import App, CommandBody, IdempotencyKey, Principal, context, responder
+from mobilize.api.examples import example
+from mobilize.api.read_side import Views
+from mobilize.api.routes.common import REFUSALS
+from mobilize.application import Mobilize
+from mobilize.domain.base import CommandContext, DomainError, InvalidCommand, NotFound
+from mobilize.domain.dispatch import TRANSITIONS, Dispatch
+from mobilize.domain.person import Person
+from mobilize.domain.shift import Shift
+from mobilize.domain.task_force import TaskForce
+from mobilize.domain.testing_site import TestingSite
+
+router = APIRouter(prefix="/field", tags=["field"], responses=REFUSALS)
+
+Responder = Annotated[Principal, Depends(responder)]
+
+
+def commanding(caller: Responder, idempotency_key: IdempotencyKey = None) -> Principal:
+    """The responder, giving a command (with an `Idempotency-Key`, read by `context`)."""
+    return caller
+
+
+Acting = Annotated[Principal, Depends(commanding)]
+RECENT = timedelta(hours=12)
+"""How long after its end a shift still shows on the page (to check out of, or to see how it went)."""
+STEPS = {"acknowledge": "acknowledge_dispatch", "decline": "decline_dispatch", "set-out": "set_out",
+         "arrive": "arrive_on_scene"}
+"""What a person may do with their dispatch; release and recall are the command center's."""
+STATES = {"acknowledge": "acknowledged", "decline": "declined", "set-out": "en_route", "arrive": "on_scene"}
+
+
+class FieldAction(CommandBody):
+    model_config = example("checked in at the lane 1 sampler post", at_post=f"{ex.SITE}:1:sampler")
+
+    at_post: str | None = Field(None, max_length=200, description="the post's code from its QR sheet "
+                                "(<site id>:<lane>:<post>): the check-in is refused at another post")
+
+
+class FieldDone(BaseModel):
+    """What the action changed, and whether its device time was flagged as late."""
+
+    id: UUID
+    late: bool
+
+
+def post_code(shift: Shift) -> str:
+    """The code a post's QR sheet carries: which site, lane and post."""
+    return f"{shift.site_id}:{shift.lane}:{shift.post}"
+
+
+@router.get("/me", response_model=dict[str, Any])
+def me(app: App, caller: Responder, views: Views) -> dict[str, Any]:
+    """The person's next and recent shifts, their live dispatches (their own and their task forces'), and what
+    became of what they sent from the field."""
+    person = app.load(Person, _person(caller), "person")
+    return {"person": {"id": person.id, "name": person.name}, "server_time": app.clock(),
+            "shifts": _shifts(app, person), "dispatches": _dispatches(app, person, views),
+            "reports": app.field_log(person.id)[:50]}
+
+
+@router.post("/shifts/{shift_id}/{action}", response_model=FieldDone)
+def attend(shift_id: UUID, action: Literal["check-in", "check-out"], body: FieldAction, app: App,
+           caller: Acting, request: Request) -> FieldDone:
+    """Check oneself in (签到打卡) or out of one's own shift."""
+    person_id = _person(caller)
+
+    def act(ctx: CommandContext) -> UUID:
+        shift = app.load(Shift, shift_id, "shift")
+        if str(person_id) not in shift.people:
+            raise HTTPException(status_code=403, detail="you are not on this shift (an operator may have taken "
+                                                        "you off it)")
+        if body.at_post is not None and body.at_post != post_code(shift):
+            raise InvalidCommand("this QR code belongs to another post than your shift's", field="at_post")
+        command = app.check_in_from_field if action == "check-in" else app.check_out
+        return command(shift_id, person_id, ctx=ctx)
+
+    return _reported(app, request, caller, body, action, shift_id, act)
+
+
+@router.post("/dispatches/{dispatch_id}/{step}", response_model=FieldDone)
+def advance(dispatch_id: UUID, step: Literal["acknowledge", "decline", "set-out", "arrive"], body: FieldAction,
+            app: App, caller: Acting, request: Request) -> FieldDone:
+    """Acknowledge, decline (with a reason), set out or arrive: one's own dispatch, or one's task force's."""
+    person_id = _person(caller)
+
+    def act(ctx: CommandContext) -> UUID:
+        if not _mine(app, app.load(Dispatch, dispatch_id, "dispatch"), person_id):
+            raise HTTPException(status_code=403, detail="this dispatch is neither yours nor your task force's")
+        return getattr(app, STEPS[step])(dispatch_id, ctx=ctx)
+
+    return _reported(app, request, caller, body, step, dispatch_id, act)
+
+
+def _reported(app: Mobilize, request: Request, caller: Principal, body: FieldAction, action: str,
+              target_id: UUID, act: Callable[[CommandContext], UUID]) -> FieldDone:
+    """Run the action and note its outcome in the person's field log, a refusal too (then raised as it was)."""
+    ctx = context(request, caller, body)
+    key = request.headers.get("idempotency-key") or ctx.command_id
+
+    def note(outcome: str, refusal: str | None = None, message: str | None = None) -> bool:
+        log_ctx = CommandContext(actor=caller.actor, command_id=f"{ctx.command_id}:report:{outcome}",
+                                 correlation_id=ctx.correlation_id, reason="sent from the field page")
+        app.report_from_field(_person(caller), key, action, target_id, body.occurred_at, outcome, refusal,
+                              message, ctx=log_ctx)
+        return any(entry["key"] == key and entry["late"] for entry in app.field_log(_person(caller))[:5])
+
+    try:
+        result = act(ctx)
+    except DomainError as error:
+        note("refused", error.rule, error.message)
+        raise
+    except HTTPException as error:
+        note("refused", "forbidden" if error.status_code == 403 else "refused", str(error.detail))
+        raise
+    return FieldDone(id=result, late=note("done"))
+
+
+def _person(caller: Principal) -> UUID:
+    assert caller.person_id is not None, "the responder dependency lets only a person's token through"
+    return caller.person_id
+
+
+def _mine(app: Mobilize, order: Dispatch, person_id: UUID) -> bool:
+    if order.subject_kind == "person":
+        return order.subject_id == person_id
+    return person_id in app.load(TaskForce, order.subject_id, "task force").members
+
+
+def _shifts(app: Mobilize, person: Person) -> list[dict[str, Any]]:
+    shifts = []
+    for shift_id in person.bookings:
+        shift = app.load(Shift, UUID(shift_id), "shift")
+        if shift.end < app.clock() - RECENT:
+            continue
+        mine = shift.people.get(str(person.id), {})
+        shifts.append({"id": shift.id, "site_id": shift.site_id, "site": app.load(TestingSite, shift.site_id,
+                       "testing site").name, "lane": shift.lane, "post": shift.post, "start": shift.start,
+                       "end": shift.end, "status": mine.get("status"), "checked_in_at": mine.get("checked_in_at"),
+                       "checked_out_at": mine.get("checked_out_at"), "post_code": post_code(shift)})
+    return sorted(shifts, key=lambda entry: entry["start"])
+
+
+def _dispatches(app: Mobilize, person: Person, views: Views) -> list[dict[str, Any]]:
+    rows = views.query("SELECT task_force_id FROM roster_members WHERE person_id = ?", (str(person.id),))
+    subjects: list[Any] = [person]
+    for (task_force_id,) in rows:
+        try:
+            subjects.append(app.load(TaskForce, UUID(task_force_id), "task force"))
+        except NotFound:
+            continue
+    found = []
+    for subject in subjects:
+        if subject.active_dispatch is None:
+            continue
+        order = app.load(Dispatch, subject.active_dispatch, "dispatch")
+        site = app.load(TestingSite, order.site_id, "testing site").name if order.site_id else None
+        allowed = TRANSITIONS.get(order.state, ())
+        found.append({"id": order.id, "subject_kind": order.subject_kind, "subject": order.subject_name,
+                      "task": order.task, "state": order.state, "site": site, "incident_id": order.incident_id,
+                      "steps": [step for step, state in STATES.items() if state in allowed]})
+    return found

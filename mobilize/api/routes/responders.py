@@ -1,0 +1,69 @@
+"""Responder tokens: a person's own field credential, issued and revoked by an operator over the person's grid;
+the person's field log, read by those who may audit it."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from uuid import UUID
+
+import segno
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel
+
+from mobilize.api.deps import TOKEN_PREFIX, App, CommandBody, Operator, Reachable, Trusted, in_scope, secret_hash
+from mobilize.api.routes.common import REFUSALS, Done, run
+from mobilize.application import Mobilize
+from mobilize.domain.access import AccessToken
+
+router = APIRouter(tags=["field"], responses=REFUSALS)
+
+
+class ResponderToken(BaseModel):
+    """A responder token, shown once: the secret is not kept, only its hash."""
+
+    token_id: UUID
+    token: str
+    link: str
+    qr_svg: str
+
+
+def field_link(request: Request, token: str) -> str:
+    """The address that opens the field page signed in as the token's person."""
+    return f"{str(request.base_url).rstrip('/')}/field?token={token}"
+
+
+def responder_token(app: Mobilize, request: Request, token_id: UUID, secret: str) -> ResponderToken:
+    """The token as the person receives it: the bearer string, its field link, and the link as a QR code."""
+    token = f"{TOKEN_PREFIX}.{token_id.hex}.{secret}"
+    link = field_link(request, token)
+    return ResponderToken(token_id=token_id, token=token, link=link,
+                          qr_svg=segno.make(link, error="m").svg_inline(scale=4, title="field page link"))
+
+
+@router.post("/people/{person_id}/responder-token", status_code=201, response_model=ResponderToken)
+def issue_responder_token(person_id: UUID, body: CommandBody, app: App, caller: Operator,
+                          request: Request) -> ResponderToken:
+    """Issue a person their own field credential; its secret is shown now, as a link and a QR code, and never
+    again."""
+    secret = secrets.token_urlsafe(32)
+    done = run(app, request, caller, body, person_id, app.issue_responder_token, person_id, secret_hash(secret))
+    return responder_token(app, request, done.id, secret)
+
+
+@router.post("/responder-tokens/{token_id}/revoke", response_model=Done)
+def revoke_responder_token(token_id: UUID, body: CommandBody, app: App, caller: Operator, request: Request) -> Done:
+    """Withdraw a person's field credential (a lost phone): every later request with it is refused."""
+    token = app.load(AccessToken, token_id, "token")
+    if token.role != "responder":
+        raise HTTPException(status_code=403, detail="only responder tokens are revoked here; others by the CLI")
+    in_scope(app, caller, token.person_id)
+    return run(app, request, caller, body, (), app.revoke_token, token_id)  # scope checked above, on its person
+
+
+@router.get("/people/{person_id}/field-log", response_model=list[dict[str, Any]])
+def field_log(person_id: UUID, app: App, caller: Trusted, reach: Reachable) -> list[dict[str, Any]]:
+    """What the person sent from the field and what became of it, newest first: refusals, and device times
+    far behind the arrival (`late`), for the operator to follow up."""
+    reach.require(person_id, what="person")
+    return app.field_log(person_id)

@@ -1,0 +1,59 @@
+"""Commands a person gives from the field page: their own check-in, and the log of what they sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from mobilize.application.commands.shifts import ShiftCommands
+from mobilize.application.service import command
+from mobilize.domain.base import NotFound, RuleViolated, now, require
+from mobilize.domain.field_log import FieldLog
+from mobilize.domain.shift import Shift
+
+
+class ArrivedAfterWindow(RuleViolated):
+    """Raised when a check-in sent from the field reaches the server after its shift has ended."""
+
+    rule = "check_in_arrived_after_window"
+
+
+class FieldCommands(ShiftCommands):
+    """A person's own actions from the field, and their field log."""
+
+    @command
+    def check_in_from_field(self, shift_id: UUID, person_id: UUID) -> UUID:
+        """The person checks themself in (签到打卡) at the time their device says; it must reach the server
+        before the shift ends: a phone's clock is the person's word, so once the window has closed only the
+        site commander records attendance."""
+        shift = self.load(Shift, shift_id, "shift")
+        self._require_running(shift)
+        arrived = self.clock()
+        require(arrived < shift.end, ArrivedAfterWindow,
+                f"this check-in, made at {now():%H:%M} UTC, reached the command center at {arrived:%H:%M} UTC, "
+                f"after the shift ended at {shift.end:%H:%M} UTC; ask the site commander to record it",
+                shift_id=shift.id, sent_at=now(), arrived_at=arrived, end=shift.end)
+        shift.check_in(person_id)
+        return self.commit(shift)
+
+    @command
+    def report_from_field(self, person_id: UUID, key: str, action: str, target_id: UUID,
+                          device_time: datetime | None, outcome: str,
+                          refusal: str | None = None, message: str | None = None) -> UUID:
+        """Note in the person's field log what they sent and what became of it (a late device time is flagged)."""
+        log = self._field_log(person_id)
+        log.report(key, action, target_id, device_time, self.clock(), outcome, refusal, message)
+        return self.commit(log)
+
+    def _field_log(self, person_id: UUID) -> FieldLog:
+        try:
+            return self.load(FieldLog, FieldLog.create_id(person_id), "field log")
+        except NotFound:
+            return FieldLog(person_id)
+
+    def field_log(self, person_id: UUID) -> list[dict[str, object]]:
+        """The person's latest field reports, newest first (none yet: empty)."""
+        try:
+            return list(reversed(self.load(FieldLog, FieldLog.create_id(person_id), "field log").reports))
+        except NotFound:
+            return []

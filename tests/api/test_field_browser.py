@@ -1,0 +1,124 @@
+"""The field page on a phone (Chromium, 390×844, touch): check in by a confirmed button; check in offline and see
+it sent once when the network returns, at the device's time; a queued check-in that arrives too late shows why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from mobilize.api.app import create_app
+from mobilize.application import Mobilize
+from mobilize.settings import Settings
+from tests.browser import Watched, browser, screenshot, serve  # noqa: F401 (browser: a fixture)
+from tests.conftest import World, store_for
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+MINUTE = timedelta(minutes=1)
+
+
+class Street:
+    """A site open now (real time: the page's clock and the server's), a person with a responder token."""
+
+    def __init__(self, app: Mobilize) -> None:
+        self.world = World(app)
+        self.now = datetime.now(UTC).replace(microsecond=0)
+        incident = self.world.incident()
+        self.site = self.world.open_site(incident)
+        self.chen = self.world.person("Chen Jing")
+        self.token = self._token(self.chen)
+
+    def shift(self, start: timedelta, hours: float, lane: int = 1) -> UUID:
+        shift = self.world.shift(self.site, self.now + start, hours=hours, lane=lane)
+        self.world.do("assign_to_shift", shift, self.chen)
+        return shift
+
+    def _token(self, person: UUID) -> str:
+        from mobilize.api.deps import TOKEN_PREFIX, secret_hash
+
+        token_id = self.world.app.issue_responder_token(person, secret_hash("s3cret-field"), ctx=self.world.ctx())
+        return f"{TOKEN_PREFIX}.{token_id.hex}.s3cret-field"
+
+    def check_ins(self, shift: UUID) -> list[Any]:
+        return [e for e in self.world.events()
+                if type(e).__qualname__ == "Shift.CheckedIn" and e.originator_id == shift]
+
+
+@pytest.fixture
+def street(tmp_path: Path) -> Iterator[Street]:
+    app = Mobilize(env=Settings(store=store_for("sqlite", tmp_path)).eventsourcing_env())
+    yield Street(app)
+    app.close()
+
+
+def test_a_responder_checks_in_by_button_then_offline_and_it_is_sent_once_at_the_device_time(
+        browser: Any, street: Street, tmp_path: Path) -> None:  # noqa: F811
+    first = street.shift(-10 * MINUTE, 0.4)  # on now, until now + 14 min
+    second = street.shift(20 * MINUTE, 4, lane=2)  # check-in opens 30 min early: now - 10 min
+    api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
+    with serve(api) as served:
+        watched, page = Watched.open(browser, **PHONE)
+        page.goto(f"{served.url}/field?token={street.token}")
+        card = page.locator(f"[data-shift='{first}']")
+        card.locator("[data-action='check-in']").click()
+        card.locator("[data-action='confirm-check-in']").click()
+        page.locator("#outcomes li.done").first.wait_for()
+        assert "token=" not in page.url  # the secret does not stay in the address bar
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+        device = street.now - 3 * MINUTE  # the phone's own clock
+        page.clock.set_fixed_time(device)
+        page.context.set_offline(True)
+        page.reload()  # the page opens with no network: the service worker keeps it, the phone what it last read
+        later = page.locator(f"[data-shift='{second}']")
+        later.locator("[data-action='check-in']").click()
+        later.locator("[data-action='confirm-check-in']").click()
+        assert page.locator("#queue li.pending").count() == 1
+        assert later.locator("[data-status='pending']").is_visible()
+        assert street.check_ins(second) == []
+        screenshot(page, "field-offline-queued")
+
+        page.context.set_offline(False)
+        page.locator("#outcomes li.done").nth(1).wait_for()
+        page.locator("#queue li.empty").wait_for()
+        page.locator("#lang").click()
+        assert page.locator(f"[data-shift='{second}'] [data-status='checked_in']").inner_text() == "checked in"
+        screenshot(page, "field-online-sent")
+        page.context.close()
+
+    [first_in] = street.check_ins(first)
+    [second_in] = street.check_ins(second)
+    assert first_in.actor.startswith("Chen Jing (responder, token ")
+    assert second_in.occurred_at == device and second_in.recorded_at > device + 2 * MINUTE
+    assert watched.left == []
+
+
+def test_a_check_in_queued_offline_that_arrives_after_its_window_shows_the_refusal(
+        browser: Any, street: Street, tmp_path: Path) -> None:  # noqa: F811
+    shift = street.shift(-60 * MINUTE, 2)  # on now, until now + 1 h
+    api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
+    with serve(api) as served:
+        watched, page = Watched.open(browser, **PHONE)
+        page.goto(f"{served.url}/field?token={street.token}")
+        card = page.locator(f"[data-shift='{shift}']")
+        card.wait_for()
+        page.context.set_offline(True)
+        card.locator("[data-action='check-in']").click()
+        card.locator("[data-action='confirm-check-in']").click()
+        page.locator("#queue li.pending").wait_for()
+
+        street.world.app.clock = lambda: street.now + 2 * timedelta(hours=1)  # type: ignore[method-assign]
+        page.context.set_offline(False)  # the phone finds a network only after the shift has ended
+        refused = page.locator("#outcomes li.refused")
+        refused.wait_for()
+        assert "after the shift ended" in refused.inner_text()
+        screenshot(page, "field-refused-late")
+        page.context.close()
+
+    assert street.check_ins(shift) == []
+    assert street.world.app.field_log(street.chen)[0]["refusal"] == "check_in_arrived_after_window"

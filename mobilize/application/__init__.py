@@ -7,6 +7,7 @@ from mobilize.application.commands.dispatches import DispatchCommands
 from mobilize.application.commands.field import FieldCommands
 from mobilize.application.commands.incidents import IncidentCommands
 from mobilize.application.commands.people import PeopleCommands
+from mobilize.application.commands.roll_calls import RollCallCommands
 from mobilize.application.commands.shifts import ShiftCommands
 from mobilize.application.commands.sites import SiteCommands
 from mobilize.application.commands.task_forces import TaskForceCommands
@@ -18,7 +19,7 @@ __all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app
 
 
 class Mobilize(PeopleCommands, TaskForceCommands, IncidentCommands, SiteCommands, FieldCommands, ShiftCommands,
-               DispatchCommands, AccessCommands):
+               DispatchCommands, AccessCommands, RollCallCommands):
     """Mobilization of a grid-governed district, as an event-sourced application."""
 
     name = "mobilize"

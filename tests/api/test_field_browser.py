@@ -122,3 +122,21 @@ def test_a_check_in_queued_offline_that_arrives_after_its_window_shows_the_refus
 
     assert street.check_ins(shift) == []
     assert street.world.app.field_log(street.chen)[0]["refusal"] == "check_in_arrived_after_window"
+
+
+def test_a_responder_answers_a_roll_call_from_the_page(browser: Any, street: Street, tmp_path: Path) -> None:  # noqa: F811
+    shift = street.shift(-30 * MINUTE, 2)
+    street.world.do("check_in", shift, street.chen, at=street.now - 20 * MINUTE)
+    street.world.do("call_roll", street.site, at=street.now - MINUTE)
+    api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
+    with serve(api) as served:
+        watched, page = Watched.open(browser, **PHONE)
+        page.goto(f"{served.url}/field?token={street.token}")
+        page.locator(f"[data-roll='{street.site}'] [data-action='answer']").click()
+        page.locator("#outcomes li.done").wait_for()
+        page.locator("#rolls").wait_for(state="hidden")
+        page.context.close()
+
+    status = street.world.app.roll_call(street.site)
+    assert status is not None and list(status.answered) == [str(street.chen)]
+    assert watched.problems == []

@@ -10,6 +10,7 @@ from mobilize.api.routes import (
                                  people,
                                  records,
                                  responders,
+                                 roll_calls,
                                  shifts,
                                  sites,
                                  stream,
@@ -19,4 +20,4 @@ from mobilize.api.routes import (
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
            dispatches.router, views.router, directory.router, records.router, stream.router, dashboard.router,
-           field.router, responders.router]
+           field.router, responders.router, roll_calls.router]

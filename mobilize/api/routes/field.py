@@ -72,7 +72,7 @@ def me(app: App, caller: Responder, views: Views) -> dict[str, Any]:
     person = app.load(Person, _person(caller), "person")
     return {"person": {"id": person.id, "name": person.name}, "server_time": app.clock(),
             "shifts": _shifts(app, person), "dispatches": _dispatches(app, person, views),
-            "reports": app.field_log(person.id)[:50]}
+            "roll_calls": _roll_calls(app, person), "reports": app.field_log(person.id)[:50]}
 
 
 @router.post("/shifts/{shift_id}/{action}", response_model=FieldDone)
@@ -106,6 +106,13 @@ def advance(dispatch_id: UUID, step: Literal["acknowledge", "decline", "set-out"
         return getattr(app, STEPS[step])(dispatch_id, ctx=ctx)
 
     return _reported(app, request, caller, body, step, dispatch_id, act)
+
+
+@router.post("/roll-calls/{site_id}/answer", response_model=FieldDone)
+def answer_roll(site_id: UUID, body: FieldAction, app: App, caller: Acting, request: Request) -> FieldDone:
+    """Answer the site's roll call: here, and safe."""
+    return _reported(app, request, caller, body, "answer_roll", site_id,
+                     lambda ctx: app.answer_roll(site_id, _person(caller), ctx=ctx))
 
 
 def _reported(app: Mobilize, request: Request, caller: Principal, body: FieldAction, action: str,
@@ -155,6 +162,18 @@ def _shifts(app: Mobilize, person: Person) -> list[dict[str, Any]]:
                        "end": shift.end, "status": mine.get("status"), "checked_in_at": mine.get("checked_in_at"),
                        "checked_out_at": mine.get("checked_out_at"), "post_code": post_code(shift)})
     return sorted(shifts, key=lambda entry: entry["start"])
+
+
+def _roll_calls(app: Mobilize, person: Person) -> list[dict[str, Any]]:
+    """The open roll calls the person is on and has not answered yet."""
+    sites = {app.load(Shift, UUID(shift_id), "shift").site_id for shift_id in person.bookings}
+    waiting = []
+    for site_id in sites:
+        calls = app.roll_call(site_id)
+        if calls is not None and calls.open and str(person.id) in calls.roll and str(person.id) not in calls.answered:
+            waiting.append({"site_id": site_id, "site": app.load(TestingSite, site_id, "testing site").name,
+                            "number": calls.number, "called_at": calls.called_at})
+    return waiting
 
 
 def _dispatches(app: Mobilize, person: Person, views: Views) -> list[dict[str, Any]]:

@@ -11,7 +11,8 @@ const TEXT = {
     cancel: "取消", acknowledge: "接受", decline: "拒绝", "set-out": "已出发", arrive: "已到达",
     reason: "拒绝原因（必填）", send_decline: "确认拒绝", queued: "已保存在手机上，联网后自动发送",
     done: "已完成", refused: "被拒绝", sent_at: "操作时间", scanned: "扫码岗位", wrong_post: "此二维码不属于您的任何班次",
-    stale: "离线：显示的是上次同步的内容", lang: "English",
+    stale: "离线：显示的是上次同步的内容", lang: "English", roll_call: "点名", answer_roll: "报到：我在",
+    called_at: "点名时间",
     status: { assigned: "待签到", checked_in: "已签到", checked_out: "已签退", no_show: "缺勤", pending: "待发送" },
     state: { requested: "待回复", acknowledged: "已接受", en_route: "途中", on_scene: "已到达", declined: "已拒绝" },
     post: { sampler: "采样", registrar: "登记", marshal: "秩序维护", first_aid: "急救", disinfection: "消杀", driver: "驾驶" } },
@@ -22,7 +23,8 @@ const TEXT = {
     confirm_in: "Confirm check-in", confirm_out: "Confirm check-out", cancel: "Cancel", acknowledge: "Acknowledge",
     decline: "Decline", "set-out": "En route", arrive: "On scene", reason: "Reason (required)",
     send_decline: "Decline", queued: "Kept on this phone; sent when the network returns", done: "done",
-    refused: "refused", sent_at: "done at", scanned: "Scanned post", wrong_post: "This QR code is for none of your shifts",
+    refused: "refused", sent_at: "done at", roll_call: "Roll call", answer_roll: "Here and safe",
+    called_at: "called at", scanned: "Scanned post", wrong_post: "This QR code is for none of your shifts",
     stale: "Offline: showing what was last synced", lang: "中文",
     status: { assigned: "to check in", checked_in: "checked in", checked_out: "checked out", no_show: "no-show",
       pending: "waiting to send" },
@@ -189,6 +191,12 @@ function render() {
   else notice("");
   $("shifts").replaceChildren(...(shifts.length ? shifts.map((s) => shiftCard(s, queue, scanned))
     : [el("p", { class: "empty" }, t("none_shifts"))]));
+  const rolls = (me && me.roll_calls ? me.roll_calls : []).filter((r) => !queue.some((q) => q.target === r.site_id));
+  $("rolls").hidden = !rolls.length;
+  $("roll_calls").replaceChildren(...rolls.map((roll) => el("article", { class: "card scanned", "data-roll": roll.site_id },
+    el("h3", {}, `${t("roll_call")} · ${roll.site}`), el("div", { class: "meta" }, `${t("called_at")} ${when(roll.called_at)}`),
+    el("div", { class: "actions" }, el("button", { class: "act", type: "button", "data-action": "answer",
+      onclick: () => act("roll-calls", roll.site_id, "answer", "answer_roll") }, t("answer_roll"))))));
   const orders = me ? me.dispatches : [];
   $("dispatches").replaceChildren(...(orders.length ? orders.map((o) => dispatchCard(o, queue))
     : [el("p", { class: "empty" }, t("none_dispatches"))]));

@@ -1,0 +1,36 @@
+"""Roll call (PAR) of a site: called and closed by an operator over the site, read by operators and auditors."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+
+from mobilize.api.deps import App, CommandBody, Operator, Reachable, Trusted
+from mobilize.api.routes.common import REFUSALS, Done, run
+from mobilize.domain.base import NotFound
+
+router = APIRouter(tags=["roll calls"], responses=REFUSALS)
+
+
+@router.post("/roll-calls/{site_id}", status_code=201, response_model=Done)
+def call_roll(site_id: UUID, body: CommandBody, app: App, caller: Operator, request: Request) -> Done:
+    """Call the roll of everyone checked in at the site now (点名); each answers from the field page."""
+    return run(app, request, caller, body, site_id, app.call_roll, site_id)
+
+
+@router.post("/roll-calls/{site_id}/close", response_model=Done)
+def close_roll(site_id: UUID, body: CommandBody, app: App, caller: Operator, request: Request) -> Done:
+    """End the site's roll call; who has not answered stays unaccounted in its record."""
+    return run(app, request, caller, body, site_id, app.close_roll, site_id)
+
+
+@router.get("/roll-calls/{site_id}", response_model=dict[str, Any])
+def roll_call(site_id: UUID, app: App, caller: Trusted, reach: Reachable) -> dict[str, Any]:
+    """The site's latest roll call: who is accounted for (and after how long), who not (and for how long)."""
+    reach.require(site_id, what="testing site")
+    calls = app.roll_call(site_id)
+    if calls is None:
+        raise NotFound(f"no roll call was ever called at site {site_id}", id=site_id)
+    return calls.status(app.clock())

@@ -1,0 +1,85 @@
+"""Roll call (personnel accountability report, PAR; 点名): who on duty at a site has answered, and who not yet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, require
+
+
+class NotOnRoll(RuleViolated):
+    """Raised when someone not on the roll answers it, or answers a roll that is closed."""
+
+    rule = "not_on_roll"
+
+
+class SiteRollCall(MobilizeAggregate):
+    """The roll calls of one site, one open at a time: calling a new one closes the last."""
+
+    @staticmethod
+    def create_id(site_id: UUID) -> UUID:
+        """One record of roll calls per site."""
+        return uuid5(NAMESPACE_URL, f"mobilize:roll-call:{site_id}")
+
+    @event("Started")
+    def __init__(self, site_id: UUID) -> None:
+        self.site_id = site_id
+        self.number = 0
+        self.called_at: datetime | None = None
+        self.closed_at: datetime | None = None
+        self.roll: dict[str, str] = {}
+        self.answered: dict[str, datetime] = {}
+
+    @property
+    def open(self) -> bool:
+        """Whether a roll call is under way."""
+        return self.number > 0 and self.closed_at is None
+
+    def call(self, roll: dict[str, str], at: datetime) -> None:
+        """Call the roll of everyone on duty now (person id → name)."""
+        require(bool(roll), InvalidCommand, "nobody is on duty at this site now: there is no roll to call",
+                site_id=self.site_id)
+        self._call(number=self.number + 1, roll=roll, at=at)
+
+    @event("Called")
+    def _call(self, number: int, roll: dict[str, str], at: datetime) -> None:
+        self.number, self.roll, self.answered = number, dict(roll), {}
+        self.called_at, self.closed_at = at, None
+
+    def answer(self, person_id: UUID, at: datetime) -> None:
+        """A person on the roll says they are here and safe."""
+        require(self.open, NotOnRoll, "no roll call is open at this site", site_id=self.site_id)
+        require(str(person_id) in self.roll, NotOnRoll, "you are not on this roll call", person_id=person_id)
+        require(str(person_id) not in self.answered, RuleViolated, "already answered this roll call",
+                person_id=person_id)
+        self._answer(number=self.number, person_id=person_id, at=at)
+
+    @event("Answered")
+    def _answer(self, number: int, person_id: UUID, at: datetime) -> None:
+        self.answered[str(person_id)] = at
+
+    def close(self, at: datetime) -> None:
+        """End the roll call; who has not answered stays unaccounted in its record."""
+        require(self.open, RuleViolated, "no roll call is open at this site", site_id=self.site_id)
+        self._close(number=self.number, unaccounted=[p for p in self.roll if p not in self.answered], at=at)
+
+    @event("Closed")
+    def _close(self, number: int, unaccounted: list[str], at: datetime) -> None:
+        self.closed_at = at
+
+    def status(self, now: datetime) -> dict[str, Any]:
+        """Who is accounted for (and how long they took) and who not (and for how long), as of `now`."""
+        assert self.called_at is not None
+        end = self.closed_at or now
+        return {"site_id": self.site_id, "number": self.number, "called_at": self.called_at,
+                "closed_at": self.closed_at,
+                "accounted": [{"person_id": p, "name": self.roll[p], "answered_at": at,
+                               "after_seconds": int((at - self.called_at).total_seconds())}
+                              for p, at in self.answered.items()],
+                "unaccounted": [{"person_id": p, "name": name,
+                                 "for_seconds": int((end - self.called_at).total_seconds())}
+                                for p, name in self.roll.items() if p not in self.answered]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +17,11 @@ from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext
 from mobilize.settings import Settings
 from tests.conftest import T0, World
+
+# one Chromium for every browser test of the session: a fixture imported into two modules would be two, and
+# Playwright's sync API refuses a second one; without playwright the browser tests skip themselves
+with contextlib.suppress(pytest.skip.Exception):
+    from tests.browser import browser  # noqa: F401
 
 
 def issue(app: Mobilize, role: str, holder: str, scope: UUID | None = None) -> str:

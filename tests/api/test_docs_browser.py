@@ -11,9 +11,7 @@ import pytest
 from mobilize.api.app import create_app
 from mobilize.demo.live import Served
 from mobilize.settings import Settings
-from tests.browser import Browser, Watched, browser, screenshot, serve
-
-__all__ = ["browser"]  # the session's browser fixture, found by pytest through this import
+from tests.browser import Browser, Watched, screenshot, serve
 
 
 @pytest.fixture(scope="module")

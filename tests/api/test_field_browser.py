@@ -14,7 +14,7 @@ import pytest
 from mobilize.api.app import create_app
 from mobilize.application import Mobilize
 from mobilize.settings import Settings
-from tests.browser import Watched, browser, screenshot, serve  # noqa: F401 (browser: a fixture)
+from tests.browser import Watched, screenshot, serve
 from tests.conftest import World, store_for
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
@@ -56,7 +56,7 @@ def street(tmp_path: Path) -> Iterator[Street]:
 
 
 def test_a_responder_checks_in_by_button_then_offline_and_it_is_sent_once_at_the_device_time(
-        browser: Any, street: Street, tmp_path: Path) -> None:  # noqa: F811
+        browser: Any, street: Street, tmp_path: Path) -> None:
     first = street.shift(-10 * MINUTE, 0.4)  # on now, until now + 14 min
     second = street.shift(20 * MINUTE, 4, lane=2)  # check-in opens 30 min early: now - 10 min
     api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
@@ -99,7 +99,7 @@ def test_a_responder_checks_in_by_button_then_offline_and_it_is_sent_once_at_the
 
 
 def test_a_check_in_queued_offline_that_arrives_after_its_window_shows_the_refusal(
-        browser: Any, street: Street, tmp_path: Path) -> None:  # noqa: F811
+        browser: Any, street: Street, tmp_path: Path) -> None:
     shift = street.shift(-60 * MINUTE, 2)  # on now, until now + 1 h
     api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
     with serve(api) as served:
@@ -124,7 +124,7 @@ def test_a_check_in_queued_offline_that_arrives_after_its_window_shows_the_refus
     assert street.world.app.field_log(street.chen)[0]["refusal"] == "check_in_arrived_after_window"
 
 
-def test_a_responder_answers_a_roll_call_from_the_page(browser: Any, street: Street, tmp_path: Path) -> None:  # noqa: F811
+def test_a_responder_answers_a_roll_call_from_the_page(browser: Any, street: Street, tmp_path: Path) -> None:
     shift = street.shift(-30 * MINUTE, 2)
     street.world.do("check_in", shift, street.chen, at=street.now - 20 * MINUTE)
     street.world.do("call_roll", street.site, at=street.now - MINUTE)

@@ -155,3 +155,29 @@ def test_a_revoked_responder_token_is_refused(desk: Desk, field: Field) -> None:
     assert desk.grid_operator.post(f"/responder-tokens/{token_id}/revoke", {}).status_code == 200
     assert field.chen_api.get("/field/me").status_code == 401
     assert isinstance(field.world, World)
+
+
+def test_every_route_but_the_field_ones_refuses_a_responder(desk: Desk, field: Field) -> None:
+    some_id = "0f9d5b2c-7c1e-4f3a-8d2b-6a4e1c9b7d21"
+    answers = {}
+    for path, operations in desk.client.get("/openapi.json").json()["paths"].items():
+        if not path.startswith("/api") or path.startswith(("/api/field/", "/api/dashboard")):
+            continue  # the dashboard's page and event map read no token
+        for method, operation in operations.items():
+            url = path
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":
+                    values = parameter["schema"].get("enum") or [some_id]
+                    url = url.replace(f"{{{parameter['name']}}}", values[0])
+            answer = desk.client.request(method, url, json={}, headers=field.chen_api.headers())
+            answers[f"{method.upper()} {path}"] = answer.status_code
+    assert len(answers) > 40
+    assert {route: status for route, status in answers.items() if status != 403} == {}
+
+
+def test_a_check_in_from_another_posts_qr_code_is_refused(field: Field) -> None:
+    wrong = field.chen_api.post(f"/field/shifts/{field.shift}/check-in", {"at_post": f"{field.site}:2:marshal"})
+    right = field.chen_api.post(f"/field/shifts/{field.shift}/check-in", {"at_post": f"{field.site}:1:sampler"})
+
+    assert wrong.status_code == 422 and wrong.json()["facts"]["field"] == "at_post"
+    assert right.status_code == 200

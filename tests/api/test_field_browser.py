@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import httpx
 import pytest
 
 from mobilize.api.app import create_app
 from mobilize.application import Mobilize
 from mobilize.settings import Settings
+from tests.api.conftest import issue
 from tests.browser import Watched, screenshot, serve
 from tests.conftest import World, store_for
 
@@ -31,6 +33,7 @@ class Street:
         self.site = self.world.open_site(incident)
         self.chen = self.world.person("Chen Jing")
         self.token = self._token(self.chen)
+        self.operator = issue(app, "operator", "Li Wei")
 
     def shift(self, start: timedelta, hours: float, lane: int = 1) -> UUID:
         shift = self.world.shift(self.site, self.now + start, hours=hours, lane=lane)
@@ -139,4 +142,30 @@ def test_a_responder_answers_a_roll_call_from_the_page(browser: Any, street: Str
 
     status = street.world.app.roll_call(street.site)
     assert status is not None and list(status.answered) == [str(street.chen)]
+    assert watched.problems == []
+
+
+def test_a_responder_checks_in_by_scanning_the_posts_qr_code(browser: Any, street: Street, tmp_path: Path) -> None:
+    shift = street.shift(-10 * MINUTE, 2)  # lane 1, sampler
+    api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
+    with serve(api) as served:
+        codes = httpx.get(f"{served.url}/api/sites/{street.site}/check-in-codes",
+                          headers={"Authorization": f"Bearer {street.operator}"}).json()
+        [sheet] = [c for c in codes if (c["lane"], c["post"]) == (1, "sampler")]
+        wrong = next(c for c in codes if (c["lane"], c["post"]) == (2, "marshal"))
+        watched, page = Watched.open(browser, **PHONE)
+        page.goto(f"{served.url}/field?token={street.token}")
+        page.locator(f"[data-shift='{shift}']").wait_for()
+        page.goto(wrong["link"])  # the phone's camera opens the link on the sheet
+        page.locator("#notice", has_text="此二维码不属于您的任何班次").wait_for()
+        page.goto(sheet["link"])
+        card = page.locator(f"[data-shift='{shift}'].scanned")
+        card.locator("[data-action='check-in']").click()
+        card.locator("[data-action='confirm-check-in']").click()
+        page.locator("#outcomes li.done").wait_for()
+        page.context.close()
+
+    assert sheet["qr_svg"].startswith("<svg") and sheet["link"].endswith(f"/field?post={street.site}:1:sampler")
+    [checked_in] = street.check_ins(shift)
+    assert checked_in.actor.startswith("Chen Jing (responder")
     assert watched.problems == []

@@ -15,6 +15,7 @@ from mobilize.api.deps import TOKEN_PREFIX, App, CommandBody, Operator, Reachabl
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
+from mobilize.domain.testing_site import TestingSite
 
 router = APIRouter(tags=["field"], responses=REFUSALS)
 
@@ -59,6 +60,32 @@ def revoke_responder_token(token_id: UUID, body: CommandBody, app: App, caller: 
         raise HTTPException(status_code=403, detail="only responder tokens are revoked here; others by the CLI")
     in_scope(app, caller, token.person_id)
     return run(app, request, caller, body, (), app.revoke_token, token_id)  # scope checked above, on its person
+
+
+class CheckInCode(BaseModel):
+    """One post's check-in code, for the sheet posted at the post: scanned, it opens the field page there."""
+
+    lane: int
+    post: str
+    code: str
+    link: str
+    qr_svg: str
+
+
+@router.get("/sites/{site_id}/check-in-codes", response_model=list[CheckInCode])
+def check_in_codes(site_id: UUID, app: App, caller: Trusted, reach: Reachable, request: Request) -> list[CheckInCode]:
+    """A QR code per lane and post of the site (扫码签到), to print and post there: scanned by a person on duty,
+    it opens their field page at that post, and their check-in is refused at any other."""
+    reach.require(site_id, what="testing site")
+    site = app.load(TestingSite, site_id, "testing site")
+    codes = []
+    for lane in range(1, site.lanes + 1):
+        for post in site.posts:
+            code = f"{site.id}:{lane}:{post}"
+            link = f"{str(request.base_url).rstrip('/')}/field?post={code}"
+            codes.append(CheckInCode(lane=lane, post=post, code=code, link=link,
+                                     qr_svg=segno.make(link, error="m").svg_inline(scale=4, title=code)))
+    return codes
 
 
 @router.get("/people/{person_id}/field-log", response_model=list[dict[str, Any]])

@@ -1,9 +1,9 @@
 """Roll call (PAR): an operator calls the roll of a site; those on duty answer from the field; the record shows
-who is accounted for and who not, for how long; each step is an event of the log."""
+who is accounted for and who not, for how long; each step is an event of the log, replayed as of any moment."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from tests.api.conftest import Api, Desk
 from tests.conftest import T0
@@ -29,6 +29,7 @@ def test_a_roll_call_accounts_for_everyone_on_duty_at_the_site(desk: Desk) -> No
 
     called = desk.grid_operator.post(f"/roll-calls/{site}", {"reason": "gas smell at lane 2"}, key="par-1")
     waiting = chen_api.get("/field/me").json()["roll_calls"]
+    between = datetime.now(UTC)  # the log's own clock: when each step was recorded
     clock[0] += 2 * MINUTE
     answered = chen_api.post(f"/field/roll-calls/{site}/answer", {}, key="here")
     stranger = zhou_api.post(f"/field/roll-calls/{site}/answer", {})
@@ -41,6 +42,10 @@ def test_a_roll_call_accounts_for_everyone_on_duty_at_the_site(desk: Desk) -> No
     assert stranger.status_code == 409 and stranger.json()["error"] == "not_on_roll"
     assert [a["name"] for a in status["accounted"]] == ["Chen Jing"] and status["accounted"][0]["after_seconds"] == 120
     assert status["unaccounted"] == [{"person_id": str(wu), "name": "Wu Lei", "for_seconds": 300}]
+    then = desk.auditor.get(f"/roll-calls/{site}", as_of=between.isoformat()).json()
+    assert then["accounted"] == [] and {p["name"] for p in then["unaccounted"]} == {"Chen Jing", "Wu Lei"}
+    before = desk.auditor.get(f"/roll-calls/{site}", as_of=(between - timedelta(hours=1)).isoformat())
+    assert before.status_code == 404
     assert desk.grid_operator.post(f"/roll-calls/{site}/close", {}).status_code == 200
     kinds = [type(e).__qualname__ for e in world.events() if type(e).__qualname__.startswith("SiteRollCall.")]
     assert kinds == ["SiteRollCall.Started", "SiteRollCall.Called", "SiteRollCall.Answered", "SiteRollCall.Closed"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
-from mobilize.api.deps import App, CommandBody, Operator, Reachable, Trusted
+from mobilize.api.deps import App, CommandBody, Moment, Operator, Reachable, Trusted
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.domain.base import NotFound
 
@@ -27,10 +27,14 @@ def close_roll(site_id: UUID, body: CommandBody, app: App, caller: Operator, req
 
 
 @router.get("/roll-calls/{site_id}", response_model=dict[str, Any])
-def roll_call(site_id: UUID, app: App, caller: Trusted, reach: Reachable) -> dict[str, Any]:
-    """The site's latest roll call: who is accounted for (and after how long), who not (and for how long)."""
+def roll_call(site_id: UUID, app: App, caller: Trusted, reach: Reachable,
+              as_of: Annotated[Moment | None, Query(description="as the log had it at this time")] = None,
+              ) -> dict[str, Any]:
+    """The site's latest roll call: who is accounted for (and after how long), who not (and for how long);
+    `as_of` a moment, replayed from the log as it was recorded by then."""
     reach.require(site_id, what="testing site")
-    calls = app.roll_call(site_id)
+    calls = app.roll_call(site_id, as_of)
     if calls is None:
-        raise NotFound(f"no roll call was ever called at site {site_id}", id=site_id)
-    return calls.status(app.clock())
+        raise NotFound(f"no roll call was called at site {site_id}" + (f" by {as_of:%Y-%m-%d %H:%M:%S}"
+                                                                        if as_of else ""), id=site_id)
+    return calls.status(as_of or app.clock())

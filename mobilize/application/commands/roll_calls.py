@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from mobilize.application.service import CommandService, command
@@ -53,13 +55,24 @@ class RollCallCommands(CommandService):
                     roll[person_id] = self.load(Person, UUID(person_id), "person").name
         return roll
 
-    def roll_call(self, site_id: UUID) -> SiteRollCall | None:
-        """The site's roll calls, if one was ever called."""
+    def roll_call(self, site_id: UUID, as_of: datetime | None = None) -> SiteRollCall | None:
+        """The site's roll calls, if one was ever called; `as_of` a moment: as the log had recorded them then."""
+        if as_of is not None:
+            return self._replayed(SiteRollCall.create_id(site_id), as_of)
         try:
             calls = self.load(SiteRollCall, SiteRollCall.create_id(site_id), "roll call")
         except NotFound:
             return None
         return calls if calls.number else None
+
+    def _replayed(self, calls_id: UUID, as_of: datetime) -> SiteRollCall | None:
+        calls: Any = None
+        for stored in self.recorder.select_events(calls_id):
+            event: Any = self.mapper.to_domain_event(stored)
+            if event.timestamp > as_of:
+                break
+            calls = event.mutate(calls)
+        return calls if isinstance(calls, SiteRollCall) and calls.number else None
 
     def _calls(self, site_id: UUID) -> SiteRollCall:
         try:

@@ -169,3 +169,40 @@ def test_a_responder_checks_in_by_scanning_the_posts_qr_code(browser: Any, stree
     [checked_in] = street.check_ins(shift)
     assert checked_in.actor.startswith("Chen Jing (responder")
     assert watched.problems == []
+
+
+def test_an_answer_lost_on_the_way_back_is_sent_again_and_acts_once(browser: Any, street: Street, tmp_path: Path) -> None:
+    shift = street.shift(-10 * MINUTE, 2)
+    api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
+    lost: list[str] = []
+
+    def lose_the_answer(route: Any) -> None:  # the check-in reaches the server; its answer never reaches the phone
+        if route.request.method == "POST" and not lost:
+            route.fetch()
+            lost.append(route.request.headers["idempotency-key"])
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    with serve(api) as served:
+        watched, page = Watched.open(browser, **PHONE)
+        page.route("**/api/field/shifts/**", lose_the_answer)
+        page.goto(f"{served.url}/field?token={street.token}")
+        card = page.locator(f"[data-shift='{shift}']")
+        card.locator("[data-action='check-in']").click()
+        card.locator("[data-action='confirm-check-in']").click()
+        for _ in range(100):
+            if lost:
+                break
+            page.wait_for_timeout(50)  # lets Playwright run the route handler
+        page.wait_for_timeout(200)
+        assert page.locator("#queue li.pending").count() == 1  # to the phone it failed: it stays queued
+        assert page.locator("#outcomes li.done").count() == 0
+        assert len(street.check_ins(shift)) == 1  # though the server did it
+        page.evaluate("window.dispatchEvent(new Event('online'))")  # the network is back: the queue goes again
+        page.locator("#outcomes li.done").wait_for()
+        page.context.close()
+
+    assert len(lost) == 1 and len(street.check_ins(shift)) == 1
+    [report] = street.world.app.field_log(street.chen)
+    assert report["key"] == lost[0] and report["outcome"] == "done"

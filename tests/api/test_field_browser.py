@@ -171,7 +171,8 @@ def test_a_responder_checks_in_by_scanning_the_posts_qr_code(browser: Any, stree
     assert watched.problems == []
 
 
-def test_an_answer_lost_on_the_way_back_is_sent_again_and_acts_once(browser: Any, street: Street, tmp_path: Path) -> None:
+def test_an_answer_lost_on_the_way_back_is_sent_again_and_acts_once(browser: Any, street: Street,
+                                                                    tmp_path: Path) -> None:
     shift = street.shift(-10 * MINUTE, 2)
     api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
     lost: list[str] = []

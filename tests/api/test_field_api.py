@@ -80,12 +80,13 @@ def test_a_responder_cannot_act_on_anyone_elses_shift_or_dispatch(desk: Desk, fi
     theirs = desk.world.do("dispatch", "person", field.wu, field.incident, "keep order", site_id=field.site)
 
     shift = field.chen_api.post(f"/field/shifts/{field.wu_shift}/check-in", {})
+    handover = field.chen_api.post(f"/field/shifts/{field.wu_shift}/hand-over", {"notes": "all quiet"})
     dispatch = field.chen_api.post(f"/field/dispatches/{theirs}/acknowledge", {})
 
-    assert shift.status_code == 403 and dispatch.status_code == 403
+    assert shift.status_code == 403 and handover.status_code == 403 and dispatch.status_code == 403
     assert field.events("Shift.CheckedIn") == [] and field.events("Dispatch.Acknowledged") == []
     refused = field.chen_api.get("/field/me").json()["reports"]
-    assert [r["outcome"] for r in refused] == ["refused", "refused"]  # and the operator sees it too:
+    assert [r["outcome"] for r in refused] == ["refused", "refused", "refused"]  # and the operator sees it too:
     assert desk.grid_operator.get(f"/people/{field.chen}/field-log").json()[0]["refusal"] == "forbidden"
 
 
@@ -181,3 +182,18 @@ def test_a_check_in_from_another_posts_qr_code_is_refused(field: Field) -> None:
 
     assert wrong.status_code == 422 and wrong.json()["facts"]["field"] == "at_post"
     assert right.status_code == 200
+
+
+def test_a_responder_hands_their_post_over_to_the_next_shift_with_a_note(field: Field) -> None:
+    world = field.world
+    following = world.shift(field.site, T0 + 8 * HOUR)  # the same post, lane 1 sampler, next
+    before = field.chen_api.post(f"/field/shifts/{field.shift}/hand-over", {"notes": "swabs low"})
+    field.chen_api.post(f"/field/shifts/{field.shift}/check-in", {})
+    empty = field.chen_api.post(f"/field/shifts/{field.shift}/hand-over", {"notes": ""})
+    handed = field.chen_api.post(f"/field/shifts/{field.shift}/hand-over", {"notes": "swabs low: 2 boxes left"})
+
+    assert before.status_code == 409 and empty.status_code == 422 and handed.status_code == 200, handed.text
+    [event] = field.events("Shift.HandedOver")
+    assert event.next_shift_id == following and event.notes == "swabs low: 2 boxes left"
+    assert event.actor.startswith("Chen Jing (responder")
+    assert field.chen_api.get("/field/me").json()["shifts"][1]["handed_over"] is True

@@ -14,6 +14,7 @@ import pytest
 
 from mobilize.api.app import create_app
 from mobilize.application import Mobilize
+from mobilize.domain.testing_site import TestingSite
 from mobilize.settings import Settings
 from tests.api.conftest import issue
 from tests.browser import Watched, screenshot, serve
@@ -207,3 +208,30 @@ def test_an_answer_lost_on_the_way_back_is_sent_again_and_acts_once(browser: Any
     assert len(lost) == 1 and len(street.check_ins(shift)) == 1
     [report] = street.world.app.field_log(street.chen)
     assert report["key"] == lost[0] and report["outcome"] == "done"
+
+
+def test_a_responder_hands_over_and_acknowledges_a_dispatch_from_the_page(browser: Any, street: Street,
+                                                                          tmp_path: Path) -> None:
+    shift = street.shift(-60 * MINUTE, 1.5)
+    street.world.shift(street.site, street.now + 30 * MINUTE, hours=2)  # the next one at the same post
+    street.world.do("check_in", shift, street.chen, at=street.now - 50 * MINUTE)
+    incident = street.world.app.load(TestingSite, street.site, "site").incident_id
+    order = street.world.do("dispatch", "person", street.chen, incident, "guard the quarantine hotel")
+    api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
+    with serve(api) as served:
+        watched, page = Watched.open(browser, **PHONE)
+        page.goto(f"{served.url}/field?token={street.token}")
+        card = page.locator(f"[data-shift='{shift}']")
+        card.locator("[data-action='hand-over']").click()
+        card.locator("textarea").fill("采样拭子只剩2盒")
+        card.locator("[data-action='confirm-hand-over']").click()
+        page.locator(f"[data-dispatch='{order}'] [data-action='acknowledge']").click()
+        page.locator("#outcomes li.done").nth(1).wait_for()
+        page.locator(f"[data-dispatch='{order}'] [data-action='set-out']").wait_for()
+        screenshot(page, "field-handover-dispatch")
+        page.context.close()
+
+    kinds = {type(e).__qualname__: e for e in street.world.events()}
+    assert kinds["Shift.HandedOver"].notes == "采样拭子只剩2盒"
+    assert kinds["Dispatch.Acknowledged"].actor.startswith("Chen Jing (responder")
+    assert watched.problems == []

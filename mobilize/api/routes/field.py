@@ -53,6 +53,13 @@ class FieldAction(CommandBody):
                                 "(<site id>:<lane>:<post>): the check-in is refused at another post")
 
 
+class HandOver(FieldAction):
+    model_config = example("end of the morning shift", at_post=f"{ex.SITE}:1:sampler",
+                           notes="swab stock low: 2 boxes left; lane 1 queue about 40 people")
+
+    notes: str = Field(min_length=1, max_length=2000, description="what the next shift should know")
+
+
 class FieldDone(BaseModel):
     """What the action changed, and whether its device time was flagged as late."""
 
@@ -75,6 +82,18 @@ def me(app: App, caller: Responder, views: Views) -> dict[str, Any]:
             "roll_calls": _roll_calls(app, person), "reports": app.field_log(person.id)[:50]}
 
 
+@router.post("/shifts/{shift_id}/hand-over", response_model=FieldDone)
+def hand_over(shift_id: UUID, body: HandOver, app: App, caller: Acting, request: Request) -> FieldDone:
+    """Hand one's post over to the next shift at the same post, with a note (交接班)."""
+    person_id = _person(caller)
+
+    def act(ctx: CommandContext) -> UUID:
+        _own_shift(app, shift_id, person_id)
+        return app.hand_over_from_field(shift_id, person_id, body.notes, ctx=ctx)
+
+    return _reported(app, request, caller, body, "hand-over", shift_id, act)
+
+
 @router.post("/shifts/{shift_id}/{action}", response_model=FieldDone)
 def attend(shift_id: UUID, action: Literal["check-in", "check-out"], body: FieldAction, app: App,
            caller: Acting, request: Request) -> FieldDone:
@@ -82,10 +101,7 @@ def attend(shift_id: UUID, action: Literal["check-in", "check-out"], body: Field
     person_id = _person(caller)
 
     def act(ctx: CommandContext) -> UUID:
-        shift = app.load(Shift, shift_id, "shift")
-        if str(person_id) not in shift.people:
-            raise HTTPException(status_code=403, detail="you are not on this shift (an operator may have taken "
-                                                        "you off it)")
+        shift = _own_shift(app, shift_id, person_id)
         if body.at_post is not None and body.at_post != post_code(shift):
             raise InvalidCommand("this QR code belongs to another post than your shift's", field="at_post")
         command = app.check_in_from_field if action == "check-in" else app.check_out
@@ -144,6 +160,13 @@ def _person(caller: Principal) -> UUID:
     return caller.person_id
 
 
+def _own_shift(app: Mobilize, shift_id: UUID, person_id: UUID) -> Shift:
+    shift = app.load(Shift, shift_id, "shift")
+    if str(person_id) not in shift.people:
+        raise HTTPException(status_code=403, detail="you are not on this shift (an operator may have taken you off it)")
+    return shift
+
+
 def _mine(app: Mobilize, order: Dispatch, person_id: UUID) -> bool:
     if order.subject_kind == "person":
         return order.subject_id == person_id
@@ -160,7 +183,8 @@ def _shifts(app: Mobilize, person: Person) -> list[dict[str, Any]]:
         shifts.append({"id": shift.id, "site_id": shift.site_id, "site": app.load(TestingSite, shift.site_id,
                        "testing site").name, "lane": shift.lane, "post": shift.post, "start": shift.start,
                        "end": shift.end, "status": mine.get("status"), "checked_in_at": mine.get("checked_in_at"),
-                       "checked_out_at": mine.get("checked_out_at"), "post_code": post_code(shift)})
+                       "checked_out_at": mine.get("checked_out_at"), "post_code": post_code(shift),
+                       "handed_over": shift.handed_over_to is not None})
     return sorted(shifts, key=lambda entry: entry["start"])
 
 

@@ -9,7 +9,8 @@ from mobilize.application.commands.shifts import ShiftCommands
 from mobilize.application.service import command
 from mobilize.domain.base import NotFound, RuleViolated, now, require
 from mobilize.domain.field_log import FieldLog
-from mobilize.domain.shift import Shift
+from mobilize.domain.shift import NotCheckedIn, Shift
+from mobilize.domain.testing_site import SiteRota
 
 
 class ArrivedAfterWindow(RuleViolated):
@@ -34,6 +35,21 @@ class FieldCommands(ShiftCommands):
                 f"after the shift ended at {shift.end:%H:%M} UTC; ask the site commander to record it",
                 shift_id=shift.id, sent_at=now(), arrived_at=arrived, end=shift.end)
         shift.check_in(person_id)
+        return self.commit(shift)
+
+    @command
+    def hand_over_from_field(self, shift_id: UUID, person_id: UUID, notes: str) -> UUID:
+        """The person hands their post over to the next shift at the same post, with a note (交接班)."""
+        shift = self.load(Shift, shift_id, "shift")
+        status = shift.people.get(str(person_id), {}).get("status")
+        require(status in ("checked_in", "checked_out"), NotCheckedIn,
+                "only someone who checked in on this shift hands it over", shift_id=shift.id, status=status)
+        rota = self.load(SiteRota, SiteRota.create_id(shift.site_id), "site rota")
+        later = sorted((r for r in rota.reservations if (r["lane"], r["post"]) == (shift.lane, shift.post)
+                        and r["start"] > shift.start), key=lambda r: r["start"])
+        require(bool(later), RuleViolated, "no later shift is scheduled at this post to hand over to",
+                shift_id=shift.id, lane=shift.lane, post=shift.post)
+        shift.hand_over(self.load(Shift, later[0]["shift_id"], "next shift"), notes)
         return self.commit(shift)
 
     @command

@@ -12,7 +12,8 @@ const TEXT = {
     reason: "拒绝原因（必填）", send_decline: "确认拒绝", queued: "已保存在手机上，联网后自动发送",
     done: "已完成", refused: "被拒绝", sent_at: "操作时间", scanned: "扫码岗位", wrong_post: "此二维码不属于您的任何班次",
     stale: "离线：显示的是上次同步的内容", lang: "English", roll_call: "点名", answer_roll: "报到：我在",
-    called_at: "点名时间",
+    called_at: "点名时间", hand_over: "交接班", "hand-over": "交接班", handover_note: "交接事项（必填）",
+    send_handover: "确认交接", handed_over: "已交接",
     status: { assigned: "待签到", checked_in: "已签到", checked_out: "已签退", no_show: "缺勤", pending: "待发送" },
     state: { requested: "待回复", acknowledged: "已接受", en_route: "途中", on_scene: "已到达", declined: "已拒绝" },
     post: { sampler: "采样", registrar: "登记", marshal: "秩序维护", first_aid: "急救", disinfection: "消杀", driver: "驾驶" } },
@@ -24,7 +25,8 @@ const TEXT = {
     decline: "Decline", "set-out": "En route", arrive: "On scene", reason: "Reason (required)",
     send_decline: "Decline", queued: "Kept on this phone; sent when the network returns", done: "done",
     refused: "refused", sent_at: "done at", roll_call: "Roll call", answer_roll: "Here and safe",
-    called_at: "called at", scanned: "Scanned post", wrong_post: "This QR code is for none of your shifts",
+    called_at: "called at", hand_over: "Hand over", "hand-over": "hand over",
+    handover_note: "What the next shift should know (required)", send_handover: "Hand over", handed_over: "handed over", scanned: "Scanned post", wrong_post: "This QR code is for none of your shifts",
     stale: "Offline: showing what was last synced", lang: "中文",
     status: { assigned: "to check in", checked_in: "checked in", checked_out: "checked out", no_show: "no-show",
       pending: "waiting to send" },
@@ -145,12 +147,24 @@ function shiftCard(shift, queue, scanned) {
     actions.push(...confirmable(shift.id, "check-out", t("check_out"),
       () => act("shifts", shift.id, "check-out", "check_out")));
   }
+  const handing = confirming === `${shift.id}:hand-over` && !pending.length;
+  const note = el("textarea", { "aria-label": t("handover_note"), placeholder: t("handover_note") });
+  if (!pending.length && !shift.handed_over && ["checked_in", "checked_out"].includes(shift.status) && !handing) {
+    actions.push(el("button", { class: "act secondary", type: "button", "data-action": "hand-over",
+      onclick: () => { confirming = `${shift.id}:hand-over`; render(); } }, t("hand_over")));
+  }
   return el("article", { class: `card${atPost ? " scanned" : ""}`, "data-shift": shift.id },
     el("h3", {}, shift.site),
     el("div", { class: "meta" }, `${t("lane")} ${shift.lane} · ${TEXT[lang].post[shift.post] ?? shift.post}`),
     el("div", { class: "meta" }, `${when(shift.start)} – ${when(shift.end)}`),
     el("span", { class: "status", "data-status": status }, TEXT[lang].status[status] ?? status),
-    actions.length ? el("div", { class: "actions" }, actions) : null);
+    shift.handed_over ? el("span", { class: "status" }, t("handed_over")) : null,
+    actions.length ? el("div", { class: "actions" }, actions) : null,
+    handing ? el("div", { class: "actions" }, note, el("button", { class: "act", type: "button",
+      "data-action": "confirm-hand-over", onclick: () => note.value.trim()
+        && act("shifts", shift.id, "hand-over", "hand_over", { notes: note.value.trim() }) }, t("send_handover")),
+    el("button", { class: "act secondary", type: "button", onclick: () => { confirming = null; render(); } },
+      t("cancel"))) : null);
 }
 
 function dispatchCard(order, queue) {

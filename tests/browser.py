@@ -54,9 +54,12 @@ def chromium() -> str:
     return shutil.which("chromium") or pytest.skip("apt-get installed chromium but it is not on PATH")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session; each test opens its own context (cookies, storage, routes)."""
+    """One headless Chromium per test module; each test opens its own context (cookies, storage, routes).
+
+    Not one per session: Playwright's sync API keeps an asyncio loop running in the main thread while it is
+    started, and every later test that calls asyncio.run (the feeds' bell) would fail under it."""
     binary = chromium()
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=binary, args=ARGS)

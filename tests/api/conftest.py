@@ -18,8 +18,8 @@ from mobilize.domain.base import CommandContext
 from mobilize.settings import Settings
 from tests.conftest import T0, World
 
-# one Chromium for every browser test of the session: a fixture imported into two modules would be two, and
-# Playwright's sync API refuses a second one; without playwright the browser tests skip themselves
+# the browser fixture, defined once for every browser test module (imported into two modules it was two
+# fixtures, and Playwright's sync API refuses a second start); without playwright those tests skip themselves
 with contextlib.suppress(pytest.skip.Exception):
     from tests.browser import browser  # noqa: F401
 

@@ -151,7 +151,7 @@ def test_a_responder_checks_in_by_scanning_the_posts_qr_code(browser: Any, stree
     api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
     with serve(api) as served:
         codes = httpx.get(f"{served.url}/api/sites/{street.site}/check-in-codes",
-                          headers={"Authorization": f"Bearer {street.operator}"}).json()
+                          headers={"Authorization": f"Bearer {street.operator}"}, timeout=30).json()
         [sheet] = [c for c in codes if (c["lane"], c["post"]) == (1, "sampler")]
         wrong = next(c for c in codes if (c["lane"], c["post"]) == (2, "marshal"))
         watched, page = Watched.open(browser, **PHONE)

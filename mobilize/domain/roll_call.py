@@ -1,4 +1,5 @@
-"""Roll call (personnel accountability report, PAR; 点名): who on duty at a site has answered, and who not yet."""
+"""Roll call (personnel accountability report, PAR; 点名): who of a site on duty, or of a task force, has answered,
+and who not yet."""
 
 from __future__ import annotations
 
@@ -17,17 +18,18 @@ class NotOnRoll(RuleViolated):
     rule = "not_on_roll"
 
 
-class SiteRollCall(MobilizeAggregate):
-    """The roll calls of one site, one open at a time: calling a new one closes the last."""
+class RollCall(MobilizeAggregate):
+    """The roll calls of one site or task force, one open at a time: calling a new one replaces the last."""
 
     @staticmethod
-    def create_id(site_id: UUID) -> UUID:
-        """One record of roll calls per site."""
-        return uuid5(NAMESPACE_URL, f"mobilize:roll-call:{site_id}")
+    def create_id(subject_id: UUID) -> UUID:
+        """One record of roll calls per site or task force."""
+        return uuid5(NAMESPACE_URL, f"mobilize:roll-call:{subject_id}")
 
     @event("Started")
-    def __init__(self, site_id: UUID) -> None:
-        self.site_id = site_id
+    def __init__(self, subject_kind: str, subject_id: UUID) -> None:
+        self.subject_kind = subject_kind
+        self.subject_id = subject_id
         self.number = 0
         self.called_at: datetime | None = None
         self.closed_at: datetime | None = None
@@ -41,8 +43,8 @@ class SiteRollCall(MobilizeAggregate):
 
     def call(self, roll: dict[str, str], at: datetime) -> None:
         """Call the roll of everyone on duty now (person id → name)."""
-        require(bool(roll), InvalidCommand, "nobody is on duty at this site now: there is no roll to call",
-                site_id=self.site_id)
+        require(bool(roll), InvalidCommand, f"nobody is on the roll of this {self.subject_kind.replace('_', ' ')} now: there is no roll to call",
+                subject_id=self.subject_id)
         self._call(number=self.number + 1, roll=roll, at=at)
 
     @event("Called")
@@ -52,7 +54,7 @@ class SiteRollCall(MobilizeAggregate):
 
     def answer(self, person_id: UUID, at: datetime) -> None:
         """A person on the roll says they are here and safe."""
-        require(self.open, NotOnRoll, "no roll call is open at this site", site_id=self.site_id)
+        require(self.open, NotOnRoll, "no roll call is open here", subject_id=self.subject_id)
         require(str(person_id) in self.roll, NotOnRoll, "you are not on this roll call", person_id=person_id)
         require(str(person_id) not in self.answered, RuleViolated, "already answered this roll call",
                 person_id=person_id)
@@ -64,7 +66,7 @@ class SiteRollCall(MobilizeAggregate):
 
     def close(self, at: datetime) -> None:
         """End the roll call; who has not answered stays unaccounted in its record."""
-        require(self.open, RuleViolated, "no roll call is open at this site", site_id=self.site_id)
+        require(self.open, RuleViolated, "no roll call is open here", subject_id=self.subject_id)
         self._close(number=self.number, unaccounted=[p for p in self.roll if p not in self.answered], at=at)
 
     @event("Closed")
@@ -75,7 +77,7 @@ class SiteRollCall(MobilizeAggregate):
         """Who is accounted for (and how long they took) and who not (and for how long), as of `now`."""
         assert self.called_at is not None
         end = self.closed_at or now
-        return {"site_id": self.site_id, "number": self.number, "called_at": self.called_at,
+        return {"subject_kind": self.subject_kind, "subject_id": self.subject_id, "number": self.number, "called_at": self.called_at,
                 "closed_at": self.closed_at,
                 "accounted": [{"person_id": p, "name": self.roll[p], "answered_at": at,
                                "after_seconds": int((at - self.called_at).total_seconds())}

@@ -38,7 +38,7 @@ def test_a_roll_call_accounts_for_everyone_on_duty_at_the_site(desk: Desk) -> No
 
     assert called.status_code == 201, called.text
     assert answered.status_code == 200, answered.text
-    assert [w["site"] for w in waiting] == ["Site 1"] and chen_api.get("/field/me").json()["roll_calls"] == []
+    assert [w["name"] for w in waiting] == ["Site 1"] and chen_api.get("/field/me").json()["roll_calls"] == []
     assert stranger.status_code == 409 and stranger.json()["error"] == "not_on_roll"
     assert [a["name"] for a in status["accounted"]] == ["Chen Jing"] and status["accounted"][0]["after_seconds"] == 120
     assert status["unaccounted"] == [{"person_id": str(wu), "name": "Wu Lei", "for_seconds": 300}]
@@ -47,11 +47,11 @@ def test_a_roll_call_accounts_for_everyone_on_duty_at_the_site(desk: Desk) -> No
     before = desk.auditor.get(f"/roll-calls/{site}", as_of=(between - timedelta(hours=1)).isoformat())
     assert before.status_code == 404
     assert desk.grid_operator.post(f"/roll-calls/{site}/close", {}).status_code == 200
-    kinds = [type(e).__qualname__ for e in world.events() if type(e).__qualname__.startswith("SiteRollCall.")]
-    assert kinds == ["SiteRollCall.Started", "SiteRollCall.Called", "SiteRollCall.Answered", "SiteRollCall.Closed"]
-    closed = next(e for e in world.events() if type(e).__qualname__ == "SiteRollCall.Closed")
+    kinds = [type(e).__qualname__ for e in world.events() if type(e).__qualname__.startswith("RollCall.")]
+    assert kinds == ["RollCall.Started", "RollCall.Called", "RollCall.Answered", "RollCall.Closed"]
+    closed = next(e for e in world.events() if type(e).__qualname__ == "RollCall.Closed")
     assert closed.unaccounted == [str(wu)] and closed.actor.startswith("Zhang Min (operator")
-    answer = next(e for e in world.events() if type(e).__qualname__ == "SiteRollCall.Answered")
+    answer = next(e for e in world.events() if type(e).__qualname__ == "RollCall.Answered")
     assert answer.actor.startswith("Chen Jing (responder")
 
 
@@ -63,4 +63,21 @@ def test_a_roll_call_of_another_grid_or_by_a_responder_is_refused(desk: Desk) ->
     assert desk.grid_operator.post(f"/roll-calls/{other}", {}).status_code == 403
     assert desk.viewer.get(f"/roll-calls/{site}").status_code == 403
     nobody = desk.grid_operator.post(f"/roll-calls/{site}", {})
-    assert nobody.status_code == 422 and "nobody is on duty" in nobody.json()["message"]
+    assert nobody.status_code == 422 and "nobody is on the roll" in nobody.json()["message"]
+
+
+def test_a_task_forces_roll_call_is_every_member_wherever_they_are(desk: Desk) -> None:
+    world = desk.world
+    leader, chen = world.person("Team Leader Lin"), world.person("Chen Jing")
+    team = world.do("form_task_force", "Shimaqiao Action Team", "union", world.grid, leader, "red flag")
+    world.do("enlist", team, chen)
+    chen_api = Api(desk.client, desk.grid_operator.post(f"/people/{chen}/responder-token", {}).json()["token"])
+
+    assert desk.grid_operator.post(f"/roll-calls/{team}", {"reason": "flood warning"}).status_code == 201
+    [waiting] = chen_api.get("/field/me").json()["roll_calls"]
+    assert (waiting["name"], waiting["subject_kind"]) == ("Shimaqiao Action Team", "task_force")
+    assert chen_api.post(f"/field/roll-calls/{team}/answer", {}).status_code == 200
+    status = desk.auditor.get(f"/roll-calls/{team}").json()
+    assert [a["name"] for a in status["accounted"]] == ["Chen Jing"]
+    assert [u["name"] for u in status["unaccounted"]] == ["Team Leader Lin"]
+    assert desk.grid_operator.post(f"/roll-calls/{world.grid}", {}).status_code == 404  # a grid has no roll

@@ -10,7 +10,7 @@ import pytest
 from mobilize.domain.access import AccessToken
 from mobilize.domain.base import InvalidCommand, RuleViolated
 from mobilize.domain.field_log import FieldLog
-from mobilize.domain.roll_call import NotOnRoll, SiteRollCall
+from mobilize.domain.roll_call import NotOnRoll, RollCall
 from tests.unit.conftest import HOUR, MINUTE, T0, assert_stamped
 
 DIGEST = hashlib.sha256(b"s3cret").hexdigest()
@@ -45,7 +45,7 @@ def test_a_field_log_notes_each_outcome_of_a_key_once_and_flags_a_device_time_fa
 
 def test_a_roll_call_accounts_for_who_answers_and_keeps_who_did_not() -> None:
     site, chen, wu = uuid4(), uuid4(), uuid4()
-    calls = SiteRollCall(site)
+    calls = RollCall("site", site)
     with pytest.raises(InvalidCommand):
         calls.call({}, T0)
     calls.call({str(chen): "Chen Jing", str(wu): "Wu Lei"}, T0)
@@ -61,6 +61,6 @@ def test_a_roll_call_accounts_for_who_answers_and_keeps_who_did_not() -> None:
     assert [(a["name"], a["after_seconds"]) for a in status["accounted"]] == [("Chen Jing", 120)]
     assert [(u["name"], u["for_seconds"]) for u in status["unaccounted"]] == [("Wu Lei", 300)]
     closed = calls.collect_events()[-1]
-    assert type(closed).__qualname__ == "SiteRollCall.Closed" and closed.unaccounted == [str(wu)]
+    assert type(closed).__qualname__ == "RollCall.Closed" and closed.unaccounted == [str(wu)]
     with pytest.raises(NotOnRoll):
         calls.answer(wu, T0 + 7 * MINUTE)

@@ -79,7 +79,7 @@ def me(app: App, caller: Responder, views: Views) -> dict[str, Any]:
     person = app.load(Person, _person(caller), "person")
     return {"person": {"id": person.id, "name": person.name}, "server_time": app.clock(),
             "shifts": _shifts(app, person), "dispatches": _dispatches(app, person, views),
-            "roll_calls": _roll_calls(app, person), "reports": app.field_log(person.id)[:50]}
+            "roll_calls": _roll_calls(app, person, views), "reports": app.field_log(person.id)[:50]}
 
 
 @router.post("/shifts/{shift_id}/hand-over", response_model=FieldDone)
@@ -124,11 +124,11 @@ def advance(dispatch_id: UUID, step: Literal["acknowledge", "decline", "set-out"
     return _reported(app, request, caller, body, step, dispatch_id, act)
 
 
-@router.post("/roll-calls/{site_id}/answer", response_model=FieldDone)
-def answer_roll(site_id: UUID, body: FieldAction, app: App, caller: Acting, request: Request) -> FieldDone:
-    """Answer the site's roll call: here, and safe."""
-    return _reported(app, request, caller, body, "answer_roll", site_id,
-                     lambda ctx: app.answer_roll(site_id, _person(caller), ctx=ctx))
+@router.post("/roll-calls/{subject_id}/answer", response_model=FieldDone)
+def answer_roll(subject_id: UUID, body: FieldAction, app: App, caller: Acting, request: Request) -> FieldDone:
+    """Answer the roll call of one's site or task force: here, and safe."""
+    return _reported(app, request, caller, body, "answer_roll", subject_id,
+                     lambda ctx: app.answer_roll(subject_id, _person(caller), ctx=ctx))
 
 
 def _reported(app: Mobilize, request: Request, caller: Principal, body: FieldAction, action: str,
@@ -188,26 +188,34 @@ def _shifts(app: Mobilize, person: Person) -> list[dict[str, Any]]:
     return sorted(shifts, key=lambda entry: entry["start"])
 
 
-def _roll_calls(app: Mobilize, person: Person) -> list[dict[str, Any]]:
-    """The open roll calls the person is on and has not answered yet."""
-    sites = {app.load(Shift, UUID(shift_id), "shift").site_id for shift_id in person.bookings}
+def _roll_calls(app: Mobilize, person: Person, views: Views) -> list[dict[str, Any]]:
+    """The open roll calls the person is on (of their sites, of their task forces) and has not answered yet."""
+    subjects = {app.load(Shift, UUID(shift_id), "shift").site_id for shift_id in person.bookings}
+    subjects.update(task_force.id for task_force in _task_forces(app, person, views))
     waiting = []
-    for site_id in sites:
-        calls = app.roll_call(site_id)
+    for subject_id in subjects:
+        calls = app.roll_call(subject_id)
         if calls is not None and calls.open and str(person.id) in calls.roll and str(person.id) not in calls.answered:
-            waiting.append({"site_id": site_id, "site": app.load(TestingSite, site_id, "testing site").name,
+            kind: type[TaskForce | TestingSite] = TaskForce if calls.subject_kind == "task_force" else TestingSite
+            waiting.append({"subject_id": subject_id, "subject_kind": calls.subject_kind,
+                            "name": app.load(kind, subject_id, "roll call's subject").name,
                             "number": calls.number, "called_at": calls.called_at})
     return waiting
 
 
-def _dispatches(app: Mobilize, person: Person, views: Views) -> list[dict[str, Any]]:
+def _task_forces(app: Mobilize, person: Person, views: Views) -> list[TaskForce]:
     rows = views.query("SELECT task_force_id FROM roster_members WHERE person_id = ?", (str(person.id),))
-    subjects: list[Any] = [person]
+    found = []
     for (task_force_id,) in rows:
         try:
-            subjects.append(app.load(TaskForce, UUID(task_force_id), "task force"))
+            found.append(app.load(TaskForce, UUID(task_force_id), "task force"))
         except NotFound:
             continue
+    return found
+
+
+def _dispatches(app: Mobilize, person: Person, views: Views) -> list[dict[str, Any]]:
+    subjects: list[Any] = [person, *_task_forces(app, person, views)]
     found = []
     for subject in subjects:
         if subject.active_dispatch is None:

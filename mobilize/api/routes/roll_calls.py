@@ -1,4 +1,5 @@
-"""Roll call (PAR) of a site: called and closed by an operator over the site, read by operators and auditors."""
+"""Roll call (PAR) of a site or a task force: called and closed by an operator over it, read by operators and
+auditors."""
 
 from __future__ import annotations
 
@@ -14,27 +15,28 @@ from mobilize.domain.base import NotFound
 router = APIRouter(tags=["roll calls"], responses=REFUSALS)
 
 
-@router.post("/roll-calls/{site_id}", status_code=201, response_model=Done)
-def call_roll(site_id: UUID, body: CommandBody, app: App, caller: Operator, request: Request) -> Done:
-    """Call the roll of everyone checked in at the site now (点名); each answers from the field page."""
-    return run(app, request, caller, body, site_id, app.call_roll, site_id)
+@router.post("/roll-calls/{subject_id}", status_code=201, response_model=Done)
+def call_roll(subject_id: UUID, body: CommandBody, app: App, caller: Operator, request: Request) -> Done:
+    """Call the roll (点名) of a site (everyone checked in there now) or a task force (all its members); each
+    answers from the field page."""
+    return run(app, request, caller, body, subject_id, app.call_roll, subject_id)
 
 
-@router.post("/roll-calls/{site_id}/close", response_model=Done)
-def close_roll(site_id: UUID, body: CommandBody, app: App, caller: Operator, request: Request) -> Done:
-    """End the site's roll call; who has not answered stays unaccounted in its record."""
-    return run(app, request, caller, body, site_id, app.close_roll, site_id)
+@router.post("/roll-calls/{subject_id}/close", response_model=Done)
+def close_roll(subject_id: UUID, body: CommandBody, app: App, caller: Operator, request: Request) -> Done:
+    """End the roll call; who has not answered stays unaccounted in its record."""
+    return run(app, request, caller, body, subject_id, app.close_roll, subject_id)
 
 
-@router.get("/roll-calls/{site_id}", response_model=dict[str, Any])
-def roll_call(site_id: UUID, app: App, caller: Trusted, reach: Reachable,
+@router.get("/roll-calls/{subject_id}", response_model=dict[str, Any])
+def roll_call(subject_id: UUID, app: App, caller: Trusted, reach: Reachable,
               as_of: Annotated[Moment | None, Query(description="as the log had it at this time")] = None,
               ) -> dict[str, Any]:
-    """The site's latest roll call: who is accounted for (and after how long), who not (and for how long);
+    """The latest roll call of a site or task force: who is accounted for (and after how long), who not (and for how long);
     `as_of` a moment, replayed from the log as it was recorded by then."""
-    reach.require(site_id, what="testing site")
-    calls = app.roll_call(site_id, as_of)
+    reach.require(subject_id, what="site or task force")
+    calls = app.roll_call(subject_id, as_of)
     if calls is None:
-        raise NotFound(f"no roll call was called at site {site_id}" + (f" by {as_of:%Y-%m-%d %H:%M:%S}"
-                                                                        if as_of else ""), id=site_id)
+        raise NotFound(f"no roll call was called at site {subject_id}" + (f" by {as_of:%Y-%m-%d %H:%M:%S}"
+                                                                        if as_of else ""), id=subject_id)
     return calls.status(as_of or app.clock())

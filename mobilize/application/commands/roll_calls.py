@@ -1,4 +1,4 @@
-"""Commands of a roll call (PAR): call the roll of a site, answer it from the field, close it."""
+"""Commands of a roll call (PAR): call the roll of a site or a task force, answer it from the field, close it."""
 
 from __future__ import annotations
 
@@ -7,35 +7,42 @@ from typing import Any
 from uuid import UUID
 
 from mobilize.application.service import CommandService, command
-from mobilize.domain.base import NotFound, now
+from mobilize.domain.base import MobilizeAggregate, NotFound, now, require
 from mobilize.domain.person import Person
-from mobilize.domain.roll_call import SiteRollCall
+from mobilize.domain.roll_call import RollCall
 from mobilize.domain.shift import CHECK_IN_GRACE, Shift
+from mobilize.domain.task_force import TaskForce
 from mobilize.domain.testing_site import SiteRota, TestingSite
 
 
 class RollCallCommands(CommandService):
-    """Account for everyone on duty at a site."""
+    """Account for everyone on duty at a site, or in a task force."""
 
     @command
-    def call_roll(self, site_id: UUID) -> UUID:
-        """Call the roll of everyone checked in at the site now (点名)."""
-        self.load(TestingSite, site_id, "testing site")
-        calls = self._calls(site_id)
-        calls.call(self.on_duty(site_id), now())
+    def call_roll(self, subject_id: UUID) -> UUID:
+        """Call the roll (点名): of a site, everyone checked in there now; of a task force, all its members."""
+        subject = self.load(MobilizeAggregate, subject_id, "site or task force")
+        require(isinstance(subject, (TestingSite, TaskForce)), NotFound,
+                f"no site or task force with id {subject_id}", id=subject_id)
+        if isinstance(subject, TaskForce):
+            kind, roll = "task_force", {str(p): self.load(Person, p, "person").name for p in subject.members}
+        else:
+            kind, roll = "site", self.on_duty(subject_id)
+        calls = self._calls(kind, subject_id)
+        calls.call(roll, now())
         return self.commit(calls)
 
     @command
-    def answer_roll(self, site_id: UUID, person_id: UUID) -> UUID:
-        """The person answers the site's open roll call."""
-        calls = self.load(SiteRollCall, SiteRollCall.create_id(site_id), "roll call")
+    def answer_roll(self, subject_id: UUID, person_id: UUID) -> UUID:
+        """The person answers the open roll call of their site or task force."""
+        calls = self.load(RollCall, RollCall.create_id(subject_id), "roll call")
         calls.answer(person_id, now())
         return self.commit(calls)
 
     @command
-    def close_roll(self, site_id: UUID) -> UUID:
-        """End the site's open roll call."""
-        calls = self.load(SiteRollCall, SiteRollCall.create_id(site_id), "roll call")
+    def close_roll(self, subject_id: UUID) -> UUID:
+        """End the open roll call; who has not answered stays unaccounted in its record."""
+        calls = self.load(RollCall, RollCall.create_id(subject_id), "roll call")
         calls.close(now())
         return self.commit(calls)
 
@@ -55,28 +62,29 @@ class RollCallCommands(CommandService):
                     roll[person_id] = self.load(Person, UUID(person_id), "person").name
         return roll
 
-    def roll_call(self, site_id: UUID, as_of: datetime | None = None) -> SiteRollCall | None:
-        """The site's roll calls, if one was ever called; `as_of` a moment: as the log had recorded them then."""
+    def roll_call(self, subject_id: UUID, as_of: datetime | None = None) -> RollCall | None:
+        """The roll calls of a site or task force, if one was ever called; `as_of` a moment: as the log had
+        recorded them then."""
         if as_of is not None:
-            return self._replayed(SiteRollCall.create_id(site_id), as_of)
+            return self._replayed(RollCall.create_id(subject_id), as_of)
         try:
-            calls = self.load(SiteRollCall, SiteRollCall.create_id(site_id), "roll call")
+            calls = self.load(RollCall, RollCall.create_id(subject_id), "roll call")
         except NotFound:
             return None
         return calls if calls.number else None
 
-    def _replayed(self, calls_id: UUID, as_of: datetime) -> SiteRollCall | None:
+    def _replayed(self, calls_id: UUID, as_of: datetime) -> RollCall | None:
         calls: Any = None
         for stored in self.recorder.select_events(calls_id):
             event: Any = self.mapper.to_domain_event(stored)
             if event.timestamp > as_of:
                 break
             calls = event.mutate(calls)
-        return calls if isinstance(calls, SiteRollCall) and calls.number else None
+        return calls if isinstance(calls, RollCall) and calls.number else None
 
-    def _calls(self, site_id: UUID) -> SiteRollCall:
+    def _calls(self, kind: str, subject_id: UUID) -> RollCall:
         try:
-            return self.load(SiteRollCall, SiteRollCall.create_id(site_id), "roll call")
+            return self.load(RollCall, RollCall.create_id(subject_id), "roll call")
         except NotFound:
-            return SiteRollCall(site_id)
+            return RollCall(kind, subject_id)
 

@@ -205,12 +205,12 @@ function render() {
   else notice("");
   $("shifts").replaceChildren(...(shifts.length ? shifts.map((s) => shiftCard(s, queue, scanned))
     : [el("p", { class: "empty" }, t("none_shifts"))]));
-  const rolls = (me && me.roll_calls ? me.roll_calls : []).filter((r) => !queue.some((q) => q.target === r.site_id));
+  const rolls = (me && me.roll_calls ? me.roll_calls : []).filter((r) => !queue.some((q) => q.target === r.subject_id));
   $("rolls").hidden = !rolls.length;
-  $("roll_calls").replaceChildren(...rolls.map((roll) => el("article", { class: "card scanned", "data-roll": roll.site_id },
-    el("h3", {}, `${t("roll_call")} · ${roll.site}`), el("div", { class: "meta" }, `${t("called_at")} ${when(roll.called_at)}`),
+  $("roll_calls").replaceChildren(...rolls.map((roll) => el("article", { class: "card scanned", "data-roll": roll.subject_id },
+    el("h3", {}, `${t("roll_call")} · ${roll.name}`), el("div", { class: "meta" }, `${t("called_at")} ${when(roll.called_at)}`),
     el("div", { class: "actions" }, el("button", { class: "act", type: "button", "data-action": "answer",
-      onclick: () => act("roll-calls", roll.site_id, "answer", "answer_roll") }, t("answer_roll"))))));
+      onclick: () => act("roll-calls", roll.subject_id, "answer", "answer_roll") }, t("answer_roll"))))));
   const orders = me ? me.dispatches : [];
   $("dispatches").replaceChildren(...(orders.length ? orders.map((o) => dispatchCard(o, queue))
     : [el("p", { class: "empty" }, t("none_dispatches"))]));

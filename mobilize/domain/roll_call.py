@@ -43,7 +43,8 @@ class RollCall(MobilizeAggregate):
 
     def call(self, roll: dict[str, str], at: datetime) -> None:
         """Call the roll of everyone on duty now (person id → name)."""
-        require(bool(roll), InvalidCommand, f"nobody is on the roll of this {self.subject_kind.replace('_', ' ')} now: there is no roll to call",
+        what = self.subject_kind.replace("_", " ")
+        require(bool(roll), InvalidCommand, f"nobody is on the roll of this {what} now: there is no roll to call",
                 subject_id=self.subject_id)
         self._call(number=self.number + 1, roll=roll, at=at)
 
@@ -77,8 +78,8 @@ class RollCall(MobilizeAggregate):
         """Who is accounted for (and how long they took) and who not (and for how long), as of `now`."""
         assert self.called_at is not None
         end = self.closed_at or now
-        return {"subject_kind": self.subject_kind, "subject_id": self.subject_id, "number": self.number, "called_at": self.called_at,
-                "closed_at": self.closed_at,
+        return {"subject_kind": self.subject_kind, "subject_id": self.subject_id, "number": self.number,
+                "called_at": self.called_at, "closed_at": self.closed_at,
                 "accounted": [{"person_id": p, "name": self.roll[p], "answered_at": at,
                                "after_seconds": int((at - self.called_at).total_seconds())}
                               for p, at in self.answered.items()],

@@ -32,8 +32,8 @@ def close_roll(subject_id: UUID, body: CommandBody, app: App, caller: Operator, 
 def roll_call(subject_id: UUID, app: App, caller: Trusted, reach: Reachable,
               as_of: Annotated[Moment | None, Query(description="as the log had it at this time")] = None,
               ) -> dict[str, Any]:
-    """The latest roll call of a site or task force: who is accounted for (and after how long), who not (and for how long);
-    `as_of` a moment, replayed from the log as it was recorded by then."""
+    """The latest roll call of a site or task force: who is accounted for (and after how long), who not (and
+    for how long); `as_of` a moment, replayed from the log as it was recorded by then."""
     reach.require(subject_id, what="site or task force")
     calls = app.roll_call(subject_id, as_of)
     if calls is None:

@@ -169,7 +169,8 @@ def test_a_responder_checks_in_by_scanning_the_posts_qr_code(browser: Any, stree
     assert sheet["qr_svg"].startswith("<svg") and sheet["link"].endswith(f"/field?post={street.site}:1:sampler")
     [checked_in] = street.check_ins(shift)
     assert checked_in.actor.startswith("Chen Jing (responder")
-    assert watched.problems == []
+    # each scan is a navigation, which cancels the page's read still under way: that one is no problem
+    assert [problem for problem in watched.problems if "ERR_ABORTED" not in problem] == []
 
 
 def test_an_answer_lost_on_the_way_back_is_sent_again_and_acts_once(browser: Any, street: Street,

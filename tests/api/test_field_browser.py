@@ -73,6 +73,9 @@ def test_a_responder_checks_in_by_button_then_offline_and_it_is_sent_once_at_the
         page.locator("#outcomes li.done").first.wait_for()
         assert "token=" not in page.url  # the secret does not stay in the address bar
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.set_viewport_size({"width": 360, "height": 740})  # the narrowest phones in use: nothing runs off
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.set_viewport_size(PHONE["viewport"])
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 
         device = street.now - 3 * MINUTE  # the phone's own clock

@@ -131,6 +131,18 @@ def test_drill_figures_stand_apart_from_real_ones_and_labels_are_chinese_by_defa
     assert "战时" in text(page, "#modes") and "演练" in text(page, "#modes")
     screenshot(page, "dashboard-drill-apart-zh", full_page=True)
 
+    phone, small = Watched.open(page.context.browser, offline=True, viewport={"width": 390, "height": 844},
+                                is_mobile=True, has_touch=True)
+    small.goto(f"{served.url}/dashboard")  # a context of its own: the token is given again, as a phone would
+    small.evaluate(f"localStorage.setItem('mobilize.token', '{viewer}')")
+    small.reload()
+    small.wait_for_function("document.querySelector('#d-need').textContent === '3'")
+    assert small.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
+    assert small.locator("#k-need").bounding_box()["width"] < 200  # the KPIs wrap into rows
+    screenshot(small, "dashboard-phone-zh", full_page=True)
+    assert phone.problems == [] and phone.left == []
+    small.context.close()
+
     page.locator("#lang").click()
     assert page.evaluate("document.documentElement.lang") == "en"
     assert "required now" in text(page, ".kpis") and "drill" in text(page, ".kpis")

@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import BaseModel
 
-from mobilize.api import errors
+from mobilize.api import docs, errors
 from mobilize.api.middleware import RequestContext
 from mobilize.api.read_side import ReadSides
 from mobilize.api.routes import ROUTERS, dashboard
@@ -31,7 +32,16 @@ DESCRIPTION = """Commands and views of `mobilize`, for command-center operators,
 Authenticate with `Authorization: Bearer mbz.<id>.<secret>` (tokens come from `mobilize token create`).
 Send an `Idempotency-Key` header with every command: a retry with the same key returns the first
 response and writes nothing; the same key with a different body is refused with 422.
-Every refusal is JSON: `{"error": rule, "message": ..., "facts": {...}, "retryable": bool}`."""
+Every refusal is JSON: `{"error": rule, "message": ..., "facts": {...}, "retryable": bool}` (the `Refusal` schema).
+Every row of a view that belongs to an incident says whether it is a drill (`exercise`)."""
+
+
+class NotReady(BaseModel):
+    """/readyz when the store does not answer: a probe's body, not a refusal."""
+
+    status: str
+    reason: str
+    message: str
 
 
 def create_app(settings: Settings | None = None, application: Mobilize | None = None) -> FastAPI:
@@ -48,7 +58,9 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
             api.state.bell.stop()
             api.state.read_side.close()
 
-    api = FastAPI(title="mobilize", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    api = FastAPI(title="mobilize", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
+    docs.install(api)  # Swagger UI and ReDoc from the package, not a CDN
     api.state.mobilize = mobilize
     api.state.read_side = ReadSides(mobilize, settings.store)
     api.state.bell = Bell(mobilize)
@@ -71,7 +83,8 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
         """Liveness: the process answers."""
         return {"status": "ok"}
 
-    @api.get("/readyz", tags=["health"], summary="the store answers; which projections are stuck")
+    @api.get("/readyz", tags=["health"], summary="the store answers; which projections are stuck",
+             responses={503: {"model": NotReady, "description": "the store did not answer in time"}})
     def readyz() -> JSONResponse:
         """Readiness: the event store answers a query within a second (else 503 `not_ready`).
 

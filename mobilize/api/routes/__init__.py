@@ -1,12 +1,14 @@
 """The routers, assembled in one place."""
 
 from mobilize.api.routes import (
+                                 candidates,
                                  dashboard,
                                  dispatches,
                                  incidents,
                                  organisation,
                                  people,
                                  records,
+                                 rota,
                                  shifts,
                                  sites,
                                  stream,
@@ -14,5 +16,7 @@ from mobilize.api.routes import (
                                  views,
 )
 
-ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
-           dispatches.router, views.router, records.router, stream.router, dashboard.router]
+# rota before sites: /sites/{id}/rota is a literal path that the sites' /sites/{id}/{transition} would take
+ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, rota.router, sites.router,
+           shifts.router, candidates.router, dispatches.router, views.router, records.router, stream.router,
+           dashboard.router]

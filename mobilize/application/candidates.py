@@ -86,6 +86,20 @@ def _weighed(app: Mobilize, shift_id: UUID, people: Iterable[UUID], hours: Mappi
     return weighed
 
 
+NOBODY = UUID(int=0)
+"""An id no person has: asking the shift whether it would take nobody in particular leaves only its own refusals."""
+
+
+def blocked(app: Mobilize, shift: Shift) -> dict[str, Any] | None:
+    """Why nobody at all can take the shift now (its site closed, its incident closed, every slot taken), or None."""
+    try:
+        app.staffing_policy(shift)
+        shift.check_assignment(NOBODY)
+    except DomainError as error:
+        return {"error": error.rule, "message": error.message, "facts": error.facts}
+    return None
+
+
 def _weigh(app: Mobilize, shift: Shift, person: Person, policy: WartimePolicy | None, blocked: DomainError | None,
            tree: _Tree, hours: float) -> Candidate:
     nearness, where = tree.nearness(person.home_grid_id)

@@ -186,8 +186,8 @@ class _Tree:
             return "elsewhere", "has no home grid"
         site_grid, grid = self.site[0], home[0]
         if any(unit.id == site_grid.id for unit in home):
-            return "same_grid", f"home grid {grid.name} is the site's grid" + (
-                "" if grid.id == site_grid.id else f" or lies under it ({site_grid.name})")
+            return "same_grid", (f"home grid {grid.name} is the site's grid" if grid.id == site_grid.id else
+                                 f"home grid {grid.name} lies under the site's grid, {site_grid.name}")
         community = _community(self.site)
         if community is not None and community.id in {unit.id for unit in home}:
             return "same_community", f"home grid {grid.name} is in the site's community, {community.name}"

@@ -1,6 +1,7 @@
 """The routers, assembled in one place."""
 
 from mobilize.api.routes import (
+                                 candidates,
                                  dashboard,
                                  directory,
                                  dispatches,
@@ -8,6 +9,7 @@ from mobilize.api.routes import (
                                  organisation,
                                  people,
                                  records,
+                                 rota,
                                  shifts,
                                  sites,
                                  stream,
@@ -15,5 +17,7 @@ from mobilize.api.routes import (
                                  views,
 )
 
-ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
-           dispatches.router, views.router, directory.router, records.router, stream.router, dashboard.router]
+# rota before sites: /sites/{id}/rota is a literal path that the sites' /sites/{id}/{transition} would take
+ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, rota.router, sites.router,
+           shifts.router, candidates.router, dispatches.router, views.router, directory.router, records.router,
+           stream.router, dashboard.router]

@@ -11,15 +11,17 @@ from mobilize.cli import (
     demo,
     generate,
     kafka,
+    privacy,
     projections,
     serve,
     tokens,
     views,
 )
 from mobilize.logs import configure_logging
+from mobilize.privacy.keys import WrongMasterKey
 from mobilize.settings import BadSetting, Settings
 
-GROUPS = (demo, views, projections, audit, tokens, serve, kafka, generate, bench)
+GROUPS = (demo, views, projections, audit, tokens, serve, kafka, generate, bench, privacy)
 """Each adds its sub-commands, and sets `func(settings, args) -> exit status` on them."""
 SERVICES = ("serve", "relay")
 """Long-running commands: they log at the configured level (console commands print tables, not logs)."""
@@ -48,5 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     quiet = settings.log_level == "info" and not service
     settings = settings.with_log_level(args.log_level or ("warning" if quiet else settings.log_level))
     configure_logging(settings)
-    status: int = args.func(settings, args)
+    try:
+        status: int = args.func(settings, args)
+    except (WrongMasterKey, BadSetting) as error:  # the key table refused the master key: nothing was read
+        print(f"mobilize: {error}", file=sys.stderr)
+        return 2
     return status

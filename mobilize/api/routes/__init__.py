@@ -6,6 +6,7 @@ from mobilize.api.routes import (
                                  incidents,
                                  organisation,
                                  people,
+                                 privacy,
                                  records,
                                  shifts,
                                  sites,
@@ -15,4 +16,5 @@ from mobilize.api.routes import (
 )
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
-           dispatches.router, views.router, records.router, stream.router, dashboard.router]
+           dispatches.router, views.router, records.router, stream.router, dashboard.router,
+           privacy.router]

@@ -22,6 +22,7 @@ from mobilize.domain.base import DomainError
 from mobilize.feeds.bell import Bell
 from mobilize.feeds.tail import Entry, Tail
 from mobilize.log.reader import LAST
+from mobilize.privacy.seal import Opener
 
 log = structlog.get_logger("mobilize.api")
 router = APIRouter(tags=["stream"])
@@ -136,7 +137,9 @@ class Feed:
         """The SSE frame of one stored event, or None when the caller may not see it."""
         if entry.frame is None or not self.sees(entry.aggregate_id):
             return None
-        return entry.viewer_frame if self.caller.role == "viewer" else entry.frame
+        if self.caller.role == "viewer":
+            return entry.viewer_frame
+        return entry.frame_for(Opener(self.app.keyring))
 
     def sees(self, aggregate_id: UUID) -> bool:
         """Whether the record lies in the caller's subtree (a record under no unit lies in no subtree)."""

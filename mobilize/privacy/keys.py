@@ -61,8 +61,8 @@ class KeyTable(ABC):
         """(wrapped key, erased_at) of a subject, or None when it has no row."""
 
     @abstractmethod
-    def add(self, subject: str, wrapped: bytes, created_at: str) -> None:
-        """Add a subject's wrapped key unless the subject has a row already."""
+    def add(self, subject: str, wrapped: bytes, created_at: str) -> bool:
+        """Add a subject's wrapped key unless the subject has a row already; whether it was added."""
 
     @abstractmethod
     def destroy(self, subject: str, erased_at: str) -> None:
@@ -95,9 +95,12 @@ class MemoryKeys(KeyTable):
     def get(self, subject: str) -> tuple[bytes | None, str | None] | None:
         return self._rows.get(subject)
 
-    def add(self, subject: str, wrapped: bytes, created_at: str) -> None:
+    def add(self, subject: str, wrapped: bytes, created_at: str) -> bool:
         with self._lock:
-            self._rows.setdefault(subject, (wrapped, None))
+            if subject in self._rows:
+                return False
+            self._rows[subject] = (wrapped, None)
+            return True
 
     def destroy(self, subject: str, erased_at: str) -> None:
         with self._lock:
@@ -157,10 +160,12 @@ class SQLKeys(KeyTable):
         row = self._one(f"SELECT wrapped, erased_at FROM {self.t} WHERE subject = ?", (subject,))  # noqa: S608
         return (bytes(row[0]) if row[0] is not None else None, row[1]) if row else None
 
-    def add(self, subject: str, wrapped: bytes, created_at: str) -> None:
+    def add(self, subject: str, wrapped: bytes, created_at: str) -> bool:
         with self._cursor() as cursor:
             cursor.execute(f"INSERT INTO {self.t} (subject, wrapped, created_at) VALUES (?, ?, ?) "  # noqa: S608
                            "ON CONFLICT (subject) DO NOTHING".replace("?", self.p), (subject, wrapped, created_at))
+            rows = cursor.sqlite_cursor if self.dialect == "sqlite" else cursor  # eventsourcing's wrapper hides it
+            return bool(rows.rowcount == 1)
 
     def destroy(self, subject: str, erased_at: str) -> None:
         with self._cursor() as cursor:

@@ -14,7 +14,6 @@ import base64
 import hashlib
 import hmac
 import os
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -31,24 +30,55 @@ PREFIX = "sealed:"
 """How a sealed value reads as text (in the audit trail's payloads): `sealed:1:<subject>:<field>:<data>`."""
 
 
-@dataclass(frozen=True)
 class Sealed:
-    """A personal field as stored: whose it is, which field, and the ciphertext."""
+    """A personal field as stored: whose it is, which field, and the ciphertext (`1:<subject>:<field>:<data>`,
+    the data base64url of nonce + ciphertext + tag). Kept as its text, parsed only when opened: decoding a log
+    for a rebuild costs no more than a string."""
 
-    subject: UUID
-    field: str
-    data: str  # base64url of nonce + ciphertext + tag
+    __slots__ = ("text",)
 
-    def __str__(self) -> str:
-        return f"{PREFIX}1:{self.subject.hex}:{self.field}:{self.data}"
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @classmethod
+    def of(cls, subject: UUID, field: str, data: str) -> Sealed:
+        """The sealed value of `field` of `subject`, its ciphertext `data`."""
+        return cls(f"1:{subject.hex}:{field}:{data}")
 
     @classmethod
     def parse(cls, text: str) -> Sealed:
         """The sealed value `str(sealed)` wrote."""
-        version, subject, field, data = text.removeprefix(PREFIX).split(":")
+        return cls(text.removeprefix(PREFIX))
+
+    def parts(self) -> tuple[UUID, str, bytes]:
+        """Subject, field and the raw nonce + ciphertext + tag."""
+        version, subject, field, data = self.text.split(":")
         if version != "1":
             raise ValueError(f"unknown sealed value version {version!r}")
-        return cls(UUID(hex=subject), field, data)
+        return UUID(hex=subject), field, base64.urlsafe_b64decode(data)
+
+    @property
+    def subject(self) -> UUID:
+        """Whose value it is."""
+        return UUID(hex=self.text.split(":")[1])
+
+    def __str__(self) -> str:
+        return PREFIX + self.text
+
+    def __repr__(self) -> str:
+        return f"Sealed({self.text[:45]}…)"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sealed) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __getstate__(self) -> str:
+        return self.text
+
+    def __setstate__(self, state: str) -> None:
+        self.text = state
 
 
 class SealedAsText(Transcoding):
@@ -58,10 +88,10 @@ class SealedAsText(Transcoding):
     name = "sealed"
 
     def encode(self, obj: Sealed) -> str:
-        return str(obj).removeprefix(PREFIX)
+        return obj.text
 
     def decode(self, data: str) -> Sealed:
-        return Sealed.parse(data)
+        return Sealed(data)
 
 
 def aad(subject: UUID, field: str) -> bytes:
@@ -82,22 +112,30 @@ class Keyring:
         key = hashlib.sha256(b"mobilize command fingerprint|" + self.master).digest()
         return "blinded:" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
-    def seal(self, subject: UUID, field: str, value: str) -> Sealed:
-        """`value` sealed under the subject's key (made on first use)."""
+    def seal(self, subject: UUID, values: dict[str, str]) -> dict[str, Sealed]:
+        """`values` (field: plain text) sealed under the subject's key, made on first use."""
         key = self._key(subject, create=True)
         if key is None:
             raise PersonalDataErased("this person's personal data was erased; it cannot be recorded again",
                                      person_id=subject)
-        nonce = os.urandom(NONCE)
-        data = nonce + AESGCM(key).encrypt(nonce, value.encode(), aad(subject, field))
-        return Sealed(subject, field, base64.urlsafe_b64encode(data).decode())
+        cipher, sealed = AESGCM(key), {}
+        for field, value in values.items():
+            nonce = os.urandom(NONCE)
+            data = nonce + cipher.encrypt(nonce, value.encode(), aad(subject, field))
+            sealed[field] = Sealed.of(subject, field, base64.urlsafe_b64encode(data).decode())
+        return sealed
 
-    def _key(self, subject: UUID, create: bool = False) -> bytes | None:
+    def _row(self, subject: UUID) -> tuple[bytes | None, str | None] | None:
+        return self.table.get(subject.hex)
+
+    def _key(self, subject: UUID, create: bool = False, row: Any = False) -> bytes | None:
         name = subject.hex
-        row = self.table.get(name)
+        row = self.table.get(name) if row is False else row
         if row is None and create:
-            self.table.add(name, wrap(self.master, AESGCM.generate_key(256), name), iso(utcnow()))
-            row = self.table.get(name)
+            key = AESGCM.generate_key(256)
+            if self.table.add(name, wrap(self.master, key, name), iso(utcnow())):
+                return key
+            row = self.table.get(name)  # another writer made it first
         if row is None or row[0] is None:
             return None
         try:
@@ -132,30 +170,34 @@ class Opener:
 
     def __init__(self, keyring: Keyring) -> None:
         self.keyring = keyring
-        self._keys: dict[UUID, bytes | None] = {}
+        self._keys: dict[UUID, tuple[bytes | None, bool]] = {}  # subject: (key, erased)
+
+    def _look(self, subject: UUID) -> tuple[bytes | None, bool]:
+        if subject not in self._keys:
+            row = self.keyring._row(subject)
+            self._keys[subject] = (self.keyring._key(subject, row=row), row is not None and row[0] is None)
+        return self._keys[subject]
 
     def key(self, subject: UUID) -> bytes | None:
-        """The subject's data key, or None once destroyed."""
-        if subject not in self._keys:
-            self._keys[subject] = self.keyring._key(subject)
-        return self._keys[subject]
+        """The subject's data key, or None once destroyed (or never made)."""
+        return self._look(subject)[0]
 
     def reveal(self, value: Any, field: str, subject: UUID | None = None) -> Any:
         """See `Keyring.reveal`; plain text (recorded before sealing) is shown unless its subject was erased."""
         if isinstance(value, str) and value.startswith(PREFIX):
             value = Sealed.parse(value)
         if isinstance(value, Sealed):
-            key = self.key(value.subject)
+            owner, name, raw = value.parts()
+            key = self.key(owner)
             if key is None:
                 return ERASED
-            raw = base64.urlsafe_b64decode(value.data)
             try:
-                return AESGCM(key).decrypt(raw[:NONCE], raw[NONCE:], aad(value.subject, value.field)).decode()
+                return AESGCM(key).decrypt(raw[:NONCE], raw[NONCE:], aad(owner, name)).decode()
             except InvalidTag:
-                raise KeyTableError(f"a sealed {value.field} of {value.subject} does not open") from None
+                raise KeyTableError(f"a sealed {name} of {owner} does not open") from None
         if value is None or value == ERASED or subject is None:
             return value
-        return ERASED if self.key(subject) is None and self.keyring.erased(subject) else value
+        return ERASED if self._look(subject)[1] else value  # plain text recorded before sealing began
 
 
 class SealingMapper(Mapper[UUID]):
@@ -170,11 +212,10 @@ class SealingMapper(Mapper[UUID]):
         if declaration is None or self.keyring is None or not self.sealing:
             return super().to_stored_event(domain_event)
         state = dict(vars(domain_event))
-        subject = subject_of(domain_event, declaration)
-        for field in declaration.fields:
-            value = state.get(field)
-            if isinstance(value, str) and value != ERASED:
-                state[field] = self.keyring.seal(subject, field, value)
+        plain = {field: value for field in declaration.fields
+                 if isinstance(value := state.get(field), str) and value != ERASED}
+        if plain:
+            state.update(self.keyring.seal(subject_of(domain_event, declaration), plain))
         sealed: Any = object.__new__(type(domain_event))
         object.__setattr__(sealed, "__dict__", state)
         return super().to_stored_event(sealed)

@@ -7,22 +7,26 @@ One rule per legal basis:
 - duty (staff: their work or volunteering agreement; also everyone registered without a recorded basis):
   kept while they serve, erased by hand when they leave.
 `mobilize privacy sweep` erases exactly the people a rule names as of a moment, each erasure an event with
-the rule as its reason.
+the rule as its reason; `projections run` sweeps every hour too.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import structlog
 from eventsourcing.utils import get_topic
 
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext
 from mobilize.domain.person import Person
 from mobilize.log.codec import iso
+
+log = structlog.get_logger("mobilize.privacy")
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,22 @@ def _consent_given(app: Mobilize, person_id: UUID) -> datetime:
                 "Person.LegalBasisRecorded":
             latest = getattr(event, "occurred_at", None)
     return latest
+
+
+SWEEP_EVERY = 3600.0
+"""Seconds between the sweeps `projections run` makes."""
+
+
+def keep_sweeping(app: Mobilize, rules: Retention, stop: threading.Event, every: float = SWEEP_EVERY) -> None:
+    """Sweep now and then every `every` seconds until `stop` is set; a failed sweep is logged and tried again."""
+    while not stop.is_set():
+        try:
+            erased = sweep(app, app.clock(), rules, "projections run (retention sweep)")
+            if erased:
+                log.info("privacy.swept", erased=[str(d.person_id) for d in erased])
+        except Exception as error:  # noqa: BLE001 - the store may be away (ADR 0010): the next sweep tries again
+            log.warning("privacy.sweep_failed", error=repr(error))
+        stop.wait(every)
 
 
 def sweep(app: Mobilize, now: datetime, rules: Retention, actor: str, dry_run: bool = False) -> list[Due]:

@@ -68,3 +68,27 @@ def test_the_sweep_from_the_console(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["--store", store, "privacy", "sweep", "--now", (T0 + 31 * DAY).isoformat()]) == 0
     assert "erased the personal data of 1 people" in capsys.readouterr().out
     assert main(["--store", store, "privacy", "sweep", "--now", "tomorrow"]) == 2
+
+
+def test_projections_run_sweeps_on_its_own(world: World) -> None:
+    import threading
+    import time
+
+    from mobilize.privacy.retention import keep_sweeping
+
+    # given an emergency registration whose incident closed more than the rule's days ago (by the clock)
+    incident = world.incident()
+    person = registered(world, "E1", "emergency", incident)
+    world.do("close_incident", incident, at=T0)
+    # when the sweeper runs beside the projections
+    stop = threading.Event()
+    sweeper = threading.Thread(target=keep_sweeping, args=(world.app, Retention(emergency_days=1), stop, 0.05))
+    sweeper.start()
+    deadline = time.monotonic() + 10
+    while not world.app.load(Person, person, "person").erased and time.monotonic() < deadline:  # type: ignore[arg-type]
+        time.sleep(0.05)
+    stop.set()
+    sweeper.join()
+    # then the person was erased once, by the sweep, though it ran many times
+    erasures = [e for e in world.app.events.get(person) if type(e).__qualname__ == "Person.PersonalDataErased"]  # type: ignore[arg-type]
+    assert len(erasures) == 1 and erasures[0].actor == "projections run (retention sweep)"  # type: ignore[attr-defined]

@@ -236,3 +236,4 @@ PERSONAL_FIELDS = ("phone", "id_number", "home_unit")
 """What a person's events hold that is personal (a dual-registered member's home unit names their employer)."""
 for _event in ("Registered", "PersonalDataCorrected", "PersonalDataSealed"):
     declare(getattr(Person, _event), *PERSONAL_FIELDS)
+declare(Person, *PERSONAL_FIELDS)  # its snapshots, where snapshotting is switched on

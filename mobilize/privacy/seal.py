@@ -14,12 +14,14 @@ import base64
 import hashlib
 import hmac
 import os
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoding
+from eventsourcing.utils import resolve_topic
 
 from mobilize.domain.base import utcnow
 from mobilize.domain.personal import ERASED, PersonalDataErased, declared, subject_of
@@ -208,6 +210,8 @@ class SealingMapper(Mapper[UUID]):
     """Off only in the benchmark's comparison run (personal data stored as given)."""
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        if isinstance(domain_event, Snapshot) and self.keyring is not None and self.sealing:
+            return super().to_stored_event(self._sealed_snapshot(domain_event))
         declaration = declared(type(domain_event))
         if declaration is None or self.keyring is None or not self.sealing:
             return super().to_stored_event(domain_event)
@@ -219,3 +223,19 @@ class SealingMapper(Mapper[UUID]):
         sealed: Any = object.__new__(type(domain_event))
         object.__setattr__(sealed, "__dict__", state)
         return super().to_stored_event(sealed)
+
+    def _sealed_snapshot(self, snapshot: Snapshot) -> Snapshot:
+        """A snapshot (if snapshotting is switched on) with the aggregate's declared personal fields sealed."""
+        declaration = declared(resolve_topic(snapshot.topic))
+        if declaration is None:
+            return snapshot
+        plain = {field: value for field in declaration.fields
+                 if isinstance(value := snapshot.state.get(field), str) and value != ERASED}
+        if not plain:
+            return snapshot
+        assert self.keyring is not None, "checked by the caller"
+        state = dict(vars(snapshot))
+        state["state"] = {**snapshot.state, **self.keyring.seal(snapshot.originator_id, plain)}
+        sealed: Any = object.__new__(type(snapshot))
+        object.__setattr__(sealed, "__dict__", state)
+        return cast("Snapshot", sealed)

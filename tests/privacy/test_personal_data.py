@@ -193,3 +193,16 @@ def test_a_commands_fingerprint_holds_its_personal_arguments_blinded(world: Worl
     assert record.fingerprint == fingerprint("register_person", {**arguments,
                                                                  "phone": world.app.keyring.blind(PHONES[0])})
     assert record.fingerprint != fingerprint("register_person", {**arguments, "phone": PHONES[0]})
+
+
+def test_a_snapshot_of_a_person_holds_their_data_sealed(tmp_path: Path) -> None:
+    from mobilize.settings import store_env
+
+    app = Mobilize(env={**store_env(f"sqlite:///{tmp_path / 'events.db'}"), "IS_SNAPSHOTTING_ENABLED": "y"})
+    person = register(World(app), 0)  # the aggregate in memory holds the values as given
+    app.take_snapshot(person)
+    assert app.snapshots is not None and len(list(app.snapshots.get(person))) == 1
+    assert Opener(app.keyring).reveal(app.repository.get(person).phone, "phone", person) == PHONES[0]
+    app.close()
+    raw = b"".join(path.read_bytes() for path in tmp_path.iterdir() if ".db" in path.name)
+    assert PHONES[0].encode() not in raw and ID_NUMBERS[0].encode() not in raw

@@ -14,17 +14,15 @@ import base64
 import hashlib
 import hmac
 import os
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoding
-from eventsourcing.utils import resolve_topic
+from eventsourcing.persistence import Transcoding
 
 from mobilize.domain.base import utcnow
-from mobilize.domain.personal import ERASED, PersonalDataErased, declared, subject_of
+from mobilize.domain.personal import ERASED, PersonalDataErased
 from mobilize.log.codec import iso
 from mobilize.privacy.keys import NONCE, KeyTable, KeyTableError, check_master, unwrap, wrap
 
@@ -116,7 +114,7 @@ class Keyring:
 
     def seal(self, subject: UUID, values: dict[str, str]) -> dict[str, Sealed]:
         """`values` (field: plain text) sealed under the subject's key, made on first use."""
-        key = self._key(subject, create=True)
+        key = self.key(subject, create=True)
         if key is None:
             raise PersonalDataErased("this person's personal data was erased; it cannot be recorded again",
                                      person_id=subject)
@@ -127,10 +125,12 @@ class Keyring:
             sealed[field] = Sealed.of(subject, field, base64.urlsafe_b64encode(data).decode())
         return sealed
 
-    def _row(self, subject: UUID) -> tuple[bytes | None, str | None] | None:
+    def row(self, subject: UUID) -> tuple[bytes | None, str | None] | None:
+        """The subject's row of the key table (wrapped key or None once erased, erased_at), None if it has none."""
         return self.table.get(subject.hex)
 
-    def _key(self, subject: UUID, create: bool = False, row: Any = False) -> bytes | None:
+    def key(self, subject: UUID, create: bool = False, row: Any = False) -> bytes | None:
+        """The subject's data key (made if `create`), None once destroyed; `row` saves reading it again."""
         name = subject.hex
         row = self.table.get(name) if row is False else row
         if row is None and create:
@@ -144,11 +144,6 @@ class Keyring:
             return unwrap(self.master, row[0], name)
         except InvalidTag:
             raise KeyTableError(f"the data key of {subject} does not unwrap under the master key") from None
-
-    def erased(self, subject: UUID) -> bool:
-        """Whether the subject's key was destroyed."""
-        row = self.table.get(subject.hex)
-        return row is not None and row[0] is None
 
     def destroy(self, subject: UUID) -> None:
         """Destroy the subject's key: every value sealed under it is unreadable from now on, everywhere."""
@@ -176,8 +171,8 @@ class Opener:
 
     def _look(self, subject: UUID) -> tuple[bytes | None, bool]:
         if subject not in self._keys:
-            row = self.keyring._row(subject)
-            self._keys[subject] = (self.keyring._key(subject, row=row), row is not None and row[0] is None)
+            row = self.keyring.row(subject)
+            self._keys[subject] = (self.keyring.key(subject, row=row), row is not None and row[0] is None)
         return self._keys[subject]
 
     def key(self, subject: UUID) -> bytes | None:
@@ -200,42 +195,3 @@ class Opener:
         if value is None or value == ERASED or subject is None:
             return value
         return ERASED if self._look(subject)[1] else value  # plain text recorded before sealing began
-
-
-class SealingMapper(Mapper[UUID]):
-    """eventsourcing's mapper, sealing each declared personal field of an event as it is stored."""
-
-    keyring: Keyring | None = None
-    sealing = True
-    """Off only in the benchmark's comparison run (personal data stored as given)."""
-
-    def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        if isinstance(domain_event, Snapshot) and self.keyring is not None and self.sealing:
-            return super().to_stored_event(self._sealed_snapshot(domain_event))
-        declaration = declared(type(domain_event))
-        if declaration is None or self.keyring is None or not self.sealing:
-            return super().to_stored_event(domain_event)
-        state = dict(vars(domain_event))
-        plain = {field: value for field in declaration.fields
-                 if isinstance(value := state.get(field), str) and value != ERASED}
-        if plain:
-            state.update(self.keyring.seal(subject_of(domain_event, declaration), plain))
-        sealed: Any = object.__new__(type(domain_event))
-        object.__setattr__(sealed, "__dict__", state)
-        return super().to_stored_event(sealed)
-
-    def _sealed_snapshot(self, snapshot: Snapshot) -> Snapshot:
-        """A snapshot (if snapshotting is switched on) with the aggregate's declared personal fields sealed."""
-        declaration = declared(resolve_topic(snapshot.topic))
-        if declaration is None:
-            return snapshot
-        plain = {field: value for field in declaration.fields
-                 if isinstance(value := snapshot.state.get(field), str) and value != ERASED}
-        if not plain:
-            return snapshot
-        assert self.keyring is not None, "checked by the caller"
-        state = dict(vars(snapshot))
-        state["state"] = {**snapshot.state, **self.keyring.seal(snapshot.originator_id, plain)}
-        sealed: Any = object.__new__(type(snapshot))
-        object.__setattr__(sealed, "__dict__", state)
-        return cast("Snapshot", sealed)

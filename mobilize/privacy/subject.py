@@ -30,19 +30,23 @@ def subject_access(app: Mobilize, person_id: UUID, views: ViewStore | None = Non
     opener = Opener(app.keyring)
     person = app.load(Person, person_id, "person")
     held = {"name": person.name, "roles": person.roles, "home_grid_id": str(person.home_grid_id or "") or None,
-            "availability": person.availability,
+            "availability": person.availability, "legal_basis": person.legal_basis or "duty (none recorded)",
+            "basis_incident_id": str(person.basis_incident_id) if person.basis_incident_id else None,
             "qualifications": {skill: iso(until) for skill, until in person.qualifications.items()},
             **{name: opener.reveal(getattr(person, name), name, person_id) for name in PERSONAL_FIELDS}}
     recorded = []
+    event: Any
     for event in app.events.get(person_id):
         declaration = declared(type(event))
         kind = type(event).__qualname__
-        if declaration is None and kind != "Person.PersonalDataErased":
+        if declaration is None and kind not in ("Person.PersonalDataErased", "Person.LegalBasisRecorded"):
             continue
         fields = {name: opener.reveal(getattr(event, name, None), name, person_id)
                   for name in (declaration.fields if declaration else ())}
+        basis = {"legal_basis": event.legal_basis, "basis_incident_id": str(event.incident_id or "") or None} \
+            if kind == "Person.LegalBasisRecorded" else {}
         recorded.append({"event_type": kind, "version": event.originator_version, **_context(event),
-                         "personal_data": fields or None})
+                         "personal_data": fields or None, **basis})
     report: dict[str, Any] = {
         "person_id": str(person_id), "produced_at": iso(utcnow()), "erased": person.erased,
         "held": held, "personal_data_recorded": recorded, "channels": CHANNELS,
@@ -58,5 +62,4 @@ def subject_access(app: Mobilize, person_id: UUID, views: ViewStore | None = Non
 def _context(event: Any) -> dict[str, Any]:
     occurred = getattr(event, "occurred_at", None)
     return {"recorded_at": iso(event.timestamp), "occurred_at": iso(occurred) if occurred else None,
-            "actor": event.actor, "ordered_by": event.ordered_by, "reason": event.reason,
-            "legal_basis": getattr(event, "legal_basis", None)}
+            "actor": event.actor, "ordered_by": event.ordered_by, "reason": event.reason}

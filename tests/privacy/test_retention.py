@@ -42,6 +42,14 @@ def test_a_sweep_erases_exactly_what_its_rules_name_as_of_a_moment(world: World)
     # and a year after consent was given, the consenting person too, no one else
     assert {d.person_id for d in sweep(world.app, T0 + 366 * DAY, rules, "privacy-sweep")} == {c1}
     assert due(world.app, T0 + 3650 * DAY, rules) == []  # the open incident's and staff's data stay
+    # and what is held about a person names the basis, when and by whom it was recorded
+    from mobilize.privacy.subject import subject_access
+
+    report = subject_access(world.app, e3)  # type: ignore[arg-type]
+    assert (report["held"]["legal_basis"], report["held"]["basis_incident_id"]) == ("emergency", str(open_))
+    basis = next(r for r in report["personal_data_recorded"] if r["event_type"] == "Person.LegalBasisRecorded")
+    assert basis["legal_basis"] == "emergency" and basis["actor"] == "operator:li"
+    assert subject_access(world.app, n1)["held"]["legal_basis"] == "duty (none recorded)"  # type: ignore[arg-type]
 
 
 def test_an_emergency_basis_names_its_incident(world: World) -> None:

@@ -112,9 +112,10 @@ class Keyring:
         key = hashlib.sha256(b"mobilize command fingerprint|" + self.master).digest()
         return "blinded:" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
-    def seal(self, subject: UUID, values: dict[str, str]) -> dict[str, Sealed]:
-        """`values` (field: plain text) sealed under the subject's key, made on first use."""
-        key = self.key(subject, create=True)
+    def seal(self, subject: UUID, values: dict[str, str], new: bool = False) -> dict[str, Sealed]:
+        """`values` (field: plain text) sealed under the subject's key, made on first use (`new`: the subject is
+        being created, so its key is made without looking for one first)."""
+        key = self.key(subject, create=True, row=None if new else False)
         if key is None:
             raise PersonalDataErased("this person's personal data was erased; it cannot be recorded again",
                                      person_id=subject)

@@ -37,7 +37,9 @@ class SealingMapper(Mapper[UUID]):
         plain = {field: value for field in declaration.fields
                  if isinstance(value := state.get(field), str) and value != ERASED}
         if plain:
-            state.update(self.keyring.seal(subject_of(domain_event, declaration), plain))
+            subject = subject_of(domain_event, declaration)
+            new = domain_event.originator_version == 1 and subject == domain_event.originator_id
+            state.update(self.keyring.seal(subject, plain, new=new))
         sealed: Any = object.__new__(type(domain_event))
         object.__setattr__(sealed, "__dict__", state)
         return super().to_stored_event(sealed)

@@ -128,18 +128,19 @@ class Feed:
             self.revoked = self.app.load(AccessToken, self.caller.token_id, "token").revoked
         if self.revoked:  # nothing more, not even the rest of this stretch
             return "", True
-        frames = "".join(frame for frame in map(self.frame, entries) if frame)
+        opener = Opener(self.app.keyring)  # personal fields opened as of this stretch, one key read per person
+        frames = "".join(frame for entry in entries if (frame := self.frame(entry, opener)))
         if entries:
             self.after = entries[-1].position
         return frames, caught_up
 
-    def frame(self, entry: Entry) -> str | None:
+    def frame(self, entry: Entry, opener: Opener | None = None) -> str | None:
         """The SSE frame of one stored event, or None when the caller may not see it."""
         if entry.frame is None or not self.sees(entry.aggregate_id):
             return None
         if self.caller.role == "viewer":
             return entry.viewer_frame
-        return entry.frame_for(Opener(self.app.keyring))
+        return entry.frame_for(opener or Opener(self.app.keyring))
 
     def sees(self, aggregate_id: UUID) -> bool:
         """Whether the record lies in the caller's subtree (a record under no unit lies in no subtree)."""

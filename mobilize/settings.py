@@ -29,6 +29,13 @@ CACHE_SIZE = "MOBILIZE_AGGREGATE_CACHE_MAXSIZE"
 """Aggregates each process keeps in memory (mobilize.application.store.cache); empty or 0: no cache."""
 DEFAULT_CACHE_SIZE = 10_000
 
+ANCHOR_KEY, DEFAULT_ANCHOR_KEY = "MOBILIZE_ANCHOR_KEY", "mobilize.anchor.key"
+"""The Ed25519 private key (PEM) that signs chain anchors; made on first use. Keep it away from the database."""
+ANCHORS, DEFAULT_ANCHORS = "MOBILIZE_ANCHORS", "mobilize.anchors.jsonl"
+"""The append-only file of signed checkpoints, outside the database (ADR 0012)."""
+ANCHOR_INTERVAL = "MOBILIZE_ANCHOR_INTERVAL"
+"""Seconds between anchors signed by `projections run`; empty or 0: none."""
+
 LIBRARY = ("PERSISTENCE_MODULE", "POSTGRES_", "SQLITE_", "CIPHER_", "COMPRESSOR_TOPIC", "AGGREGATE_CACHE_",
            "DEEPCOPY_FROM_AGGREGATE_CACHE", "IS_SNAPSHOTTING_ENABLED", "CREATE_TABLE", "APPLICATION_RECORDER_TOPIC",
            "TRACKING_RECORDER_TOPIC", "PROCESS_RECORDER_TOPIC", "INFRASTRUCTURE_FACTORY", "FACTORY_TOPIC",
@@ -66,6 +73,9 @@ class Settings:
     group_commit: bool = False
     command_attempts: int = DEFAULT_COMMAND_ATTEMPTS
     cache_size: int | None = DEFAULT_CACHE_SIZE
+    anchor_key: str = DEFAULT_ANCHOR_KEY
+    anchors: str = DEFAULT_ANCHORS
+    anchor_interval: float = 0.0
     library: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # may hold a password or a cipher key
 
     @classmethod
@@ -85,6 +95,9 @@ class Settings:
             group_commit=on_off(GROUP_COMMIT, env.get(GROUP_COMMIT)),
             command_attempts=command_attempts(env.get(COMMAND_ATTEMPTS)),
             cache_size=cache_size(env.get(CACHE_SIZE, env.get("AGGREGATE_CACHE_MAXSIZE"))),
+            anchor_key=env.get(ANCHOR_KEY) or DEFAULT_ANCHOR_KEY,
+            anchors=env.get(ANCHORS) or DEFAULT_ANCHORS,
+            anchor_interval=seconds(ANCHOR_INTERVAL, env.get(ANCHOR_INTERVAL)),
             library=tuple(sorted((key, value) for key, value in env.items() if _library(key))),
         )
 
@@ -102,7 +115,8 @@ class Settings:
                 "MOBILIZE_LOG_LEVEL": self.log_level, "MOBILIZE_KAFKA": self.kafka,
                 "MOBILIZE_KAFKA_TOPIC": self.kafka_topic, "MOBILIZE_KAFKA_PARTITIONS": str(self.kafka_partitions),
                 GROUP_COMMIT: "on" if self.group_commit else "off", COMMAND_ATTEMPTS: str(self.command_attempts),
-                CACHE_SIZE: str(self.cache_size or 0), **dict(self.library)}
+                CACHE_SIZE: str(self.cache_size or 0), ANCHOR_KEY: self.anchor_key, ANCHORS: self.anchors,
+                ANCHOR_INTERVAL: str(self.anchor_interval), **dict(self.library)}
 
     def export(self) -> None:
         """Put these settings in this process's environment, for the worker processes it is about to start."""
@@ -132,6 +146,19 @@ def command_attempts(value: str | None) -> int:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 10:
         raise BadSetting(f"{COMMAND_ATTEMPTS} {value!r}: expected a whole number from 1 to 10")
     return int(text)
+
+
+def seconds(name: str, value: str | None) -> float:
+    """A number of seconds, at least 0; unset or empty means 0 (off)."""
+    if value is None or not value.strip():
+        return 0.0
+    try:
+        number = float(value.strip())
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < 10**7:
+        raise BadSetting(f"{name} {value!r}: expected a number of seconds (0 or empty: off)")
+    return number
 
 
 def on_off(name: str, value: str | None, default: bool = False) -> bool:

@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
 
     api = FastAPI(title="mobilize", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     api.state.mobilize = mobilize
+    api.state.settings = settings
     api.state.read_side = ReadSides(mobilize, settings.store)
     api.state.bell = Bell(mobilize)
     api.state.tail = Tail(mobilize)

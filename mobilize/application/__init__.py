@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mobilize.application.commands.access import AccessCommands
+from mobilize.application.commands.anchors import AnchorCommands
 from mobilize.application.commands.dispatches import DispatchCommands
 from mobilize.application.commands.incidents import IncidentCommands
 from mobilize.application.commands.people import PeopleCommands
@@ -17,7 +18,7 @@ __all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app
 
 
 class Mobilize(PeopleCommands, TaskForceCommands, IncidentCommands, SiteCommands, ShiftCommands,
-               DispatchCommands, AccessCommands):
+               DispatchCommands, AccessCommands, AnchorCommands):
     """Mobilization of a grid-governed district, as an event-sourced application."""
 
     name = "mobilize"

@@ -174,23 +174,5 @@ def get_audit(app: App, views: Views, caller: Trusted, reach: Reachable, inciden
     return Page(items=rows[offset:offset + limit], total=len(rows), limit=limit, offset=offset)
 
 
-class Verdict(BaseModel):
-    """Whether the audit chain holds."""
-
-    ok: bool
-    checked: int
-    head: str
-    broken_at: int | None
-    problem: str | None
-
-
-@router.get("/audit/verify", response_model=Verdict)
-def verify_audit(app: App, views: Views, caller: Trusted) -> Verdict:
-    """Recompute the hash chain over the stored events; name the first broken link."""
-    verdict = audit.verify(app, views)
-    return Verdict(ok=verdict.ok, checked=verdict.checked, head=verdict.head, broken_at=verdict.broken_at,
-                   problem=verdict.problem)
-
-
 def _s(value: UUID | None) -> str | None:
     return None if value is None else str(value)

@@ -4,6 +4,7 @@ from mobilize.api.routes import (
                                  auditing,
                                  dashboard,
                                  dispatches,
+                                 ics,
                                  incidents,
                                  organisation,
                                  people,
@@ -17,4 +18,4 @@ from mobilize.api.routes import (
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
            dispatches.router, views.router, records.router, stream.router, dashboard.router,
-           auditing.router]
+           auditing.router, ics.router]

@@ -10,6 +10,7 @@ from mobilize.cli import (
     bench,
     demo,
     generate,
+    history,
     ics,
     kafka,
     projections,
@@ -20,7 +21,7 @@ from mobilize.cli import (
 from mobilize.logs import configure_logging
 from mobilize.settings import BadSetting, Settings
 
-GROUPS = (demo, views, projections, audit, ics, tokens, serve, kafka, generate, bench)
+GROUPS = (demo, views, projections, audit, ics, history, tokens, serve, kafka, generate, bench)
 """Each adds its sub-commands, and sets `func(settings, args) -> exit status` on them."""
 SERVICES = ("serve", "relay")
 """Long-running commands: they log at the configured level (console commands print tables, not logs)."""

@@ -10,6 +10,7 @@ TITLES = {
     "204": ("ICS 204 任务分配表", "ICS 204 Assignment List"),
     "211": ("ICS 211 签到表", "ICS 211 Check-in List"),
     "214": ("ICS 214 工作日志", "ICS 214 Activity Log"),
+    "person": ("人员履历（岗位、工时、休息、例外）", "Person history (posts, duty hours, rest, overrides)"),
     "215": ("ICS 215 行动计划表（需求/现有/缺口）", "ICS 215 Operational Planning Worksheet (required/have/need)"),
 }
 
@@ -35,6 +36,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "window": ("时段", "Window"), "required": ("需求", "Required"), "have": ("现有", "Have"), "need": ("缺口", "Need"),
     "not_checked_in": ("未签到", "Not checked in"), "resting": ("休息中", "Resting"), "posts": ("岗位", "Posts"),
     "stamp": ("生成依据", "Made from"), "head": ("链头哈希", "Chain head"), "reading": ("时点", "Moment"),
+    "roles": ("角色", "Roles"), "total_hours": ("总工时", "Total hours"), "moves": ("行踪", "Where and when"),
+    "shortest_rest_hours": ("最短休息(时)", "Shortest rest (h)"), "where": ("地点", "Where"), "when": ("班次", "Shift"),
+    "duty_days": ("每日工时与休息", "Duty hours and rest per day"), "day": ("日期", "Day"), "hours": ("工时", "Hours"),
+    "shifts": ("班次数", "Shifts"), "on_duty": ("在岗", "On duty"), "rest_hours": ("休息(时)", "Rest (h)"),
+    "overrides": ("例外批准", "Overrides"), "rules": ("规则", "Rules"),
     "prepared": ("据此可复核：同一日志位置重新生成，内容与链头应一致。",
                  "Re-derive it from the same log position: the content and chain head must match."),
 }
@@ -45,7 +51,13 @@ VALUES: dict[str, str] = {
     "assigned": "已分配", "checked_in": "在岗", "checked_out": "已签退", "no_show": "缺勤", "requested": "已下达",
     "acknowledged": "已确认", "declined": "已拒绝", "en_route": "途中", "on_scene": "到场", "released": "已解除",
     "recalled": "已召回", "now": "当前", "next": "后续", "yes": "是", "no": "否", "street": "街道",
-    "community": "社区", "grid": "网格", "mass_testing_drive": "全员核酸检测",
+    "community": "社区", "Shift.Assigned": "排班", "Shift.Unassigned": "撤班", "Shift.CheckedIn": "签到",
+    "Shift.CheckedOut": "签退", "Shift.NoShowRecorded": "缺勤", "Dispatch.Requested": "调度下达",
+    "Dispatch.Acknowledged": "调度确认", "Dispatch.Declined": "调度拒绝", "Dispatch.WentEnRoute": "出发",
+    "Dispatch.ArrivedOnScene": "到场", "Dispatch.Released": "解除调度", "Dispatch.Recalled": "召回",
+    "TaskForce.MemberJoined": "加入突击队", "TaskForce.MemberLeft": "离开突击队",
+    "Person.AvailabilityChanged": "可用状态变更",
+    "grid": "网格", "mass_testing_drive": "全员核酸检测",
 }
 
 

@@ -41,7 +41,11 @@ class Situation:
         """One record, or None."""
         if record_id is None:
             return None
-        return self.records[kind].get(record_id if isinstance(record_id, UUID) else UUID(str(record_id)))
+        try:
+            key = record_id if isinstance(record_id, UUID) else UUID(str(record_id))
+        except ValueError:
+            return None  # not an id: no such record
+        return self.records[kind].get(key)
 
     def name(self, kind: str, record_id: UUID | str | None) -> str:
         """A record's name (or title), '' when there is none."""

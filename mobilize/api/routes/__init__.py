@@ -4,6 +4,7 @@ from mobilize.api.routes import (
                                  auditing,
                                  dashboard,
                                  dispatches,
+                                 history,
                                  ics,
                                  incidents,
                                  organisation,
@@ -18,4 +19,4 @@ from mobilize.api.routes import (
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
            dispatches.router, views.router, records.router, stream.router, dashboard.router,
-           auditing.router, ics.router]
+           auditing.router, ics.router, history.router]

@@ -17,11 +17,12 @@ from mobilize.cli import (
     serve,
     tokens,
     views,
+    whatif,
 )
 from mobilize.logs import configure_logging
 from mobilize.settings import BadSetting, Settings
 
-GROUPS = (demo, views, projections, audit, ics, history, tokens, serve, kafka, generate, bench)
+GROUPS = (demo, views, projections, audit, ics, history, whatif, tokens, serve, kafka, generate, bench)
 """Each adds its sub-commands, and sets `func(settings, args) -> exit status` on them."""
 SERVICES = ("serve", "relay")
 """Long-running commands: they log at the configured level (console commands print tables, not logs)."""

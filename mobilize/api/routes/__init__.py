@@ -15,8 +15,9 @@ from mobilize.api.routes import (
                                  stream,
                                  task_forces,
                                  views,
+                                 whatif,
 )
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
            dispatches.router, views.router, records.router, stream.router, dashboard.router,
-           auditing.router, ics.router, history.router]
+           auditing.router, ics.router, history.router, whatif.router]

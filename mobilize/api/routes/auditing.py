@@ -9,11 +9,11 @@ from pydantic import BaseModel
 
 from mobilize.api.deps import App, Trusted
 from mobilize.api.read_side import Views
+from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.projections import anchors, audit
 from mobilize.settings import Settings
 
-router = APIRouter(tags=["audit"], responses={401: {"description": "no valid bearer token"},
-                                              403: {"description": "the token's role does not allow this"}})
+router = APIRouter(tags=["audit"], responses=READ_REFUSALS)
 
 
 class Verdict(BaseModel):

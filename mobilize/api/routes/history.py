@@ -10,14 +10,14 @@ from fastapi.responses import JSONResponse, Response
 
 from mobilize.api.deps import App, Reachable, Trusted
 from mobilize.api.read_side import ReadSides
+from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.api.routes.views import AsHappened, AsOf, Now
 from mobilize.forms.history import history
 from mobilize.forms.ics import Form, FormProblem
 from mobilize.forms.render import MEDIA, render
 from mobilize.projections.replay import BadMoment, reading
 
-router = APIRouter(tags=["people"], responses={401: {"description": "no valid bearer token"},
-                                               403: {"description": "viewers see no one's history"}})
+router = APIRouter(tags=["people"], responses=READ_REFUSALS)
 
 
 @router.get("/people/{person_id}/history", response_class=Response,

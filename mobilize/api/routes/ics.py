@@ -10,13 +10,13 @@ from fastapi.responses import Response
 
 from mobilize.api.deps import App, Reachable, Trusted
 from mobilize.api.read_side import ReadSides
+from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.api.routes.views import AsHappened, AsOf, Now
 from mobilize.forms.ics import FORMS, Ask, Form, FormProblem, build
 from mobilize.forms.render import MEDIA, render
 from mobilize.projections.replay import BadMoment, reading
 
-router = APIRouter(tags=["ics"], responses={401: {"description": "no valid bearer token"},
-                                            403: {"description": "viewers get no ICS forms: they name people"}})
+router = APIRouter(tags=["ics"], responses=READ_REFUSALS)
 
 FormNumber = Annotated[Literal["201", "203", "204", "211", "214", "215"], Path(description=", ".join(FORMS))]
 

@@ -10,12 +10,13 @@ from pydantic import BaseModel
 
 from mobilize.api.deps import App, Moment, Reachable
 from mobilize.api.read_side import ReadSides
+from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.api.routes.views import AsOf
 from mobilize.forms.ics import FormProblem
 from mobilize.forms.whatif import pull
 from mobilize.projections.replay import BadMoment, reading
 
-router = APIRouter(tags=["views"], responses={401: {"description": "no valid bearer token"}})
+router = APIRouter(tags=["views"], responses=READ_REFUSALS)
 
 
 class WhatIf(BaseModel):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
-from mobilize.api.deps import App, Trusted
+from mobilize.api.deps import App, Reachable, Trusted
 from mobilize.api.read_side import Views
 from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.projections import anchors, audit
@@ -62,3 +63,32 @@ def list_anchors(caller: Trusted, request: Request) -> Anchors:
     except anchors.AnchorError as error:
         raise HTTPException(status_code=503, detail=str(error)) from None
     return Anchors(items=[checkpoint.as_dict() for checkpoint in found], total=len(found))
+
+
+NAMED = {"Person.Registered": ("person", "name"), "TestingSite.Planned": ("site", "name"),
+         "TaskForce.Formed": ("task_force", "name"), "OrgUnit.Established": ("unit", "name"),
+         "Incident.Declared": ("incident", "title")}
+"""The events that name a record, what kind of record it is, and the field holding its name."""
+
+
+class Names(BaseModel):
+    """Record id → kind and name, for the auditor's page to label the trail (people, sites, task forces, units,
+    incidents); no phone or id number."""
+
+    items: dict[str, dict[str, str]]
+
+
+@router.get("/audit/names", response_model=Names)
+def names(views: Views, caller: Trusted, reach: Reachable) -> Names:
+    """The names of the records the trail refers to (those in the caller's scope)."""
+    rows = views.query("SELECT aggregate_id, event_type, payload FROM audit_trail "
+                       "WHERE event_type IN (?, ?, ?, ?, ?)", tuple(NAMED))
+    found = {}
+    for aggregate_id, event_type, payload in rows:
+        kind, field = NAMED[event_type]
+        if kind == "incident" or reach.covers(aggregate_id):
+            fields = json.loads(payload)
+            found[str(aggregate_id)] = {"kind": kind, "name": str(fields.get(field, ""))}
+            if kind == "incident":
+                found[str(aggregate_id)]["exercise"] = "yes" if fields.get("exercise") else "no"
+    return Names(items=found)

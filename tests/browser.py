@@ -54,9 +54,13 @@ def chromium() -> str:
     return shutil.which("chromium") or pytest.skip("apt-get installed chromium but it is not on PATH")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session; each test opens its own context (cookies, storage, routes)."""
+    """One headless Chromium per test module; each test opens its own context (cookies, storage, routes).
+
+    Per module, not per session: each module that imports this is a fixture of its own, and Playwright's sync API
+    keeps an event loop running in the main thread while it is open, so a session-long one would stop the next
+    module's Chromium and every later `asyncio.run` (the feeds' tests)."""
     binary = chromium()
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=binary, args=ARGS)

@@ -18,19 +18,11 @@ from mobilize.projections.anchors import anchor
 from mobilize.projections.store import ViewStore
 from mobilize.settings import Settings, store_env
 from tests.api.conftest import issue
-from tests.browser import ARGS, Browser, Page, Watched, chromium, screenshot, serve, sync_api
+from tests.browser import Browser, Page, Watched, browser, screenshot, serve
 from tests.conftest import World
 from tests.projections.scenario import SmallDrive
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """A Chromium for this module alone, closed at its end: a session-wide one imported by two modules is two
-    fixtures, and Playwright's sync API cannot run two at once in one thread."""
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), args=ARGS)
-        yield launched
-        launched.close()
+__all__ = ["browser"]  # the browser fixture, found by pytest through this import
 
 
 @pytest.fixture(scope="module")

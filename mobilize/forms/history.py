@@ -8,7 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from mobilize.application import Mobilize
-from mobilize.forms.ics import Form, FormProblem, Table, _t
+from mobilize.forms.model import Form, FormProblem, Table
+from mobilize.forms.model import shown_time as _t
 from mobilize.forms.situation import Situation, situation
 from mobilize.projections import audit, duty_hours
 from mobilize.projections.audit import AuditTrail
@@ -34,6 +35,7 @@ def history(app: Mobilize, views: ViewStore, person_id: str, reading: Reading) -
     moves = [_move(now, row) for row in audit.trail(views, person_id=person_id)
              if row["event_type"] in MOVES and row["position"] <= reading.position
              and (happened is None or not row["occurred_at"] or datetime.fromisoformat(row["occurred_at"]) <= happened)]
+    moves.sort(key=lambda move: (move["occurred_at"], move["position"]))  # in the order things happened
     duty = replay_reading(app, "duty_hours", reading)
     days = [{**row, "rest_hours": ", ".join(f"{rest:g}" for rest in row["rest_hours"])}
             for row in duty_hours.hours(duty, reading.now, person_id=UUID(person_id))]

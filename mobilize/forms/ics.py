@@ -4,12 +4,12 @@ position and chain head it was made from."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from mobilize.application import Mobilize
-from mobilize.domain.base import CHINA
+from mobilize.forms.model import Ask, Form, FormProblem, Parts, Table
+from mobilize.forms.model import shown_time as _t
 from mobilize.forms.situation import Situation, situation
 from mobilize.projections import audit
 from mobilize.projections.audit import AuditTrail
@@ -21,55 +21,9 @@ from mobilize.projections.store import ViewStore
 FORMS = ("201", "203", "204", "211", "214", "215")
 
 
-class FormProblem(ValueError):
-    """Raised when a form is asked for with what it cannot be made from (an unknown form, no person or unit)."""
-
-
-@dataclass
-class Table:
-    """One table of a form: its title, its columns (label keys), its rows (ids kept beside, not printed)."""
-
-    title: str
-    columns: tuple[str, ...]
-    rows: list[dict[str, Any]]
-
-
-@dataclass
-class Form:
-    """A filled-in form: header fields, tables, and what it was made from."""
-
-    number: str
-    fields: list[tuple[str, Any]]
-    tables: list[Table]
-    position: int
-    head: str
-    reading: str
-    meaning: str
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def keep(self, rows_in_reach: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> Form:
-        """The form with each table's rows cut to what a caller may see."""
-        self.tables = [Table(t.title, t.columns, rows_in_reach(t.rows)) for t in self.tables]
-        return self
-
-
-@dataclass(frozen=True)
-class Ask:
-    """What a form is asked for: the incident (default: the last declared), a site, a person or a unit."""
-
-    incident: str | None = None
-    site: str | None = None
-    person: str | None = None
-    unit: str | None = None
-    hours: float = 12.0
-
-
-Parts = tuple[list[tuple[str, Any]], list[Table]]
-"""What a form's builder returns: its header fields and its tables."""
-
-
-def build(app: Mobilize, views: ViewStore | None, number: str, reading: Reading, ask: Ask = Ask()) -> Form:
+def build(app: Mobilize, views: ViewStore | None, number: str, reading: Reading, ask: Ask | None = None) -> Form:
     """Form `number` as `reading` shows the log (`views`, live, are read for the audit trail of 214 only)."""
+    ask = ask or Ask()
     if number not in FORMS:
         raise FormProblem(f"form {number!r}: one of {', '.join(FORMS)}")
     if number == "214" and not (ask.person or ask.unit):
@@ -92,10 +46,6 @@ def _incident(now: Situation, ask: Ask) -> Any:
     incidents = now.of("Incident")
     real = [i for i in incidents if not i.exercise and not i.closed]
     return (real or incidents or [None])[-1]
-
-
-def _t(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def _incident_fields(now: Situation, incident: Any) -> list[tuple[str, Any]]:
@@ -202,6 +152,7 @@ def form_214(app: Mobilize, views: ViewStore | None, now: Situation, incident: A
               "person_id": r["person_id"], "aggregate_id": r["aggregate_id"]}
              for r in rows if r["position"] <= now.reading.position
              and (happened is None or not r["occurred_at"] or datetime.fromisoformat(r["occurred_at"]) <= happened)]
+    shown.sort(key=lambda row: (row["occurred_at"], row["position"]))  # in the order things happened
     columns = ("occurred_at", "recorded_at", "activity", "actor", "ordered_by", "reason", "position")
     return [("for", subject)], [Table("activities", columns, shown)]
 

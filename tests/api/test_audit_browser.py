@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -103,9 +104,15 @@ def test_the_page_shows_the_timeline_the_chain_and_the_two_meanings_in_chinese(b
     kinds = {page.locator("#timeline tbody tr").nth(i).locator("td").nth(2).inner_text()
              for i in range(page.locator("#timeline tbody tr").count())}
     assert kinds == {"Shift.CheckedIn"}
-    page.locator("#timeline tbody tr").first.click()  # that check-in's moment, as it happened
-    page.locator("#reading-then", has_text="as happened by").wait_for(timeout=20_000)
-    assert page.locator("#roster-then tbody tr").count() >= 1
+    first = page.locator("#timeline tbody tr").first
+    occurred = first.locator("td").first.inner_text()
+    first.click()  # that check-in's moment, as it happened
+    page.locator(f"#reading-then[data-happened='{occurred}']").wait_for(timeout=20_000)
+    assert f"按发生时间截至 {occurred}" in page.locator("#reading-then").inner_text()
+    person = first.locator("td").nth(3).inner_text()
+    on_duty = page.locator("#roster-then tbody tr[data-status='on duty']")
+    assert person in [on_duty.nth(i).get_attribute("data-person") for i in range(on_duty.count())], \
+        "who checked in at that moment is on duty as it happened then"
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     screenshot(page, "audit-page-phone", full_page=True)
     assert watched.problems == [] and watched.left == []
@@ -118,14 +125,16 @@ def test_no_control_on_the_page_writes(browser: Browser, drive: Any) -> None:
     methods: list[str] = []
     page.on("request", lambda request: methods.append(request.method))
 
-    for i in range(page.locator("button:visible").count()):
-        button = page.locator("button:visible").nth(i)
-        if button.is_enabled():
-            button.click()
     for select in ("#f-kind", "#f-person", "#f-site", "#f-force"):
         options = page.locator(f"{select} option")
         if options.count() > 1:
             page.locator(select).select_option(index=1)
+    assert page.locator("#whatif").is_enabled(), "a person is picked: the what-if can run"
+    buttons = page.locator("button:visible:not(#show-token)")  # the token form only keeps a token in the browser
+    for i in range(buttons.count()):
+        if buttons.nth(i).is_enabled():
+            buttons.nth(i).click()
+    page.locator("#whatif-who", has_text=re.compile("撤出|pulled")).wait_for(timeout=20_000)  # it ran, in memory
     page.locator("input[name=meaning][value=known]").check()
     page.locator("#moment").fill("3")
     page.wait_for_timeout(800)

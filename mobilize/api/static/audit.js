@@ -19,7 +19,10 @@ const WORDS = {
     window: "时段", required: "需求", have: "现有", need: "缺口", subject: "对象", state: "状态", task: "任务",
     unit: "单位", mode: "状态", occurred: "发生", recorded: "记录", kind: "类型", actor: "操作人",
     ordered_by: "下令人", reason: "原因", "on duty": "在岗", expected: "应到", "no-show": "缺勤", war: "战时",
-    peace: "平时", exercise: "演练", pick_person: "先在时间线筛选一名人员",
+    peace: "平时", exercise: "演练", whatif_title: "推演：若此刻撤出", whatif_run: "推演缺口（不写入）",
+    whatif_pick: "在时间线筛选一名人员或一支突击队，并按发生时间选定时点", pulled: "撤出", need_if: "撤出后缺口",
+    next: "后续",
+    pick_person: "先在时间线筛选一名人员",
   },
   en: {
     title: "Auditor's workspace", switch: "中文", token: "token", token_label: "Bearer token", connect: "connect",
@@ -35,6 +38,9 @@ const WORDS = {
     need: "need", subject: "subject", state: "state", task: "task", unit: "unit", mode: "mode", occurred: "occurred",
     recorded: "recorded", kind: "kind", actor: "actor", ordered_by: "ordered by", reason: "reason",
     "on duty": "on duty", expected: "expected", "no-show": "no-show", war: "war", peace: "peace", exercise: "drill",
+    whatif_title: "What if they were pulled at this moment", whatif_run: "compute the gaps (nothing is written)",
+    whatif_pick: "filter the timeline to a person or a task force, and pick a moment as happened", pulled: "pulled",
+    need_if: "need if pulled",
     pick_person: "filter the timeline to one person first",
   },
 };
@@ -172,14 +178,26 @@ function later() {
   state.timer = setTimeout(showMoment, DEBOUNCE_MS);
 }
 
+function label(reading) { // which meaning a view shows, in the page's language
+  if (!reading) return "";
+  const read = cst(reading.read_at);
+  if (state.lang !== "zh") return reading.label;
+  if (reading.meaning === "as_happened") {
+    return `按发生时间截至 ${cst(reading.happened_by)}：此前发生的全部事件，含事后补录（日志至位置 ${reading.position}）；读取时刻 ${read}`;
+  }
+  if (reading.meaning === "as_known") return `按日志位置 ${reading.position} 时已记录的内容（当时所知）；读取时刻 ${read}`;
+  return `实时：已记录的全部事件（日志位置 ${reading.position}）；读取时刻 ${read}`;
+}
+
 async function showMoment() {
   const asked = ++state.asked;
   try {
     const views = await viewsAt(momentQuery());
     if (asked !== state.asked) return; // a newer moment was asked for meanwhile
     showViews("then", views);
-    $("reading-then").textContent = views[0].reading?.label ?? "";
+    $("reading-then").textContent = label(views[0].reading);
     $("reading-then").dataset.position = views[0].reading?.position ?? "";
+    $("reading-then").dataset.happened = views[0].reading?.happened_by ? cst(views[0].reading.happened_by) : "";
   } catch (error) {
     $("reading-then").textContent = error.message;
   }
@@ -188,7 +206,7 @@ async function showMoment() {
 async function showNow() {
   const views = await viewsAt({});
   showViews("now", views);
-  $("reading-now").textContent = views[0].reading?.label ?? "";
+  $("reading-now").textContent = label(views[0].reading);
 }
 
 // ---- the timeline ---------------------------------------------------------------------------------------------
@@ -254,6 +272,28 @@ function drawTimeline() {
   $("timeline-count").textContent = `${rows.length} ${t("events")} (${t("shown")} ${Math.min(rows.length, SHOWN)})`;
   $("form-214").disabled = !person;
   $("form-214").title = person ? "" : t("pick_person");
+  whatIfReady();
+}
+
+function whatIfReady() {
+  const ready = Boolean($("f-person").value || $("f-force").value) && meaning() === "happened";
+  $("whatif").disabled = !ready;
+  $("whatif-who").textContent = ready ? "" : t("whatif_pick");
+}
+
+async function whatIf() { // computed by the server in memory: a GET, nothing is written
+  const person = $("f-person").value, force = $("f-force").value;
+  const query = { at: $("moment-text").value.trim(), incident: $("incident").value || null };
+  if (person) query.person = person; else query.task_force = force;
+  try {
+    const answer = await json("/what-if/gaps", query);
+    $("whatif-who").textContent = `${t("pulled")}: ${answer.pulled.join(", ")} · ${label(answer.reading)}`;
+    fill("whatif-table", ["site", "lane", "post", "window", "required", "have", "need", "need_if"],
+      answer.items.filter((row) => row.need_if !== row.need),
+      (row) => [row.site, row.lane, row.post, t(row.window), row.required, row.have, row.need, row.need_if]);
+  } catch (error) {
+    $("whatif-who").textContent = error.message;
+  }
 }
 
 function pickRow(event) { // a row of the timeline: that event's moment, in the meaning chosen
@@ -316,6 +356,7 @@ async function start() {
 
 $("token-form").addEventListener("submit", (event) => {
   event.preventDefault();
+  if (!$("token").value.trim()) return askForToken(t("need_token"));
   localStorage.setItem("mobilize.token", $("token").value.trim());
   $("token-form").hidden = true;
   start();
@@ -333,7 +374,10 @@ $("lang").addEventListener("click", () => {
 $("moment").addEventListener("input", sliderMoved);
 $("moment-text").addEventListener("change", later);
 $("moment-text").addEventListener("keydown", (event) => { if (event.key === "Enter") later(); });
-for (const radio of document.querySelectorAll("input[name=meaning]")) radio.addEventListener("change", setSlider);
+for (const radio of document.querySelectorAll("input[name=meaning]")) {
+  radio.addEventListener("change", () => { setSlider(); whatIfReady(); });
+}
+$("whatif").addEventListener("click", whatIf);
 $("incident").addEventListener("change", async () => { await loadTimeline(); setSlider(); showNow(); });
 for (const id of ["f-kind", "f-person", "f-site", "f-force"]) $(id).addEventListener("change", drawTimeline);
 $("f-search").addEventListener("input", drawTimeline);

@@ -30,6 +30,13 @@ CACHE_SIZE = "MOBILIZE_AGGREGATE_CACHE_MAXSIZE"
 """Aggregates each process keeps in memory (mobilize.application.store.cache); empty or 0: no cache."""
 DEFAULT_CACHE_SIZE = 10_000
 
+ANCHOR_KEY, DEFAULT_ANCHOR_KEY = "MOBILIZE_ANCHOR_KEY", "mobilize.anchor.key"
+"""The Ed25519 private key (PEM) that signs chain anchors; made on first use. Keep it away from the database."""
+ANCHORS, DEFAULT_ANCHORS = "MOBILIZE_ANCHORS", "mobilize.anchors.jsonl"
+"""The append-only file of signed checkpoints, outside the database (ADR 0016)."""
+ANCHOR_INTERVAL = "MOBILIZE_ANCHOR_INTERVAL"
+"""Seconds between anchors signed by `projections run`; empty or 0: none."""
+
 LIBRARY = ("PERSISTENCE_MODULE", "POSTGRES_", "SQLITE_", "CIPHER_", "COMPRESSOR_TOPIC", "AGGREGATE_CACHE_",
            "DEEPCOPY_FROM_AGGREGATE_CACHE", "IS_SNAPSHOTTING_ENABLED", "CREATE_TABLE", "APPLICATION_RECORDER_TOPIC",
            "TRACKING_RECORDER_TOPIC", "PROCESS_RECORDER_TOPIC", "INFRASTRUCTURE_FACTORY", "FACTORY_TOPIC",
@@ -85,6 +92,9 @@ class Settings:
     retention_days: tuple[int, int] = (30, 365)
     """(emergency, consent): see `mobilize.privacy.retention`."""
     master_key: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # MASTER_KEY and/or MASTER_KEY_FILE
+    anchor_key: str = DEFAULT_ANCHOR_KEY
+    anchors: str = DEFAULT_ANCHORS
+    anchor_interval: float = 0.0
     library: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # may hold a password or a cipher key
 
     @classmethod
@@ -108,6 +118,9 @@ class Settings:
             retention_days=(days(RETENTION_EMERGENCY_DAYS, env.get(RETENTION_EMERGENCY_DAYS), 30),
                             days(RETENTION_CONSENT_DAYS, env.get(RETENTION_CONSENT_DAYS), 365)),
             master_key=tuple((key, env[key]) for key in (MASTER_KEY, MASTER_KEY_FILE) if env.get(key)),
+            anchor_key=env.get(ANCHOR_KEY) or DEFAULT_ANCHOR_KEY,
+            anchors=env.get(ANCHORS) or DEFAULT_ANCHORS,
+            anchor_interval=seconds(ANCHOR_INTERVAL, env.get(ANCHOR_INTERVAL)),
             library=tuple(sorted((key, value) for key, value in env.items() if _library(key))),
         )
 
@@ -127,7 +140,8 @@ class Settings:
                 GROUP_COMMIT: "on" if self.group_commit else "off", COMMAND_ATTEMPTS: str(self.command_attempts),
                 CACHE_SIZE: str(self.cache_size or 0), RELAY_PERSONAL: "on" if self.relay_personal else "off",
                 RETENTION_EMERGENCY_DAYS: str(self.retention_days[0]),
-                RETENTION_CONSENT_DAYS: str(self.retention_days[1]),
+                RETENTION_CONSENT_DAYS: str(self.retention_days[1]), ANCHOR_KEY: self.anchor_key,
+                ANCHORS: self.anchors, ANCHOR_INTERVAL: str(self.anchor_interval),
                 **dict(self.master_key), **dict(self.library)}
 
     def export(self) -> None:
@@ -226,6 +240,17 @@ def days(name: str, value: str | None, default: int) -> int:
     if not (text.isascii() and text.isdigit()):
         raise BadSetting(f"{name} {value!r}: expected a whole number of days")
     return int(text)
+def seconds(name: str, value: str | None) -> float:
+    """A number of seconds, at least 0; unset or empty means 0 (off)."""
+    if value is None or not value.strip():
+        return 0.0
+    try:
+        number = float(value.strip())
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < 10**7:
+        raise BadSetting(f"{name} {value!r}: expected a number of seconds (0 or empty: off)")
+    return number
 
 
 def on_off(name: str, value: str | None, default: bool = False) -> bool:

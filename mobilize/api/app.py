@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from mobilize.api import docs, errors
 from mobilize.api.middleware import RequestContext
 from mobilize.api.read_side import ReadSides
-from mobilize.api.routes import ROUTERS, dashboard
+from mobilize.api.routes import ROUTERS, audit_page, dashboard
 from mobilize.api.routes.stream import Streams
 from mobilize.application import Mobilize, open_app
 from mobilize.application.store.postgres import ready, unavailable
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
                   redoc_url=None)
     docs.install(api)  # Swagger UI and ReDoc from the package, not a CDN
     api.state.mobilize = mobilize
+    api.state.settings = settings
     api.state.read_side = ReadSides(mobilize, settings.store)
     api.state.bell = Bell(mobilize)
     api.state.tail = Tail(mobilize)
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
     for router in ROUTERS:
         api.include_router(router, prefix="/api")
     api.include_router(dashboard.router, include_in_schema=False)  # also at /dashboard, for people
+    api.include_router(audit_page.router, include_in_schema=False)  # /audit, the auditor's workspace
 
     @api.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mobilize.application.commands.access import AccessCommands
+from mobilize.application.commands.anchors import AnchorCommands
 from mobilize.application.commands.dispatches import DispatchCommands
 from mobilize.application.commands.incidents import IncidentCommands
 from mobilize.application.commands.people import PeopleCommands
@@ -19,7 +20,7 @@ __all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app
 
 
 class Mobilize(PeopleCommands, TaskForceCommands, IncidentCommands, SiteCommands, RotaCommands, ShiftCommands,
-               DispatchCommands, AccessCommands, PrivacyCommands):
+               DispatchCommands, AccessCommands, PrivacyCommands, AnchorCommands):
     """Mobilization of a grid-governed district, as an event-sourced application."""
 
     name = "mobilize"

@@ -10,6 +10,8 @@ from mobilize.cli import (
     bench,
     demo,
     generate,
+    history,
+    ics,
     kafka,
     lists,
     privacy,
@@ -18,12 +20,14 @@ from mobilize.cli import (
     serve,
     tokens,
     views,
+    whatif,
 )
 from mobilize.logs import configure_logging
 from mobilize.privacy.keys import WrongMasterKey
 from mobilize.settings import BadSetting, Settings
 
-GROUPS = (demo, views, lists, projections, audit, tokens, serve, kafka, generate, bench, rota, privacy)
+GROUPS = (demo, views, lists, projections, audit, ics, history, whatif, tokens, serve, kafka, generate, bench, rota,
+          privacy)
 """Each adds its sub-commands, and sets `func(settings, args) -> exit status` on them."""
 SERVICES = ("serve", "relay")
 """Long-running commands: they log at the configured level (console commands print tables, not logs)."""

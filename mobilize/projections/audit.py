@@ -131,6 +131,7 @@ class Verdict:
     head: str
     broken_at: int | None = None
     problem: str | None = None
+    position: int = 0  # the log position whose link is `head`
 
     @property
     def ok(self) -> bool:
@@ -146,13 +147,13 @@ def verify(app: Mobilize, views: ViewStore) -> Verdict:
     chained rows are walked side by side: a row without its event was removed, an event without its row
     was slipped in, a hash that differs was altered or moved.
     """
-    previous, checked = GENESIS, 0
+    previous, checked, at = GENESIS, 0, 0
     decode = Decoder(app.mapper)
     rows = iter(views.query(f"SELECT position, chain_hash, {', '.join(TOLD)} FROM audit_trail ORDER BY position"))
     row = next(rows, None)
-    for note in _stored(app):
+    for note in stored(app):
         if row is None:
-            return Verdict(checked, previous)  # the trail has not caught up with the newest events yet
+            return Verdict(checked, previous, position=at)  # the trail has not caught up with the newest events yet
         position, recorded = int(row[0]), row[1]
         if position < note.id:
             return Verdict(checked, previous, position, f"the stored event at position {position} is missing "
@@ -169,15 +170,15 @@ def verify(app: Mobilize, views: ViewStore) -> Verdict:
         if wrong:
             return Verdict(checked, previous, position, f"the trail's row at position {position} was altered: "
                                                         f"{', '.join(wrong)} differ from the stored event")
-        checked += 1
+        checked, at = checked + 1, position
         row = next(rows, None)
     if row is not None:
         return Verdict(checked, previous, int(row[0]), f"the stored event at position {row[0]} is missing "
                                                        "(chained, but no longer in the store)")
-    return Verdict(checked, previous)
+    return Verdict(checked, previous, position=at)
 
 
-def _stored(app: Mobilize) -> Iterator[Notification]:
+def stored(app: Mobilize) -> Iterator[Notification]:
     start = 1
     while notes := app.recorder.select_notifications(start, 1000):
         yield from notes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -74,9 +75,11 @@ class Desk:
 
 
 @pytest.fixture
-def desk(world: World, store: str) -> Iterator[Desk]:
-    """A world, an API over it, and clients of every role."""
-    api = create_app(Settings(store=store), application=world.app)
+def desk(world: World, store: str, tmp_path: Path) -> Iterator[Desk]:
+    """A world, an API over it, and clients of every role (the anchor key and file in the test's directory)."""
+    settings = Settings(store=store, anchor_key=str(tmp_path / "anchor.key"), anchors=str(tmp_path / "anchors.jsonl"))
+    api = create_app(settings, application=world.app)
+
     with TestClient(api, raise_server_exceptions=False) as client:
         yield Desk(world, client)
 

@@ -23,7 +23,8 @@ class RegisterPerson(CommandBody):
                             roles=["dual_registered_party_member", "volunteer"], home_grid_id=ex.GRID,
                             home_unit="Baiyun District Health Bureau", phone="+86 138 0000 0000",
                             id_number="440111199001010000",
-                            qualifications={"sampler": "2026-12-31T23:59:59+08:00"})
+                            qualifications={"sampler": "2026-12-31T23:59:59+08:00"}, legal_basis="emergency",
+                            basis_incident_id=ex.INCIDENT)
 
     name: str = Field(min_length=1, max_length=200, examples=["Chen Jing"])
     roles: list[Role] = Field(min_length=1, max_length=8)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 
 from mobilize.api.deps import App, CommandBody, Operator, Reachable, Trusted
+from mobilize.api.examples import example
 from mobilize.api.read_side import Views
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.privacy.subject import subject_access
@@ -22,10 +23,15 @@ router = APIRouter(tags=["privacy"], responses=REFUSALS)
 
 
 class Erase(CommandBody):
+    model_config = example("the drive is over and she asked for her data to be removed")
+
     reason: str = Field(min_length=1, max_length=2000, description="why the data is erased (required)")
 
 
 class Correct(CommandBody):
+    model_config = example("she changed her phone number", phone="+86 139 0000 0000", id_number="440111199001010000",
+                           home_unit="Baiyun District Health Bureau")
+
     phone: str | None = Field(None, max_length=40)
     id_number: str | None = Field(None, max_length=40)
     home_unit: str | None = Field(None, max_length=200)

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from mobilize.api import errors
 from mobilize.api.middleware import RequestContext
 from mobilize.api.read_side import ReadSides
-from mobilize.api.routes import ROUTERS, dashboard
+from mobilize.api.routes import ROUTERS, console, dashboard
 from mobilize.api.routes.stream import Streams
 from mobilize.application import Mobilize, open_app
 from mobilize.application.store.postgres import ready, unavailable
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
     for router in ROUTERS:
         api.include_router(router, prefix="/api")
     api.include_router(dashboard.router, include_in_schema=False)  # also at /dashboard, for people
+    api.include_router(console.pages)  # the operator console at /console
 
     @api.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

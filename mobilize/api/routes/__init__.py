@@ -1,6 +1,7 @@
 """The routers, assembled in one place."""
 
 from mobilize.api.routes import (
+                                 console,
                                  dashboard,
                                  dispatches,
                                  incidents,
@@ -15,4 +16,5 @@ from mobilize.api.routes import (
 )
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
-           dispatches.router, views.router, records.router, stream.router, dashboard.router]
+           dispatches.router, views.router, records.router, stream.router, dashboard.router,
+           console.router]

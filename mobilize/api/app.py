@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
     for router in ROUTERS:
         api.include_router(router, prefix="/api")
     api.include_router(dashboard.router, include_in_schema=False)  # also at /dashboard, for people
+    api.include_router(console.router, prefix="/api")  # who the caller is, which events the stream carries
     api.include_router(console.pages)  # the operator console at /console
 
     @api.get("/", include_in_schema=False)

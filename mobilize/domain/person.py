@@ -115,6 +115,19 @@ class Person(Dispatchable):
     def book(self, shift_id: UUID, start: datetime, end: datetime, skill: str,
              policy: WartimePolicy | None, override_reason: str | None) -> list[str]:
         """Hold the person to a shift; returns the wartime rules an operator overrode, if any."""
+        breaches = self.check_booking(start, end, skill, policy)
+        if breaches and not (override_reason and override_reason.strip()):
+            raise breaches[0]
+        overridden = rules_of(breaches)
+        self._book(shift_id=shift_id, start=start, end=end,
+                   overridden=overridden, override_reason=override_reason if overridden else None)
+        return overridden
+
+    def check_booking(self, start: datetime, end: datetime, skill: str,
+                      policy: WartimePolicy | None) -> list[RuleViolated]:
+        """Whether `book` would take the shift, changing nothing: raises the refusal no override lifts (not
+        available, not qualified, an overlap); returns the wartime rules it breaks, which only an operator's
+        written override lifts (`rules_of` names them; none in peace)."""
         self.require_ready()
         require(self.qualified_for(skill, end), NotQualified,
                 f"{self.name} has no {skill} qualification valid until the shift ends",
@@ -124,13 +137,7 @@ class Person(Dispatchable):
                     f"{self.name} is already on a shift from {other['start']:%Y-%m-%d %H:%M} "
                     f"to {other['end']:%H:%M} UTC", person=self.name, overlapping_shift_id=other_id,
                     start=other["start"], end=other["end"])
-        breaches = self._policy_breaches(start, end, policy)
-        if breaches and not (override_reason and override_reason.strip()):
-            raise breaches[0]
-        overridden = list(dict.fromkeys(e.rule for e in breaches))  # a rest short on both sides is one rule
-        self._book(shift_id=shift_id, start=start, end=end,
-                   overridden=overridden, override_reason=override_reason if overridden else None)
-        return overridden
+        return self._policy_breaches(start, end, policy)
 
     def _policy_breaches(self, start: datetime, end: datetime, policy: WartimePolicy | None) -> list[RuleViolated]:
         if policy is None:
@@ -171,3 +178,8 @@ class Person(Dispatchable):
         """Refuse unless the person is available for duty."""
         require(self.availability == "available", NotAvailable, f"{self.name} is {self.availability.replace('_', ' ')}",
                 person=self.name, availability=self.availability)
+
+
+def rules_of(breaches: list[RuleViolated]) -> list[str]:
+    """The rules the breaches break, each once and in order (a rest short on both sides is one rule)."""
+    return list(dict.fromkeys(e.rule for e in breaches))

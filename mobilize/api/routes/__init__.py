@@ -1,13 +1,14 @@
 """The routers, assembled in one place."""
 
 from mobilize.api.routes import (
-                                 console,
+                                 candidates,
                                  dashboard,
                                  dispatches,
                                  incidents,
                                  organisation,
                                  people,
                                  records,
+                                 rota,
                                  shifts,
                                  sites,
                                  stream,
@@ -15,6 +16,7 @@ from mobilize.api.routes import (
                                  views,
 )
 
-ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
-           dispatches.router, views.router, records.router, stream.router, dashboard.router,
-           console.router]
+# rota before sites: /sites/{id}/rota is a literal path that the sites' /sites/{id}/{transition} would take
+ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, rota.router, sites.router,
+           shifts.router, candidates.router, dispatches.router, views.router, records.router, stream.router,
+           dashboard.router]

@@ -3,6 +3,7 @@
 from mobilize.api.routes import (
                                  candidates,
                                  dashboard,
+                                 directory,
                                  dispatches,
                                  incidents,
                                  organisation,
@@ -18,5 +19,5 @@ from mobilize.api.routes import (
 
 # rota before sites: /sites/{id}/rota is a literal path that the sites' /sites/{id}/{transition} would take
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, rota.router, sites.router,
-           shifts.router, candidates.router, dispatches.router, views.router, records.router, stream.router,
-           dashboard.router]
+           shifts.router, candidates.router, dispatches.router, views.router, directory.router, records.router,
+           stream.router, dashboard.router]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,8 @@ from tests.conftest import World
 sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright (the test extra)")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+NewPage = Callable[..., "sync_api.Page"]
+"""Opens a page in a context of its own: `new_page(viewport=..., is_mobile=...)`."""
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 
 
@@ -47,6 +50,21 @@ def served(world: World, store: str) -> Iterator[Served]:
     running = start_server(create_app(Settings(store=store), application=world.app), "127.0.0.1", port)
     yield running
     running.stop()
+
+
+@pytest.fixture
+def new_page(browser: sync_api.Browser, served: Served) -> Iterator[NewPage]:
+    """Pages in contexts of their own (a laptop by default), closed before the server stops: their streams end."""
+    contexts: list[sync_api.BrowserContext] = []
+
+    def opened(**options: Any) -> sync_api.Page:
+        context = browser.new_context(**{"viewport": {"width": 1366, "height": 900}, **options})
+        contexts.append(context)
+        return context.new_page()
+
+    yield opened
+    for context in contexts:
+        context.close()
 
 
 def screenshot(page: sync_api.Page, name: str) -> Path:

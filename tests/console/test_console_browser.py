@@ -12,7 +12,7 @@ import pytest
 from mobilize.demo.live import Served
 from tests.api.conftest import issue
 from tests.conftest import T0, World
-from tests.console.conftest import screenshot, sync_api
+from tests.console.conftest import NewPage, screenshot, sync_api
 
 expect = sync_api.expect
 CST = timedelta(hours=8)
@@ -74,10 +74,10 @@ def local(moment: datetime) -> str:
     return (moment.astimezone(UTC) + CST).strftime("%Y-%m-%dT%H:%M")
 
 
-def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served, browser: sync_api.Browser) -> None:
+def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served, new_page: NewPage) -> None:
     street = Street(world)
     operator = issue(world.app, "operator", "Li Wei")
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page = new_page()
     console = Console(page, served, operator)
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert page.locator('a[data-screen="incidents"]').inner_text() == "事件"  # labels are Chinese by default
@@ -236,10 +236,10 @@ def a_running_site(world: World, street: Street) -> tuple[UUID, UUID]:
 
 
 def test_a_retry_after_a_timeout_acts_once_with_the_same_key(world: World, served: Served,
-                                                             browser: sync_api.Browser) -> None:
+                                                             new_page: NewPage) -> None:
     street = Street(world)
     _, site = a_running_site(world, street)
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page = new_page()
     console = Console(page, served, issue(world.app, "operator", "Li Wei"))
     keys: list[str] = []
 
@@ -265,13 +265,13 @@ def test_a_retry_after_a_timeout_acts_once_with_the_same_key(world: World, serve
 
 
 def test_a_grid_operator_sees_no_controls_for_other_grids_and_a_viewer_none(world: World, served: Served,
-                                                                            browser: sync_api.Browser) -> None:
+                                                                            new_page: NewPage) -> None:
     street = Street(world)
     incident, site = a_running_site(world, street)
     world.shift(site, datetime.now(UTC) + timedelta(hours=1))
     other_site = world.do("plan_testing_site", incident, world.other_grid, "石马桥2号检测点", 1, {"sampler": 1})
     grid_two = issue(world.app, "operator", "Zhang Min", world.other_grid)
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page = new_page()
     console = Console(page, served, grid_two)
     screen = console.tab("org")
     expect(screen.locator(f'[data-unit="{world.other_grid}"]')).to_be_visible()
@@ -286,7 +286,7 @@ def test_a_grid_operator_sees_no_controls_for_other_grids_and_a_viewer_none(worl
     assert screen.locator("[data-act]").count() == 0  # grid 1's shift: not hers to fill
     screenshot(page, "grid-operator")
 
-    viewer = browser.new_page(viewport={"width": 1366, "height": 900})
+    viewer = new_page()
     watching = Console(viewer, served, issue(world.app, "viewer", "Wall screen 1"))
     assert "只读" in viewer.locator("#who").inner_text()
     for name in ("org", "incidents", "sites", "rota", "gaps", "dispatch", "roster"):
@@ -297,14 +297,12 @@ def test_a_grid_operator_sees_no_controls_for_other_grids_and_a_viewer_none(worl
 
 
 def test_labels_switch_to_english_and_a_phone_renders_the_console(world: World, served: Served,
-                                                                  browser: sync_api.Browser) -> None:
+                                                                  new_page: NewPage) -> None:
     street = Street(world)
     _, site = a_running_site(world, street)
     shift = world.shift(site, datetime.now(UTC) - timedelta(minutes=30), slots=2)
     world.do("assign_to_shift", shift, street.samplers[0], ctx=world.ctx(datetime.now(UTC)))
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  device_scale_factor=2)
-    page = context.new_page()
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
     console = Console(page, served, issue(world.app, "operator", "Li Wei"))
     for name in ("org", "sites", "gaps", "dispatch"):
         console.tab(name)

@@ -1,6 +1,6 @@
 // The console: who the caller is, the screens, and the live stream that re-reads the screen on relevant events.
 import { all, get, Refusal, session, takeToken } from "./api.js";
-import { language, setLanguage, t } from "./i18n.js";
+import { language, setLanguage, t, w } from "./i18n.js";
 import { el } from "./ui.js";
 import * as org from "./screen_org.js";
 import * as incidents from "./screen_incidents.js";
@@ -41,7 +41,7 @@ function header() {
   $("token-label").textContent = t("tokenLabel");
   $("show-token").textContent = t("token");
   const me = ctx.me;
-  $("who").textContent = me ? `${me.holder} · ${me.role}${me.role === "operator" ? "" : ` (${t("readOnly")})`} · `
+  $("who").textContent = me ? `${me.holder} · ${w(me.role)}${me.role === "operator" ? "" : ` (${t("readOnly")})`} · `
     + `${me.scope_name || t("scopeAll")}` : "";
   document.body.classList.toggle("read-only", Boolean(me) && !ctx.canWrite);
 }

@@ -29,8 +29,7 @@ class Street:
         self.registrar = world.person("赵强", ("registrar",), ("volunteer",))
         self.task_force = world.do("form_task_force", "均禾街党群应急突击队", "street", world.street, self.leader,
                                    "第一面旗")
-        for member in (self.registrar,):
-            world.do("enlist", self.task_force, member)
+        world.do("enlist", self.task_force, self.registrar)
 
 
 def events(world: World, kind: str) -> list[Any]:
@@ -207,13 +206,29 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     assert steps == ["Dispatch.Requested", "Dispatch.Acknowledged", "Dispatch.WentEnRoute", "Dispatch.ArrivedOnScene",
                      "Dispatch.Released"]
 
-    # the drive is escalated
+    # the site pauses and reopens; the drive is escalated; the grid stands down and the drive is closed
+    console.tab("sites")
+    for move in ("pause", "reopen"):
+        page.locator(f'[data-site="{site}"] [data-act="{move}"]').click()
+        expect(page.locator(f'[data-site="{site}"] [data-act="{move}"]')).to_be_hidden()
+    assert len(events(world, "TestingSite.Paused")) == len(events(world, "TestingSite.Reopened")) == 1
     console.tab("incidents")
     page.locator(f'[data-incident="{incident}"] [data-act="escalate"]').click()
     escalate = console.dialog("escalate")
     escalate.locator("select[name=level]").select_option("3")
     console.submit(escalate)
     assert [e.level for e in events(world, "Incident.Escalated")] == [3]
+    console.tab("org")
+    page.locator(f'[data-unit="{world.grid}"] [data-act="stand-down"]').click()
+    expect(page.locator(f'[data-unit="{world.grid}"] [data-act="war"]')).to_be_visible()
+    assert [(e.originator_id, e.incident_id) for e in events(world, "OrgUnit.StoodDown")] == [(world.grid, incident)]
+    console.tab("incidents")
+    page.locator(f'[data-incident="{incident}"] [data-act="close"]').click()
+    closing = console.dialog("close-incident")
+    closing.locator("input[name=reason]").fill("第一轮检测完成")
+    console.submit(closing)
+    assert [e.reason for e in events(world, "Incident.Closed")] == ["第一轮检测完成"]
+    expect(page.locator(f'[data-incident="{incident}"] .badge.closed')).to_be_visible()
     assert not console.problems
 
 
@@ -289,6 +304,9 @@ def test_a_grid_operator_sees_no_controls_for_other_grids_and_a_viewer_none(worl
     viewer = new_page()
     watching = Console(viewer, served, issue(world.app, "viewer", "Wall screen 1"))
     assert "只读" in viewer.locator("#who").inner_text()
+    watching.tab("incidents")
+    drill = world.do("declare_incident", "防汛应急演练", "other", world.street, exercise=True)  # by someone else
+    expect(viewer.locator(f'.drills [data-incident="{drill}"] .badge.drill')).to_be_visible()  # live, apart
     for name in ("org", "incidents", "sites", "rota", "gaps", "dispatch", "roster"):
         screen = watching.tab(name)
         expect(screen).to_be_visible()

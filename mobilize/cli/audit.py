@@ -8,6 +8,7 @@ from typing import Any
 
 from mobilize.application import Mobilize, open_app
 from mobilize.cli.console import as_csv, as_json, table
+from mobilize.cli.ids import BadId, check_args
 from mobilize.cli.views import moment
 from mobilize.log.codec import iso
 from mobilize.projections.audit import AuditTrail, trail, verify
@@ -35,8 +36,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     """Carry out `audit …`; returns the exit status."""
     app, views = open_app(settings), ViewStore.for_store(settings.store)
     try:
+        check_args(app, args, "incident", "person")
         return _audit(app, views, args)
-    except BadMoment as error:
+    except (BadMoment, BadId) as error:
         print(f"mobilize: {error}", file=sys.stderr)
         return 2
     finally:

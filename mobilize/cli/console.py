@@ -14,14 +14,14 @@ from typing import Any
 from mobilize.domain.base import CHINA
 
 
-def shown(value: Any) -> str:
-    """A cell as text: ISO times become local 'MM-DD HH:MM'; ids are shortened."""
+def shown(value: Any, whole_ids: bool = False) -> str:
+    """A cell as text: ISO times become local 'MM-DD HH:MM'; ids are shortened unless `whole_ids`."""
     if value is None:
         return "—"
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}" for k, v in value.items()) or "—"
     if isinstance(value, (list, tuple)):
-        return ", ".join(shown(v) for v in value) or "—"
+        return ", ".join(shown(v, whole_ids) for v in value) or "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -34,14 +34,15 @@ def shown(value: Any) -> str:
             return datetime.fromisoformat(text).astimezone(CHINA).strftime("%m-%d %H:%M")
         except ValueError:
             return text
-    if len(text) == 36 and text.count("-") == 4:
+    if len(text) == 36 and text.count("-") == 4 and not whole_ids:
         return text[:8]
     return text
 
 
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "") -> str:
-    """Rows as an aligned text table with a header; `columns` picks and orders the keys."""
-    cells = [[shown(row.get(column)) for column in columns] for row in rows]
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "", whole_ids: bool = False) -> str:
+    """Rows as an aligned text table with a header; `columns` picks and orders the keys; ids are shortened unless
+    `whole_ids` (for tables whose ids are to be fed back to commands)."""
+    cells = [[shown(row.get(column), whole_ids) for column in columns] for row in rows]
     widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(columns)]
     lines = [title] if title else []
     lines.append("  ".join(c.replace("_", " ").ljust(w) for c, w in zip(columns, widths, strict=True)))

@@ -10,6 +10,7 @@ from typing import Any
 
 from mobilize.application import Mobilize, open_app
 from mobilize.cli.console import table
+from mobilize.cli.ids import BadId, check_args
 from mobilize.domain.base import CHINA
 from mobilize.projections.audit import AuditTrail
 from mobilize.projections.base import Runner
@@ -123,8 +124,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     """Print a view, live or replayed; returns the exit status."""
     app, views = open_app(settings), ViewStore.for_store(settings.store)
     try:
+        check_args(app, args, "site", "grid", "incident", "task_force", "unit", "person")
         return _show(app, views, args.view if args.command == "replay" else args.command, args)
-    except BadMoment as error:
+    except (BadMoment, BadId) as error:
         print(f"mobilize: {error}", file=sys.stderr)
         return 2
     finally:

@@ -13,6 +13,7 @@ from mobilize.cli import (
     kafka,
     lists,
     projections,
+    rota,
     serve,
     tokens,
     views,
@@ -20,7 +21,7 @@ from mobilize.cli import (
 from mobilize.logs import configure_logging
 from mobilize.settings import BadSetting, Settings
 
-GROUPS = (demo, views, lists, projections, audit, tokens, serve, kafka, generate, bench)
+GROUPS = (demo, views, lists, projections, audit, tokens, serve, kafka, generate, bench, rota)
 """Each adds its sub-commands, and sets `func(settings, args) -> exit status` on them."""
 SERVICES = ("serve", "relay")
 """Long-running commands: they log at the configured level (console commands print tables, not logs)."""

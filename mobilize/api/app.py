@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import BaseModel
 
-from mobilize.api import errors
+from mobilize.api import docs, errors
 from mobilize.api.middleware import RequestContext
 from mobilize.api.read_side import ReadSides
 from mobilize.api.routes import ROUTERS, console, dashboard
@@ -33,6 +34,13 @@ Send an `Idempotency-Key` header with every command: a retry with the same key r
 response and writes nothing; the same key with a different body is refused with 422.
 Every refusal is JSON: `{"error": rule, "message": ..., "facts": {...}, "retryable": bool}`."""
 
+class NotReady(BaseModel):
+    """/readyz when the store does not answer: a probe's body, not a refusal."""
+
+    status: str
+    reason: str
+    message: str
+
 
 def create_app(settings: Settings | None = None, application: Mobilize | None = None) -> FastAPI:
     """The API over the store the settings name (or over an application given by a test)."""
@@ -48,7 +56,9 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
             api.state.bell.stop()
             api.state.read_side.close()
 
-    api = FastAPI(title="mobilize", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    api = FastAPI(title="mobilize", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
+    docs.install(api)  # Swagger UI and ReDoc from the package, not a CDN
     api.state.mobilize = mobilize
     api.state.read_side = ReadSides(mobilize, settings.store)
     api.state.bell = Bell(mobilize)
@@ -73,7 +83,8 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
         """Liveness: the process answers."""
         return {"status": "ok"}
 
-    @api.get("/readyz", tags=["health"], summary="the store answers; which projections are stuck")
+    @api.get("/readyz", tags=["health"], summary="the store answers; which projections are stuck",
+             responses={503: {"model": NotReady, "description": "the store did not answer in time"}})
     def readyz() -> JSONResponse:
         """Readiness: the event store answers a query within a second (else 503 `not_ready`).
 

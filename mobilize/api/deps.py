@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from mobilize.api.examples import example
 from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
 from mobilize.domain.base import CommandContext, DomainError, NotFound, moment_problem
@@ -49,14 +51,18 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def authenticate(request: Request, app: App) -> Principal:
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearer", bearerFormat="mbz.<id>.<secret>",
+                    description="a token from `mobilize token create`: operator, auditor or viewer")
+"""The bearer scheme, parsed by FastAPI and so declared in the OpenAPI (`securitySchemes`, `security` per route)."""
+
+
+def authenticate(app: App, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> Principal:
     """The caller behind `Authorization: Bearer mbz.<id>.<secret>`, or 401."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    token = credentials.credentials if credentials else ""
     prefix, _, rest = token.partition(".")
     token_id, _, secret = rest.partition(".")
     try:
-        if scheme.lower() != "bearer" or prefix != TOKEN_PREFIX or not secret:
+        if prefix != TOKEN_PREFIX or not secret:
             raise ValueError
         stored = app.load(AccessToken, UUID(hex=token_id), "token")
     except (ValueError, DomainError):
@@ -73,8 +79,14 @@ def _unauthenticated(message: str) -> HTTPException:
 Caller = Annotated[Principal, Depends(authenticate)]
 
 
-def operator(caller: Caller) -> Principal:
-    """The caller, if their role may give commands."""
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=MAX_KEY, examples=["7f3a9c2e-5b1d-4e8a-9f60-2d4c8b1a7e35"],
+    description="the command's id, chosen by the client (a UUID): a retry with the same key returns the first "
+                "response and writes nothing; the same key with another body is refused (422)")]
+
+
+def operator(caller: Caller, idempotency_key: IdempotencyKey = None) -> Principal:
+    """The caller, if their role may give commands (every command takes an `Idempotency-Key`: read by `context`)."""
     if caller.role != "operator":
         raise HTTPException(status_code=403, detail=f"a {caller.role} token may read but not give commands")
     return caller
@@ -204,7 +216,8 @@ Moment = Annotated[datetime, AfterValidator(_checked_moment)]
 class CommandBody(BaseModel):
     """What every command may say besides its own fields: on whose order, why, and when it happened."""
 
-    model_config = ConfigDict(use_enum_values=True)  # a vocabulary's word reaches the command as plain text
+    model_config = ConfigDict(use_enum_values=True,  # a vocabulary's word reaches the command as plain text
+                              **example("the site's generator failed"))
 
     ordered_by: str | None = Field(None, max_length=200, description="who ordered it, if not the caller")
     reason: str | None = Field(None, max_length=2000, description="why; required to decline or recall a dispatch")

@@ -7,10 +7,13 @@ again. A read of a stuck view is 503 `view_stuck`, naming the projection, the po
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from mobilize.api.read_side import ViewsBusy, ViewStuck
@@ -26,6 +29,38 @@ from mobilize.domain.base import (
 log = structlog.get_logger("mobilize.api")
 
 STATUS = ((NotFound, 404), (InvalidCommand, 422), (ConcurrentChange, 409), (RuleViolated, 409))
+
+
+
+class Refusal(BaseModel):
+    """Every error's body: the rule that refused, a sentence for a person, the facts behind it, whether to retry."""
+
+    error: str = Field(description="the rule or condition, a stable word to branch on", examples=["rest_too_short"])
+    message: str = Field(description="what went wrong, for a person",
+                         examples=["Chen Jing has rested 6.0 h since the last shift; the grid's wartime mode "
+                                   "requires 8 h"])
+    facts: dict[str, Any] = Field(description="the values the rule looked at (for a 422: `problems`, one per field)",
+                                  examples=[{"person_id": "0f9d5b2c-7c1e-4f3a-8d2b-6a4e1c9b7d21", "rested_hours": 6,
+                                             "min_rest_hours": 8}])
+    retryable: bool = Field(examples=[False], description="whether the same request may succeed if sent again "
+                                                           "(with the same Idempotency-Key)")
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these error statuses, each with the body every error has."""
+    return {status: {"model": Refusal, "description": WHY[status]} for status in statuses}
+
+
+WHY = {
+    401: "no valid bearer token",
+    403: "the token's role or scope does not allow this",
+    404: "an id names nothing (or nothing within the token's scope)",
+    409: "a rule of the domain refused the command, or a concurrent change (`retryable`)",
+    422: "malformed input naming the fields, or an Idempotency-Key reused with a different body",
+    429: "too many open streams for this token or this server (`retryable`, with Retry-After)",
+    500: "an unexpected failure on the server's side (`retryable`; quote the X-Request-ID)",
+    503: "the event store is unavailable (`retryable`, with Retry-After; nothing was written), or a view is stuck",
+}
 
 RETRY_AFTER = "2"
 """Seconds a client is told to wait after a 503 for the store (the followers try again about as often)."""

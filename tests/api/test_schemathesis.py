@@ -16,6 +16,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from mobilize.api.app import create_app
+from mobilize.api.errors import Refusal
 from mobilize.application import Mobilize
 from mobilize.settings import Settings, store_env
 from tests.api.conftest import issue
@@ -45,6 +46,12 @@ def test_no_generated_request_makes_a_server_error(tmp_path: Path) -> None:
             if response.status_code >= 500:
                 failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: "
                                 f"{response.text[:200]}")
+            elif response.status_code >= 400:  # every refusal is the body the OpenAPI declares
+                try:
+                    Refusal.model_validate(response.json())
+                except ValueError as error:
+                    failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}, not a "
+                                    f"Refusal: {error}")
 
         no_server_error()
 

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from uuid import UUID
 
 from fastapi import Request
 from pydantic import BaseModel
 
 from mobilize.api.deps import CommandBody, Principal, context, in_scope, related
+from mobilize.api.errors import refusals
 from mobilize.application import Mobilize
 
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "no valid bearer token"},
-    403: {"description": "the token's role or scope does not allow this"},
-    404: {"description": "an id names nothing"},
-    409: {"description": "a rule of the domain refused the command, or a concurrent change (retryable)"},
-    422: {"description": "malformed input, or an Idempotency-Key reused with a different body"},
-}
+REFUSALS = refusals(401, 403, 404, 409, 422, 500, 503)
+"""What any command may answer besides success: every body is a `Refusal`."""
+READ_REFUSALS = refusals(401, 403, 404, 422, 500, 503)
+"""What any read may answer besides its rows."""
 
 
 class Done(BaseModel):

@@ -8,7 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from mobilize.api import examples as ex
 from mobilize.api.deps import App, CommandBody, Operator, in_scope
+from mobilize.api.examples import example
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.domain.dispatch import Dispatch as DispatchOrder
 from mobilize.domain.vocabulary import SubjectKind
@@ -17,6 +19,9 @@ router = APIRouter(tags=["dispatches"], responses=REFUSALS)
 
 
 class Dispatch(CommandBody):
+    model_config = example("the queue reaches the road", subject_kind="task_force", subject_id=ex.TASK_FORCE,
+                            incident_id=ex.INCIDENT, task="keep order at the site queue", site_id=ex.SITE)
+
     subject_kind: SubjectKind
     subject_id: UUID
     incident_id: UUID

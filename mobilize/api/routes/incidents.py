@@ -7,7 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from mobilize.api import examples as ex
 from mobilize.api.deps import App, CommandBody, Operator
+from mobilize.api.examples import example
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.domain.vocabulary import IncidentKind
 
@@ -15,6 +17,9 @@ router = APIRouter(tags=["incidents"], responses=REFUSALS)
 
 
 class DeclareIncident(CommandBody):
+    model_config = example("three positive cases in Shimaqiao", title="Junhe mass testing drive, round 1",
+                            kind="mass_testing_drive", scope_unit_id=ex.STREET, exercise=False, level=2)
+
     title: str = Field(min_length=1, max_length=200, examples=["Junhe mass testing drive, round 1"])
     kind: IncidentKind
     scope_unit_id: UUID
@@ -23,6 +28,8 @@ class DeclareIncident(CommandBody):
 
 
 class Escalate(CommandBody):
+    model_config = example("cases found in a second community", level=3)
+
     level: int = Field(ge=1, le=4)
 
 

@@ -7,7 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from mobilize.api import examples as ex
 from mobilize.api.deps import App, CommandBody, Operator
+from mobilize.api.examples import example
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.domain.vocabulary import LeaderSeat, UnitKind
 
@@ -15,17 +17,26 @@ router = APIRouter(tags=["organisation"], responses=REFUSALS)
 
 
 class EstablishUnit(CommandBody):
+    model_config = example("a new grid split off Shimaqiao Grid 1", name="Shimaqiao Grid 3", kind="grid",
+                           parent_id=ex.COMMUNITY)
+
     name: str = Field(min_length=1, max_length=200, examples=["Shimaqiao Grid 3"])
     kind: UnitKind
     parent_id: UUID | None = None
 
 
 class AppointLeader(CommandBody):
+    model_config = example("appointed by the street committee", seat="first_secretary", person_id=ex.LEADER)
+
     seat: LeaderSeat
     person_id: UUID
 
 
 class SwitchToWar(CommandBody):
+    model_config = example("cluster found: the street goes to war for round 1", incident_id=ex.INCIDENT,
+                            working_groups=["coordination", "sampling", "social control"], max_shift_hours=8,
+                            min_rest_hours=8)
+
     incident_id: UUID
     working_groups: list[str] = Field(default_factory=list, max_length=30, examples=[["coordination", "sampling"]])
     max_shift_hours: float = Field(gt=0, le=24, examples=[8])
@@ -33,6 +44,8 @@ class SwitchToWar(CommandBody):
 
 
 class StandDown(CommandBody):
+    model_config = example("round 1 finished: back to peace", incident_id=ex.INCIDENT)
+
     incident_id: UUID
 
 

@@ -7,7 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from mobilize.api import examples as ex
 from mobilize.api.deps import App, CommandBody, Moment, Operator
+from mobilize.api.examples import example
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.domain.vocabulary import Availability, Role, Skill
 
@@ -16,6 +18,12 @@ router = APIRouter(tags=["people"], responses=REFUSALS)
 
 
 class RegisterPerson(CommandBody):
+    model_config = example("dual-registered with the community", name="Chen Jing",
+                            roles=["dual_registered_party_member", "volunteer"], home_grid_id=ex.GRID,
+                            home_unit="Baiyun District Health Bureau", phone="+86 138 0000 0000",
+                            id_number="440111199001010000",
+                            qualifications={"sampler": "2026-12-31T23:59:59+08:00"})
+
     name: str = Field(min_length=1, max_length=200, examples=["Chen Jing"])
     roles: list[Role] = Field(min_length=1, max_length=8)
     home_grid_id: UUID
@@ -26,15 +34,22 @@ class RegisterPerson(CommandBody):
 
 
 class Certify(CommandBody):
+    model_config = example("passed the district sampling course", skill="sampler",
+                            valid_until="2026-12-31T23:59:59+08:00")
+
     skill: Skill
     valid_until: Moment
 
 
 class Revoke(CommandBody):
+    model_config = example("certificate withdrawn by the district health bureau", skill="sampler")
+
     skill: Skill
 
 
 class SetAvailability(CommandBody):
+    model_config = example("sick leave until Friday", availability="on_leave")
+
     availability: Availability
 
 

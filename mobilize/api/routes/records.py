@@ -10,10 +10,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from mobilize.api.deps import App, Caller, Reachable
+from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.domain.person import Person
 
-router = APIRouter(tags=["records"], responses={401: {"description": "no valid bearer token"},
-                                                404: {"description": "no such record"}})
+router = APIRouter(tags=["records"], responses=READ_REFUSALS)
 
 
 class PersonOut(BaseModel):

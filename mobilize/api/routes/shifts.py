@@ -8,7 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from mobilize.api import examples as ex
 from mobilize.api.deps import App, CommandBody, Moment, Operator
+from mobilize.api.examples import example
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.domain.vocabulary import Post
 
@@ -16,6 +18,9 @@ router = APIRouter(tags=["shifts"], responses=REFUSALS)
 
 
 class ScheduleShift(CommandBody):
+    model_config = example("morning shift of lane 1", site_id=ex.SITE, lane=1, post="sampler",
+                            start="2026-03-02T06:00:00+08:00", end="2026-03-02T14:00:00+08:00", slots=2)
+
     site_id: UUID
     lane: int = Field(ge=1, le=50)
     post: Post
@@ -25,16 +30,24 @@ class ScheduleShift(CommandBody):
 
 
 class Assign(CommandBody):
+    model_config = example("the only sampler left in the grid", person_id=ex.PERSON,
+                            override_reason="no other sampler within the community; 6 h rest agreed with her")
+
     person_id: UUID
     override_reason: str | None = Field(None, max_length=2000,
                                         description="written reason to override the wartime rest/shift limits")
 
 
 class Person(CommandBody):
+    model_config = example("at the post on time", person_id=ex.PERSON)
+
     person_id: UUID
 
 
 class HandOver(CommandBody):
+    model_config = example("end of the morning shift", next_shift_id=ex.SHIFT,
+                            notes="lane 1 swab stock: 300 left; queue marshal needed at 15:00")
+
     next_shift_id: UUID
     notes: str = Field("", max_length=2000)
 

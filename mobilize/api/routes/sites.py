@@ -8,7 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from mobilize.api import examples as ex
 from mobilize.api.deps import App, CommandBody, Moment, Operator
+from mobilize.api.examples import example
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.domain.vocabulary import Post
 
@@ -17,6 +19,10 @@ router = APIRouter(tags=["testing sites"], responses=REFUSALS)
 
 
 class PlanSite(CommandBody):
+    model_config = example("serves Shimaqiao Grid 1's 4,200 residents", incident_id=ex.INCIDENT, grid_id=ex.GRID,
+                            name="Site 1 (Shimaqiao Grid 1)", lanes=2,
+                            posts={"sampler": 1, "registrar": 1, "marshal": 1})
+
     incident_id: UUID
     grid_id: UUID
     name: str = Field(min_length=1, max_length=200, examples=["Site 1 (Shimaqiao Grid 1)"])
@@ -26,10 +32,15 @@ class PlanSite(CommandBody):
 
 
 class AppointCommander(CommandBody):
+    model_config = example("the grid leader commands the site in war", person_id=ex.LEADER)
+
     person_id: UUID
 
 
 class Tally(CommandBody):
+    model_config = example("hourly count from the registrars' sheets", hour="2026-03-02T08:00:00+08:00",
+                            samples=412)
+
     hour: Moment = Field(description="the start of the hour counted")
     samples: int = Field(ge=0, le=100_000)
 

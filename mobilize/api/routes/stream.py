@@ -14,8 +14,10 @@ import anyio
 import structlog
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials
 
-from mobilize.api.deps import App, Principal, authenticate
+from mobilize.api.deps import BEARER, App, Principal, authenticate
+from mobilize.api.errors import refusals
 from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
 from mobilize.domain.base import DomainError
@@ -54,13 +56,15 @@ def log_tail(request: Request) -> Tail:
     return cast(Tail, request.app.state.tail)
 
 
-def stream_caller(request: Request, app: App, token: Annotated[str | None, Query(
-        description="the bearer token, for browsers' EventSource, which cannot send headers")] = None) -> Principal:
+def stream_caller(request: Request, app: App,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+                  token: Annotated[str | None, Query(
+                      description="the bearer token, for browsers' EventSource, which cannot send headers")] = None,
+                  ) -> Principal:
     """The caller by `Authorization` header, or by `?token=` on this route only."""
     if token and "authorization" not in request.headers:
-        headers = [*request.scope["headers"], (b"authorization", f"Bearer {token}".encode())]
-        request = Request({**request.scope, "headers": headers})
-    return authenticate(request, app)
+        credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
+    return authenticate(app, credentials)
 
 
 STREAMS_PER_TOKEN = 10
@@ -181,8 +185,7 @@ async def frames(feed: Feed, pace: Pacing, bell: Bell, streams: Streams) -> Asyn
 
 @router.get("/stream", response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}, "description": "the event stream"},
-                       401: {"description": "no valid token"}, 422: {"description": "a malformed position"},
-                       429: {"description": "too many open streams for this token or this server"}})
+                       **refusals(401, 422, 429, 500, 503)})
 def stream(app: App, caller: Annotated[Principal, Depends(stream_caller)], pace: Annotated[Pacing, Depends(pacing)],
            bell: Annotated[Bell, Depends(log_bell)], tail: Annotated[Tail, Depends(log_tail)],
            streams: Annotated[Streams, Depends(open_streams)],

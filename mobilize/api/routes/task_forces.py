@@ -7,7 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from mobilize.api import examples as ex
 from mobilize.api.deps import App, CommandBody, Operator
+from mobilize.api.examples import example
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.domain.vocabulary import TaskForceTier
 
@@ -15,6 +17,9 @@ router = APIRouter(tags=["task forces"], responses=REFUSALS)
 
 
 class FormTaskForce(CommandBody):
+    model_config = example("1+1+5+N: the street's own team", name="Junhe Party–Mass Emergency Task Force",
+                            tier="street", unit_id=ex.STREET, leader_id=ex.LEADER, flag="Flag No. 1")
+
     name: str = Field(min_length=1, max_length=200, examples=["Junhe Party–Mass Emergency Task Force"])
     tier: TaskForceTier
     unit_id: UUID
@@ -23,10 +28,15 @@ class FormTaskForce(CommandBody):
 
 
 class Member(CommandBody):
+    model_config = example("volunteered at the call-up", person_id=ex.PERSON)
+
     person_id: UUID
 
 
 class SetUpBranch(CommandBody):
+    model_config = example("guarding the quarantine hotel for three weeks",
+                            branch_name="Quarantine Hotel Temporary Party Branch", secretary_id=ex.LEADER)
+
     branch_name: str = Field(min_length=1, max_length=200)
     secretary_id: UUID
 

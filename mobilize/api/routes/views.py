@@ -12,14 +12,14 @@ from pydantic import BaseModel
 
 from mobilize.api.deps import App, Moment, Reachable, Trusted
 from mobilize.api.read_side import Later, ReplayableViews, Views
+from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.application import Mobilize
 from mobilize.log.codec import iso
 from mobilize.projections import audit, duty_hours, gaps, readiness, roster
 from mobilize.projections.replay import BadMoment, replay, resolve
 from mobilize.projections.store import ViewStore
 
-router = APIRouter(tags=["views"], responses={401: {"description": "no valid bearer token"},
-                                              403: {"description": "the token's role does not allow this"}})
+router = APIRouter(tags=["views"], responses=READ_REFUSALS)
 
 Now = Annotated[Moment | None, Query(description="the moment the view is read at (default: now)")]
 AsOf = Annotated[str | None, Query(description="replay the log to a position (e.g. 9000) or an ISO time first",

@@ -11,8 +11,9 @@ import pytest
 
 from mobilize.demo.live import Served
 from tests.api.conftest import issue
+from tests.browser import Page, Route, Watched, sync_api
 from tests.conftest import T0, World
-from tests.console.conftest import NewPage, screenshot, sync_api
+from tests.console.conftest import NewPage, shot
 
 expect = sync_api.expect
 CST = timedelta(hours=8)
@@ -44,13 +45,19 @@ def counts(world: World) -> Counter[str]:
 class Console:
     """The console page of one token, driven like an operator would."""
 
-    def __init__(self, page: sync_api.Page, served: Served, token: str) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on("pageerror", lambda error: self.problems.append(str(error)))
+    def __init__(self, opened: tuple[Watched, Page], served: Served, token: str) -> None:
+        self.watched, self.page = opened
+        page = self.page
         page.goto(f"{served.url}/console?token={token}")
         expect(page.locator("#who")).not_to_be_empty()
         expect(page.locator("#link")).to_have_class("link up", timeout=10_000)
+
+    @property
+    def problems(self) -> list[str]:
+        """What went wrong on the page (uncaught errors, console errors, failed requests), and whatever it asked
+        of any machine but this one (the context is offline: a command center's network)."""
+        refused = "Failed to load resource: the server responded with a status of 4"  # a refusal, shown on the page
+        return [problem for problem in self.watched.problems if refused not in problem] + self.watched.left
 
     def tab(self, name: str) -> sync_api.Locator:
         self.page.click(f'a[data-screen="{name}"]')
@@ -76,8 +83,8 @@ def local(moment: datetime) -> str:
 def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served, new_page: NewPage) -> None:
     street = Street(world)
     operator = issue(world.app, "operator", "Li Wei")
-    page = new_page()
-    console = Console(page, served, operator)
+    console = Console(new_page(), served, operator)
+    page = console.page
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert page.locator('a[data-screen="incidents"]').inner_text() == "事件"  # labels are Chinese by default
 
@@ -138,7 +145,7 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     assert len(scheduled) == 6
     first, second = sorted((e for e in scheduled if e.post == "sampler"), key=lambda e: e.start)
     expect(screen.locator("[data-shift]")).to_have_count(6)
-    screenshot(page, "rota")
+    shot(page, "rota")
 
     # the same rota again: refused where the operator acted, every refused shift named, nothing written
     before = counts(world)
@@ -148,7 +155,7 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     expect(rota.locator(".refused")).to_contain_text("超出岗位计划")  # post_plan_exceeded, in the operator's words
     expect(rota.locator(".refusal .message")).to_contain_text("none was scheduled")
     assert counts(world) == before
-    screenshot(page, "refusal")
+    shot(page, "refusal")
 
     # the gaps board: fill the running sampler shift from the candidates, then the next one, which needs an override
     screen = console.tab("gaps")
@@ -158,7 +165,7 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     candidates = console.dialog("candidates")
     needing = candidates.locator(f'.candidate[data-person="{chen}"]')
     expect(needing).to_have_class("row candidate needs-override")
-    screenshot(page, "candidates")
+    shot(page, "candidates")
     needing.locator('[data-act="assign"]').click()
     override = console.dialog("override")
     override.locator("textarea[name=override_reason]").fill("夜班缺采样员，本人同意连班，指挥长批准")
@@ -183,7 +190,7 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     last = events(world, "Shift.Assigned")[-1]
     assert (last.originator_id, last.person_id) == (first.originator_id, li)
     assert last.reason == "缺勤替补"
-    screenshot(page, "gaps")
+    shot(page, "gaps")
 
     # dispatch the street's task force to the site and move it through to release
     console.tab("dispatch")
@@ -199,7 +206,7 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
         button = page.locator(f'[data-dispatch="{dispatch}"] [data-act="{step}"]')
         button.click()
         expect(button).to_be_hidden()
-    screenshot(page, "dispatch")
+    shot(page, "dispatch")
     page.locator(f'[data-dispatch="{dispatch}"] [data-act="release"]').click()
     expect(page.locator(f'[data-dispatch="{dispatch}"]')).to_be_hidden()  # released: no longer a live dispatch
     steps = [type(e).__qualname__ for e in world.events() if getattr(e, "originator_id", None) == dispatch]
@@ -254,11 +261,11 @@ def test_a_retry_after_a_timeout_acts_once_with_the_same_key(world: World, serve
                                                              new_page: NewPage) -> None:
     street = Street(world)
     _, site = a_running_site(world, street)
-    page = new_page()
-    console = Console(page, served, issue(world.app, "operator", "Li Wei"))
+    console = Console(new_page(), served, issue(world.app, "operator", "Li Wei"))
+    page = console.page
     keys: list[str] = []
 
-    def lost_answer(route: sync_api.Route) -> None:  # the server acts, the answer never reaches the browser
+    def lost_answer(route: Route) -> None:  # the server acts, the answer never reaches the browser
         keys.append(route.request.headers["idempotency-key"])
         route.fetch()
         route.abort("timedout")
@@ -276,7 +283,8 @@ def test_a_retry_after_a_timeout_acts_once_with_the_same_key(world: World, serve
         console.submit(tally)
     assert retried.value.headers["idempotency-key"] == keys[0]
     assert [e.samples for e in events(world, "TestingSite.TallyReported")] == [412]
-    assert not console.problems
+    lost = [problem for problem in console.problems if "/tallies" in problem]
+    assert len(lost) == 1 and all("ERR_TIMED_OUT" in problem for problem in console.problems)  # only the cut answer
 
 
 def test_a_grid_operator_sees_no_controls_for_other_grids_and_a_viewer_none(world: World, served: Served,
@@ -286,8 +294,8 @@ def test_a_grid_operator_sees_no_controls_for_other_grids_and_a_viewer_none(worl
     world.shift(site, datetime.now(UTC) + timedelta(hours=1))
     other_site = world.do("plan_testing_site", incident, world.other_grid, "石马桥2号检测点", 1, {"sampler": 1})
     grid_two = issue(world.app, "operator", "Zhang Min", world.other_grid)
-    page = new_page()
-    console = Console(page, served, grid_two)
+    console = Console(new_page(), served, grid_two)
+    page = console.page
     screen = console.tab("org")
     expect(screen.locator(f'[data-unit="{world.other_grid}"]')).to_be_visible()
     assert screen.locator(f'[data-unit="{world.grid}"]').count() == 0
@@ -299,10 +307,10 @@ def test_a_grid_operator_sees_no_controls_for_other_grids_and_a_viewer_none(worl
     assert screen.locator(f'[data-incident="{incident}"] [data-act]').count() == 0  # the street's, not hers
     screen = console.tab("gaps")
     assert screen.locator("[data-act]").count() == 0  # grid 1's shift: not hers to fill
-    screenshot(page, "grid-operator")
+    shot(page, "grid-operator")
 
-    viewer = new_page()
-    watching = Console(viewer, served, issue(world.app, "viewer", "Wall screen 1"))
+    watching = Console(new_page(), served, issue(world.app, "viewer", "Wall screen 1"))
+    viewer = watching.page
     assert "只读" in viewer.locator("#who").inner_text()
     watching.tab("incidents")
     drill = world.do("declare_incident", "防汛应急演练", "other", world.street, exercise=True)  # by someone else
@@ -320,13 +328,14 @@ def test_labels_switch_to_english_and_a_phone_renders_the_console(world: World, 
     _, site = a_running_site(world, street)
     shift = world.shift(site, datetime.now(UTC) - timedelta(minutes=30), slots=2)
     world.do("assign_to_shift", shift, street.samplers[0], ctx=world.ctx(datetime.now(UTC)))
-    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
-    console = Console(page, served, issue(world.app, "operator", "Li Wei"))
+    phone = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    console = Console(phone, served, issue(world.app, "operator", "Li Wei"))
+    page = console.page
     for name in ("org", "sites", "gaps", "dispatch"):
         console.tab(name)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{name} is {width}px wide on a 390px phone"
-        screenshot(page, f"phone-{name}")
+        shot(page, f"phone-{name}")
     screen = console.tab("gaps")
     button = screen.locator(f'[data-shift="{shift}"] [data-act="check-in"]')
     box = button.bounding_box()
@@ -338,9 +347,10 @@ def test_labels_switch_to_english_and_a_phone_renders_the_console(world: World, 
     page.click("#lang")
     expect(page.locator('a[data-screen="incidents"]')).to_have_text("Incidents")
     assert page.locator("html").get_attribute("lang") == "en"
+    assert not console.problems
     page.reload()  # the choice is kept
     expect(page.locator('a[data-screen="incidents"]')).to_have_text("Incidents")
-    assert not console.problems
+    assert all("/api/stream?" in problem and "ERR_ABORTED" in problem for problem in console.problems)  # the reload
 
 
 @pytest.fixture(autouse=True)

@@ -176,8 +176,19 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     assert assigned[0].overridden == [] and assigned[1].overridden
     assert assigned[1].override_reason == "夜班缺采样员，本人同意连班，指挥长批准"
 
+    screen.locator("input[name=short-only]").uncheck()  # both are full now: show every shift
+    # a no-show before the shift has begun is refused in the person's row, with the rule's message and facts
+    before = counts(world)
+    later = screen.locator(f'[data-shift="{second.originator_id}"] [data-person="{chen}"]')
+    later.locator('[data-act="no-show"]').click()
+    refusal = later.locator(".refusal")
+    expect(refusal).to_be_visible()
+    assert refusal.get_attribute("data-error") == "rule_violated"
+    expect(refusal.locator(".message")).to_have_text("a no-show can be recorded only 10 minutes after the shift starts")
+    expect(refusal.locator(".facts")).to_contain_text("start")
+    assert counts(world) == before
+
     # the first shift's sampler does not turn up: a no-show, and a stand-in from the candidates
-    screen.locator("input[name=short-only]").uncheck()  # the shift is full: show every shift
     row = screen.locator(f'[data-shift="{first.originator_id}"]')
     row.locator(f'[data-person="{chen}"] [data-act="no-show"]').click()
     expect(row.locator(f'[data-person="{chen}"] [data-act="stand-in"]')).to_be_visible()
@@ -212,6 +223,23 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     steps = [type(e).__qualname__ for e in world.events() if getattr(e, "originator_id", None) == dispatch]
     assert steps == ["Dispatch.Requested", "Dispatch.Acknowledged", "Dispatch.WentEnRoute", "Dispatch.ArrivedOnScene",
                      "Dispatch.Released"]
+
+    # a person dispatched declines, with the reason recorded
+    page.click('[data-act="dispatch"]')
+    order = console.dialog("dispatch")
+    order.locator("select[name=subject_kind]").select_option("person")
+    order.locator("input[name=subject-search]").fill("刘洋")
+    order.locator(f'.result[data-person="{street.samplers[2]}"]').click()
+    order.locator("select[name=incident]").select_option(str(incident))
+    order.locator("input[name=task]").fill("转运物资")
+    console.submit(order)
+    sent = events(world, "Dispatch.Requested")[-1]
+    assert (sent.subject_kind, sent.subject_id, sent.site_id) == ("person", street.samplers[2], None)
+    page.locator(f'[data-dispatch="{sent.originator_id}"] [data-act="decline"]').click()
+    declining = console.dialog("decline")
+    declining.locator("textarea[name=reason]").fill("本人发热，不宜出勤")
+    console.submit(declining)
+    assert [e.reason for e in events(world, "Dispatch.Declined")] == ["本人发热，不宜出勤"]
 
     # the site pauses and reopens; the drive is escalated; the grid stands down and the drive is closed
     console.tab("sites")
@@ -291,7 +319,9 @@ def test_a_grid_operator_sees_no_controls_for_other_grids_and_a_viewer_none(worl
                                                                             new_page: NewPage) -> None:
     street = Street(world)
     incident, site = a_running_site(world, street)
-    world.shift(site, datetime.now(UTC) + timedelta(hours=1))
+    running = world.shift(site, datetime.now(UTC) - timedelta(minutes=5), slots=2)
+    world.do("assign_to_shift", running, street.samplers[0], ctx=world.ctx(datetime.now(UTC)))
+    world.do("dispatch", "task_force", street.task_force, incident, "维持秩序", site_id=site)
     other_site = world.do("plan_testing_site", incident, world.other_grid, "石马桥2号检测点", 1, {"sampler": 1})
     grid_two = issue(world.app, "operator", "Zhang Min", world.other_grid)
     console = Console(new_page(), served, grid_two)
@@ -299,27 +329,31 @@ def test_a_grid_operator_sees_no_controls_for_other_grids_and_a_viewer_none(worl
     screen = console.tab("org")
     expect(screen.locator(f'[data-unit="{world.other_grid}"]')).to_be_visible()
     assert screen.locator(f'[data-unit="{world.grid}"]').count() == 0
-    assert screen.locator(f'[data-unit="{world.street}"] [data-act]').count() == 0
+    assert screen.locator(f'[data-unit="{world.street}"]').count() == 0
+    expect(screen.locator(f'[data-unit="{world.other_grid}"] .badge.war')).to_be_visible()  # at war through the street
+    assert screen.locator(f'[data-unit="{world.other_grid}"] [data-act]').count() == 0  # stood down there, not here
     screen = console.tab("sites")
     expect(screen.locator(f'[data-site="{other_site}"] [data-act="open"]')).to_be_visible()
     assert screen.locator(f'[data-site="{site}"] [data-act]').count() == 0
     screen = console.tab("incidents")
-    assert screen.locator(f'[data-incident="{incident}"] [data-act]').count() == 0  # the street's, not hers
+    expect(screen.locator(f'[data-incident="{incident}"]')).to_be_visible()  # the street's drive: she works it
+    assert screen.locator(f'[data-incident="{incident}"] [data-act]').count() == 0  # but it is not hers to close
     screen = console.tab("gaps")
     assert screen.locator("[data-act]").count() == 0  # grid 1's shift: not hers to fill
     shot(page, "grid-operator")
 
-    watching = Console(new_page(), served, issue(world.app, "viewer", "Wall screen 1"))
-    viewer = watching.page
-    assert "只读" in viewer.locator("#who").inner_text()
-    watching.tab("incidents")
-    drill = world.do("declare_incident", "防汛应急演练", "other", world.street, exercise=True)  # by someone else
-    expect(viewer.locator(f'.drills [data-incident="{drill}"] .badge.drill')).to_be_visible()  # live, apart
-    for name in ("org", "incidents", "sites", "rota", "gaps", "dispatch", "roster"):
-        screen = watching.tab(name)
-        expect(screen).to_be_visible()
-        assert screen.locator("button, form").count() == 0, name
-    assert not console.problems and not watching.problems
+    assert not console.problems
+    for role, holder in (("viewer", "Wall screen 1"), ("auditor", "Audit Office")):
+        watching = Console(new_page(), served, issue(world.app, role, holder))
+        assert "只读" in watching.page.locator("#who").inner_text()
+        watching.tab("incidents")
+        drill = world.do("declare_incident", f"防汛应急演练 {role}", "other", world.street, exercise=True)
+        expect(watching.page.locator(f'.drills [data-incident="{drill}"] .badge.drill')).to_be_visible()  # live
+        for name in ("org", "incidents", "sites", "rota", "gaps", "dispatch", "roster"):
+            screen = watching.tab(name)
+            expect(screen.locator(".row, .unit").first).to_be_visible()  # the same screens, with their rows
+            assert screen.locator("button, form").count() == 0, (role, name)
+        assert not watching.problems
 
 
 def test_labels_switch_to_english_and_a_phone_renders_the_console(world: World, served: Served,

@@ -90,8 +90,9 @@ export async function perform(id, control, host, run) {
     step += 1;
     return call("POST", path, { body: body || {}, key });
   };
+  const place = host?.dataset.action; // a list's row: its last refusal is shown again when the list is re-read
   if (control) { control.disabled = true; control.setAttribute("aria-busy", "true"); }
-  refusals.delete(id);
+  if (place) refusals.delete(place);
   showRefusal(host, null);
   try {
     const result = await run(post);
@@ -100,7 +101,7 @@ export async function perform(id, control, host, run) {
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     if (!error.retryable) keys.delete(id);
-    refusals.set(id, error);
+    if (place) refusals.set(place, error);
     showRefusal(host, error);
     return undefined;
   } finally {
@@ -109,12 +110,15 @@ export async function perform(id, control, host, run) {
   }
 }
 
-/** A place for the refusals of action `id` (a re-rendered list shows the last one again). */
-export function refusalHost(id) {
-  const host = el("div", { class: "refusal-host", "data-action": id });
-  if (refusals.has(id)) showRefusal(host, refusals.get(id));
+/** A place in a list for the refusals of the actions on one record (a re-read list shows the last again). */
+export function refusalHost(place) {
+  const host = el("div", { class: "refusal-host", "data-action": place });
+  if (refusals.has(place)) showRefusal(host, refusals.get(place));
   return host;
 }
+
+/** The refusal place of a record's row, as drawn now (the list may have been re-read since the click). */
+export function placeOf(place) { return document.querySelector(`.refusal-host[data-action="${place}"]`); }
 
 export function showRefusal(host, refusal) {
   if (!host) return;
@@ -130,5 +134,11 @@ export function showRefusal(host, refusal) {
 }
 
 let openings = 0;
-/** The id of a new action (a dialog opened once is one action, however often its form is sent). */
-export function newAction(kind) { openings += 1; return `${kind}:${openings}`; }
+/** The id of an operator's action of this kind on this record (a dialog's form, however often it is sent).
+ *  While one such action is unsettled (its answer was lost, or it was refused as retryable) a dialog opened
+ *  again continues it, with the same keys: closing the dialog after a timeout and trying again never acts twice. */
+export function newAction(kind) {
+  for (const id of keys.keys()) if (id.startsWith(`${kind}#`)) return id;
+  openings += 1;
+  return `${kind}#${openings}`;
+}

@@ -1,5 +1,5 @@
 // The console: who the caller is, the screens, and the live stream that re-reads the screen on relevant events.
-import { all, get, Refusal, session, takeToken } from "./api.js";
+import { all, get, Refusal, session, showRefusal, takeToken } from "./api.js";
 import { language, setLanguage, t, w } from "./i18n.js";
 import { el } from "./ui.js";
 import * as org from "./screen_org.js";
@@ -149,6 +149,12 @@ window.addEventListener("hashchange", () => {
   nav();
   $("screen").replaceChildren();
   render();
+});
+window.addEventListener("unhandledrejection", (event) => { // a list a dialog needed could not be read
+  if (!(event.reason instanceof Refusal)) return;
+  event.preventDefault();
+  showRefusal($("notice"), event.reason);
+  setTimeout(() => showRefusal($("notice"), null), 15000);
 });
 header();
 start();

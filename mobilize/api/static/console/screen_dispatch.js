@@ -1,5 +1,5 @@
 // Dispatch a task force or a person, and move the order through its states (decline and recall need a reason).
-import { newAction, perform, refusalHost } from "./api.js";
+import { newAction, perform, placeOf, refusalHost } from "./api.js";
 import { t, w } from "./i18n.js";
 import { badge, button, cst, drillBadge, el, empty, field, formDialog, personPicker, select } from "./ui.js";
 
@@ -53,8 +53,7 @@ function move(ctx, d, step, control) {
     });
     return;
   }
-  const host = document.querySelector(`.refusal-host[data-action="${id}"]`);
-  perform(id, control, host, (post) => post(`/dispatches/${d.dispatch_id}/${step}`, {}))
+  perform(`${step}:${d.dispatch_id}`, control, placeOf(id), (post) => post(`/dispatches/${d.dispatch_id}/${step}`, {}))
     .then((done) => done && ctx.refresh());
 }
 

@@ -1,6 +1,6 @@
 // The gaps board: short shifts → ranked candidates → assign (with a written reason where a rule needs an
 // override); attendance on each shift: check in, check out, no-show, and a stand-in in the no-show's place.
-import { newAction, perform, refusalHost } from "./api.js";
+import { newAction, perform, placeOf, refusalHost } from "./api.js";
 import { t, w } from "./i18n.js";
 import { badge, button, cst, drillBadge, el, empty, field, formDialog, openDialog } from "./ui.js";
 
@@ -56,8 +56,8 @@ function person(ctx, shift, p, mine) {
 }
 
 async function attend(ctx, shift, p, move, control) {
-  const id = `attend:${shift.id}:${p.person_id}`;
-  const host = document.querySelector(`.refusal-host[data-action="${id}"]`);
+  const id = `${move}:${shift.id}:${p.person_id}`;
+  const host = placeOf(`attend:${shift.id}:${p.person_id}`);
   if (move === "stand-in") { // the no-show leaves the slot, then a candidate takes it
     const freed = await perform(id, control, host, (post) => post(`/shifts/${shift.id}/unassign`,
       { person_id: p.person_id, reason: `${t("noShow")}: ${p.name}` }));

@@ -1,5 +1,5 @@
 // The org tree with each unit's mode: switch a subtree to war (working groups, policy), stand it down.
-import { newAction, perform, refusalHost } from "./api.js";
+import { newAction, perform, placeOf, refusalHost } from "./api.js";
 import { t, w } from "./i18n.js";
 import { badge, button, el, field, formDialog, select } from "./ui.js";
 
@@ -7,6 +7,8 @@ export const listens = ["OrgUnit", "Incident"];
 
 const GROUPS = ["coordination", "medical_support", "health_monitoring", "social_control", "sampling", "logistics",
   "publicity"];
+
+const expanded = new Set(), collapsed = new Set(); // what the operator opened or closed survives a re-read
 
 export async function render(ctx, root) {
   const tree = await ctx.get("/org-tree");
@@ -43,7 +45,11 @@ function unit(ctx, node, depth) {
     el("span", { class: "actions" }, ...actions), refusalHost(id));
   const children = node.children || [];
   if (!children.length) return el("li", {}, line);
-  const details = el("details", { open: depth < 2 }, el("summary", {}, line),
+  const open = expanded.has(node.id) || (depth < 2 && !collapsed.has(node.id));
+  const details = el("details", { open, ontoggle: (event) => {
+    (event.currentTarget.open ? expanded : collapsed).add(node.id);
+    (event.currentTarget.open ? collapsed : expanded).delete(node.id);
+  } }, el("summary", {}, line),
     el("ul", {}, ...children.map((child) => unit(ctx, child, depth + 1))));
   return el("li", {}, details);
 }
@@ -69,8 +75,6 @@ async function switchToWar(ctx, node) {
 }
 
 async function standDown(ctx, node, control) {
-  const id = `mode:${node.id}`;
-  const host = document.querySelector(`.refusal-host[data-action="${id}"]`);
-  if (await perform(id, control, host, (post) => post(`/org-units/${node.id}/stand-down`,
+  if (await perform(`stand-down:${node.id}`, control, placeOf(`mode:${node.id}`), (post) => post(`/org-units/${node.id}/stand-down`,
     { incident_id: node.incident_id }))) ctx.refresh();
 }

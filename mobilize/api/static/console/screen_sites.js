@@ -1,5 +1,5 @@
 // Testing sites: plan, open with the proposed commander pre-filled, pause/reopen/close, enter hourly tallies.
-import { newAction, perform, refusalHost } from "./api.js";
+import { newAction, perform, placeOf, refusalHost } from "./api.js";
 import { t, w } from "./i18n.js";
 import { badge, button, cst, drillBadge, el, empty, field, formDialog, fromLocal, localValue, personPicker, select }
   from "./ui.js";
@@ -48,9 +48,8 @@ function row(ctx, site) {
 }
 
 async function change(ctx, site, move, control) {
-  const id = `site:${site.id}`;
-  const host = document.querySelector(`.refusal-host[data-action="${id}"]`);
-  if (await perform(id, control, host, (post) => post(`/sites/${site.id}/${move}`, {}))) ctx.refresh();
+  if (await perform(`${move}:${site.id}`, control, placeOf(`site:${site.id}`),
+    (post) => post(`/sites/${site.id}/${move}`, {}))) ctx.refresh();
 }
 
 function open(ctx, site) {

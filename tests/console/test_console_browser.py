@@ -306,13 +306,51 @@ def test_a_retry_after_a_timeout_acts_once_with_the_same_key(world: World, serve
     tally.locator("button[type=submit]").click()
     expect(tally.locator(".refusal")).to_have_attribute("data-error", "network")
     assert len(events(world, "TestingSite.TallyReported")) == 1  # it was done; the browser does not know
+    tally.locator("button[type=submit]").click()  # retried in the same dialog: lost again
+    expect(tally.locator(".refusal")).to_have_attribute("data-error", "network")
+    assert keys[1] == keys[0]
+    tally.locator("button.x").click()  # the operator gives up on the dialog, then opens it again
+    expect(tally).to_be_hidden()
     page.unroute("**/api/sites/*/tallies")
+    page.locator(f'[data-site="{site}"] [data-act="tally"]').click()
+    tally = console.dialog("tally")
+    tally.locator("input[name=samples]").fill("412")
     with page.expect_request("**/api/sites/*/tallies") as retried:
         console.submit(tally)
-    assert retried.value.headers["idempotency-key"] == keys[0]
+    assert retried.value.headers["idempotency-key"] == keys[0]  # the same action, continued
     assert [e.samples for e in events(world, "TestingSite.TallyReported")] == [412]
     lost = [problem for problem in console.problems if "/tallies" in problem]
-    assert len(lost) == 1 and all("ERR_TIMED_OUT" in problem for problem in console.problems)  # only the cut answer
+    assert len(lost) == 2 and all("ERR_TIMED_OUT" in problem for problem in console.problems)  # only the cut answers
+
+    # once settled, the next tally is a new action with a new key
+    page.locator(f'[data-site="{site}"] [data-act="tally"]').click()
+    tally = console.dialog("tally")
+    tally.locator("input[name=samples]").fill("380")
+    with page.expect_request("**/api/sites/*/tallies") as corrected:
+        console.submit(tally)
+    assert corrected.value.headers["idempotency-key"] != keys[0]
+    assert [e.samples for e in events(world, "TestingSite.TallyReported")] == [412, 380]
+
+
+def test_drill_figures_stand_apart_from_real_ones(world: World, served: Served, new_page: NewPage) -> None:
+    street = Street(world)
+    _, site = a_running_site(world, street)
+    world.shift(site, datetime.now(UTC) - timedelta(minutes=20), slots=2)
+    drill = world.do("declare_incident", "防汛应急演练", "other", world.street, exercise=True)
+    drill_site = world.do("plan_testing_site", drill, world.other_grid, "演练检测点", 1, {"marshal": 1})
+    world.do("appoint_site_commander", drill_site, street.registrar)
+    world.do("open_site", drill_site)
+    world.shift(drill_site, datetime.now(UTC) - timedelta(minutes=20), post="marshal")
+    console = Console(new_page(), served, issue(world.app, "viewer", "Wall screen 1"))
+    screen = console.tab("gaps")
+    expect(screen.locator(".kpis.real .kpi.need b")).to_have_text("2")  # the real drive's need only
+    expect(screen.locator(".kpis.drill .kpi.need b")).to_have_text("1")  # the drill's, beside it
+    expect(screen.locator(".row.exercise .badge.drill")).to_have_count(1)
+    screen = console.tab("sites")
+    expect(screen.locator(f'.row.exercise[data-site="{drill_site}"] .badge.drill')).to_be_visible()
+    assert screen.locator(f'[data-site="{site}"] .badge.drill').count() == 0
+    shot(console.page, "drill-apart")
+    assert not console.problems
 
 
 def test_a_grid_operator_sees_no_controls_for_other_grids_and_a_viewer_none(world: World, served: Served,

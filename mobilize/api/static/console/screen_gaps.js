@@ -9,9 +9,10 @@ export const listens = ["Shift", "TestingSite", "Person", "Incident"];
 let shortOnly = true;
 
 export async function render(ctx, root) {
-  const [totals, shifts] = await Promise.all([ctx.get("/gaps/incidents", { limit: 1000 }),
-    ctx.all("/shifts", shortOnly ? { short: "true" } : {})]);
-  root.append(kpis(totals.items));
+  const [totals, shifts, incidents] = await Promise.all([ctx.get("/gaps/incidents", { limit: 1000 }),
+    ctx.all("/shifts", shortOnly ? { short: "true" } : {}), ctx.all("/incidents")]);
+  const drill = new Map(incidents.map((i) => [i.id, i.exercise]));
+  root.append(kpis(totals.items.map((r) => ({ ...r, exercise: r.exercise ?? drill.get(r.incident_id) ?? false }))));
   const toggle = el("input", { type: "checkbox", name: "short-only", checked: shortOnly });
   toggle.addEventListener("change", () => { shortOnly = toggle.checked; ctx.refresh(); });
   root.append(el("div", { class: "toolbar" }, el("label", { class: "check" }, toggle, t("shortOnly"))));

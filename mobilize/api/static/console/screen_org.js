@@ -32,7 +32,8 @@ function unit(ctx, node, depth) {
         onclick: (event) => standDown(ctx, node, event.currentTarget) }));
     }
   }
-  const policy = node.policy ? `≤${node.policy.max_shift_hours}h / ≥${node.policy.min_rest_hours}h` : null;
+  const policy = node.policy ? `${t("shiftAtMost")} ${node.policy.max_shift_hours}h · `
+    + `${t("restAtLeast")} ${node.policy.min_rest_hours}h` : null;
   const line = el("div", { class: `unit ${node.mode}${node.exercise ? " exercise" : ""}`, "data-unit": node.id,
     "data-name": node.name },
     el("span", { class: "name" }, node.name), el("span", { class: "kind" }, w(node.kind)), modeBadge(node),

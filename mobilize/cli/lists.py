@@ -65,7 +65,8 @@ def add_commands(commands: Any) -> None:
     parser.add_argument("--activity", choices=("free", "on_shift", "on_dispatch", "resting"))
     parser.add_argument("--tier", choices=names(TaskForceTier))
     parser.add_argument("--now", help="the moment states and activities are worked out at (default: now)")
-    parser.add_argument("--limit", type=int, default=1000), parser.add_argument("--offset", type=int, default=0)
+    parser.add_argument("--limit", type=_count(1), default=1000, help="at most this many rows (default 1000)")
+    parser.add_argument("--offset", type=_count(0), default=0, help="skip this many rows first")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.set_defaults(func=run)
 
@@ -138,6 +139,17 @@ def _flat(what: str, row: dict[str, Any]) -> dict[str, Any]:
     elif what == "people":
         extra = {"skills": [f"{q['skill']} to {_day(q['valid_until'])}" for q in row["qualifications"]]}
     return {**{k: v for k, v in row.items() if not isinstance(v, (dict, list)) or k == "roles"}, **extra}
+
+
+def _count(least: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `least`."""
+
+    def parse(text: str) -> int:
+        if not text.isdigit() or int(text) < least:
+            raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of at least {least}")
+        return int(text)
+
+    return parse
 
 
 def _day(text: str) -> str:

@@ -16,6 +16,9 @@ from mobilize.log.codec import iso
 from mobilize.projections.directory_tree import SUBTREE, by_name
 from mobilize.projections.store import ViewStore
 
+MOST_ROWS = 2**62
+"""An offset past any list (what SQLite and PostgreSQL take as an integer, with room to spare)."""
+
 ABOVE = "(SELECT ancestor_id FROM directory_tree WHERE unit_id = ?)"
 """The units a unit lies under, itself included."""
 
@@ -53,6 +56,7 @@ def page(views: ViewStore, source: str, columns: str, filters: Filters, order: s
          source_params: Sequence[Any] = ()) -> tuple[list[tuple[Any, ...]], int]:
     """One page of the rows `filters` keep, in `order`, and how many they keep in all."""
     params = [*source_params, *filters.params]
+    offset = min(offset, MOST_ROWS)  # past every row anyway; a database takes no integer beyond 64 bits
     total = views.query(f"SELECT COUNT(*) FROM {source}{filters.where()}", params)[0][0]
     rows = views.query(f"SELECT {columns} FROM {source}{filters.where()} ORDER BY {order} "
                        "LIMIT ? OFFSET ?", [*params, limit, offset])

@@ -130,6 +130,7 @@ def test_sites_show_posts_commanders_tallies_and_filter_by_incident_grid_state_a
     assert ids(desk.operator.get("/sites", state="planned")) == [str(city["their_site"])]
     assert ids(desk.operator.get("/sites", q="theirs")) == [str(city["their_site"])]
     assert ids(desk.grid_operator.get("/sites")) == [str(city["site"])]
+    assert ids(desk.auditor.get("/sites")) == [str(city["site"]), str(city["their_site"])]  # auditors see all
     assert desk.grid_operator.get(f"/sites/{city['their_site']}").status_code == 404
     assert desk.grid_operator.get("/sites", grid=w.other_grid).status_code == 404
     not_a_grid = desk.operator.get("/sites", grid=w.community)
@@ -232,5 +233,6 @@ def test_lists_refuse_a_page_out_of_bounds_and_a_caller_without_a_token(desk: De
     assert desk.operator.get("/people", limit=0).status_code == 422
     assert desk.operator.get("/people", limit=1001).status_code == 422
     assert desk.operator.get("/people", offset=-1).status_code == 422
+    assert desk.operator.get("/incidents", offset=10**30).json()["facts"]["problems"][0]["field"] == "offset"
     assert desk.anonymous.get("/people").status_code == 401
     assert desk.operator.get("/people", offset=50).json()["items"] == []

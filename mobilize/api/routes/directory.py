@@ -23,7 +23,7 @@ from mobilize.api.routes.directory_schemas import (
     TaskForceRow,
     Unit,
 )
-from mobilize.api.routes.views import Limit, Now, Offset, moment
+from mobilize.api.routes.views import Limit, Now, moment
 from mobilize.domain.base import NotFound
 from mobilize.domain.vocabulary import Availability, Post, Role, Skill, TaskForceTier, UnitKind
 from mobilize.projections import directory_lists as lists
@@ -35,6 +35,7 @@ router = APIRouter(tags=["directory"], responses={401: {"description": "no valid
                                                   404: {"description": "an id names nothing within your scope"},
                                                   422: {"description": "a filter's value is malformed"}})
 
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="rows to skip")]
 Search = Annotated[str | None, Query(max_length=200, description="part of the name (or title), case aside")]
 
 

@@ -74,5 +74,8 @@ def test_candidates_print_the_ranked_list_with_whole_ids_and_reasons(street, cap
     assert "home grid Shimaqiao Grid 1 is the site's grid" in ranked and "Wu Lei" not in ranked
     assert ranked.rstrip().endswith("(1 can take it)")
     assert f"Wu Lei (same grid, 0 h in this incident)  {on_leave}  cannot: person_not_available" in full
+    world.do("assign_to_shift", shift, chen)
+    assert main(["--store", store, "candidates", str(shift)]) == 0
+    assert "Nobody can take it: all 1 slots of this shift are taken (shift_full)" in capsys.readouterr().out
     assert main(["--store", store, "candidates", str(site)]) == 2
     assert "no shift with id" in capsys.readouterr().err

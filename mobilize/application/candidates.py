@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from mobilize.application import Mobilize
+from mobilize.application.store import cache
 from mobilize.domain.base import DomainError, RuleViolated
 from mobilize.domain.organisation import OrgUnit, WartimePolicy
 from mobilize.domain.person import Person, rules_of
@@ -56,6 +57,16 @@ def rank(app: Mobilize, shift_id: UUID, people: Iterable[UUID], hours: Mapping[s
          include_refused: bool = False) -> list[Candidate]:
     """The people who can take the shift now, best first, ranked 1…n; with `include_refused` also those who
     cannot, after them and unranked, each with the refusal the assignment would give."""
+    with cache.reads_after():  # every record as of one moment, for one look at the log (not one per person)
+        weighed = _weighed(app, shift_id, people, hours, include_refused)
+    weighed.sort(key=Candidate.order)
+    for number, candidate in enumerate((c for c in weighed if c.assignable), start=1):
+        candidate.rank = number
+    return weighed
+
+
+def _weighed(app: Mobilize, shift_id: UUID, people: Iterable[UUID], hours: Mapping[str, float],
+             include_refused: bool) -> list[Candidate]:
     shift = app.load(Shift, shift_id, "shift")
     tree = _Tree(app, shift.grid_id)
     try:
@@ -72,10 +83,21 @@ def rank(app: Mobilize, shift_id: UUID, people: Iterable[UUID], hours: Mapping[s
         candidate = _weigh(app, shift, person, policy, blocked, tree, hours.get(str(person.id), 0.0))
         if candidate.assignable or include_refused:
             weighed.append(candidate)
-    weighed.sort(key=Candidate.order)
-    for number, candidate in enumerate((c for c in weighed if c.assignable), start=1):
-        candidate.rank = number
     return weighed
+
+
+NOBODY = UUID(int=0)
+"""An id no person has: asking the shift whether it would take nobody in particular leaves only its own refusals."""
+
+
+def blocked(app: Mobilize, shift: Shift) -> dict[str, Any] | None:
+    """Why nobody at all can take the shift now (its site closed, its incident closed, every slot taken), or None."""
+    try:
+        app.staffing_policy(shift)
+        shift.check_assignment(NOBODY)
+    except DomainError as error:
+        return {"error": error.rule, "message": error.message, "facts": error.facts}
+    return None
 
 
 def _weigh(app: Mobilize, shift: Shift, person: Person, policy: WartimePolicy | None, blocked: DomainError | None,

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from mobilize.application import open_app
-from mobilize.application.candidates import Candidate, rank
+from mobilize.application.candidates import Candidate, blocked, rank
 from mobilize.application.commands.rota import RotaRefused, rota_windows
 from mobilize.domain.base import CHINA, CommandContext, DomainError
 from mobilize.domain.shift import Shift
@@ -96,6 +96,7 @@ def run_candidates(settings: Settings, args: argparse.Namespace) -> int:
         members = [m.person_id for m in pool(views, street.id, shift.skill, shift.end, everyone_in_street=args.all)]
         ranked = rank(app, shift.id, members, hours_in_incident(views, shift.incident_id, now),
                       include_refused=args.all)
+        refusal = blocked(app, shift)
     except (DomainError, BadMoment) as error:
         print(f"mobilize: {getattr(error, 'message', error)}", file=sys.stderr)
         return 2
@@ -103,6 +104,8 @@ def run_candidates(settings: Settings, args: argparse.Namespace) -> int:
         views.close()
     print(f"Candidates for the {shift.post} post, lane {shift.lane}, {_local(shift.start)}–{_local(shift.end)} "
           f"({len(shift.people)} of {shift.slots} places taken)")
+    if refusal is not None:
+        print(f"Nobody can take it: {refusal['message']} ({refusal['error']})")
     for candidate in ranked:
         print(_line(candidate))
     print(f"({sum(c.assignable for c in ranked)} can take it)")

@@ -78,6 +78,10 @@ def test_candidates_rank_by_nearness_then_hours_and_overrides_last_with_reasons(
 
     assert names(rows) == ["B Fresh", "A Worked", "C Neighbour", "D Street", "E Elsewhere", "F Tired"]
     assert [r["rank"] for r in rows] == [1, 2, 3, 4, 5, 6] and page["total"] == 6
+    assert page["shift"] == {"id": str(drive.shift), "site_id": str(drive.site), "lane": 1, "post": "sampler",
+                             "skill": "sampler", "start": (T0 + 16 * HOUR).isoformat().replace("+00:00", "Z"),
+                             "end": (T0 + 24 * HOUR).isoformat().replace("+00:00", "Z"), "slots": 2, "filled": 0,
+                             "blocked": None}
     assert [r["nearness"] for r in rows] == ["same_grid", "same_grid", "same_community", "same_street",
                                             "elsewhere", "same_grid"]
     assert [r["hours_in_incident"] for r in rows] == [0, 8, 0, 0, 0, 0]
@@ -125,6 +129,7 @@ def test_a_full_shift_has_no_candidates_and_the_full_list_says_why(desk: Desk, d
     full = desk.operator.get(f"/shifts/{drive.shift}/candidates", now=NOW, all="true").json()["items"]
 
     assert page["items"] == [] and page["total"] == 0
+    assert (page["shift"]["filled"], page["shift"]["slots"], page["shift"]["blocked"]["error"]) == (2, 2, "shift_full")
     errors = {r["name"]: r["refusal"]["error"] for r in full}
     assert errors["A Worked"] == "shift_full" and errors["B Fresh"] == "no_overlapping_shifts"
 
@@ -149,3 +154,13 @@ def test_paging_keeps_the_ranks_of_the_whole_list(desk: Desk, drive: Drive) -> N
     assert [(r["rank"], r["name"]) for r in page["items"]] == [(3, "C Neighbour"), (4, "D Street")]
     assert desk.viewer.get(f"/shifts/{drive.shift}/candidates", limit=0).status_code == 422
     assert desk.anonymous.get(f"/shifts/{drive.shift}/candidates").status_code == 401
+
+
+def test_at_a_closed_site_nobody_is_suggested_and_the_shift_says_why(desk: Desk, drive: Drive) -> None:
+    desk.world.do("close_site", drive.site)
+
+    page = desk.operator.get(f"/shifts/{drive.shift}/candidates", now=NOW).json()
+    full = desk.operator.get(f"/shifts/{drive.shift}/candidates", now=NOW, all="true").json()["items"]
+
+    assert page["total"] == 0 and page["shift"]["blocked"]["message"] == "site Site 1 is closed"
+    assert full and {r["refusal"]["message"] for r in full} == {"site Site 1 is closed"}

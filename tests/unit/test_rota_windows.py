@@ -40,6 +40,7 @@ def test_shift_ids_are_stable_within_a_rota_and_differ_between_rotas() -> None:
     ({"end": T0 + 20 * HOUR}, "end"),
     ({"end": T0 - HOUR}, "end"),
     ({"shift_hours": 25}, "shift_hours"),
+    ({"shift_hours": 1e-12}, "shift_hours"),  # would round to no time at all
     ({"lanes": [0]}, "lanes"),
     ({"lanes": []}, "lanes"),
     ({"posts": ["marshal"]}, "posts"),

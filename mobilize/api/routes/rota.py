@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from mobilize.api.deps import App, CommandBody, Moment, Operator, context, in_scope
 from mobilize.api.routes.common import REFUSALS
-from mobilize.application.commands.rota import rota_windows
+from mobilize.application.commands.rota import MIN_SHIFT_HOURS, rota_windows
 from mobilize.domain.testing_site import TestingSite
 from mobilize.domain.vocabulary import Post
 
@@ -20,7 +20,8 @@ router = APIRouter(tags=["testing sites"], responses=REFUSALS)
 class ScheduleRota(CommandBody):
     start: Moment = Field(examples=["2026-03-02T06:00:00+08:00"])
     end: Moment = Field(examples=["2026-03-03T06:00:00+08:00"])
-    shift_hours: float = Field(8, gt=0, le=24, description="the span is cut into consecutive shifts this long")
+    shift_hours: float = Field(8, ge=MIN_SHIFT_HOURS, le=24,
+                               description="the span is cut into consecutive shifts this long")
     lanes: list[Annotated[int, Field(ge=1, le=50)]] | None = Field(None, min_length=1, max_length=50,
                                                                    description="default: every lane")
     posts: list[Post] | None = Field(None, min_length=1, description="default: every post of the site's plan")

@@ -24,6 +24,9 @@ from mobilize.domain.testing_site import POSTS, TestingSite
 ROTA_NAMESPACE = UUID("5d0e7c3a-2b19-4f6e-8a41-93c7e2d1b6f8")
 """The namespace of rota ids: a rota's id is uuid5 of the command's id, its shifts' ids uuid5 of the rota's."""
 
+MIN_SHIFT_HOURS = 0.5
+"""The shortest shift a rota cuts: half an hour (a shorter one is a typo, and a vanishing one cuts nothing)."""
+
 MAX_ROTA_SHIFTS = 2_000
 """The most shifts one rota schedules: a week of 8-hour shifts at 50 lanes of 6 posts is 1,050."""
 
@@ -59,8 +62,8 @@ def rota_windows(site: TestingSite, start: datetime, end: datetime, shift_hours:
     plan by default) over [start, end) in consecutive shifts of `shift_hours`, each for the planned headcount."""
     start, end = aware(start, "start"), aware(end, "end")
     require(start < end, InvalidCommand, "a rota must end after it starts", field="end", start=start, end=end)
-    require(0 < shift_hours <= 24, InvalidCommand, "shift_hours must be more than 0 and at most 24",
-            field="shift_hours", shift_hours=shift_hours)
+    require(MIN_SHIFT_HOURS <= shift_hours <= 24, InvalidCommand,
+            f"shift_hours must be between {MIN_SHIFT_HOURS:g} and 24", field="shift_hours", shift_hours=shift_hours)
     length = timedelta(hours=shift_hours)
     count, rest = divmod(end - start, length)
     require(not rest, InvalidCommand, f"the span of {(end - start) / timedelta(hours=1):g} hours is not a whole "

@@ -165,6 +165,11 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     candidates = console.dialog("candidates")
     needing = candidates.locator(f'.candidate[data-person="{chen}"]')
     expect(needing).to_have_class("row candidate needs-override")
+    assert candidates.locator(f'.candidate[data-person="{street.leader}"]').count() == 0
+    candidates.locator("input[name=all]").check()  # who cannot take it, and why
+    unqualified = candidates.locator(f'.candidate.unassignable[data-person="{street.leader}"]')
+    expect(unqualified.locator(".refusal")).to_have_attribute("data-error", "qualification_required")
+    assert unqualified.locator('[data-act="assign"]').count() == 0
     shot(page, "candidates")
     needing.locator('[data-act="assign"]').click()
     override = console.dialog("override")

@@ -1,6 +1,6 @@
 // The gaps board: short shifts → ranked candidates → assign (with a written reason where a rule needs an
 // override); attendance on each shift: check in, check out, no-show, and a stand-in in the no-show's place.
-import { newAction, perform, placeOf, refusalHost } from "./api.js";
+import { newAction, perform, placeOf, refusalHost, showRefusal } from "./api.js";
 import { t, w } from "./i18n.js";
 import { badge, button, cst, drillBadge, el, empty, field, formDialog, openDialog } from "./ui.js";
 
@@ -71,12 +71,21 @@ async function attend(ctx, shift, p, move, control) {
 }
 
 async function candidates(ctx, shift, reason) {
-  const page = await ctx.get(`/shifts/${shift.id}/candidates`, { limit: 20 });
+  const list = el("div", { class: "list" });
+  const everyone = el("input", { type: "checkbox", name: "all" });
   const body = el("div", { class: "candidates" },
     el("p", {}, `${shift.site_name} · ${t("lane")} ${shift.lane} · ${w(shift.post)} · ${cst(shift.start)} – ${cst(shift.end)}`),
-    page.items.length ? el("ol", { class: "rows" }, ...page.items.map((c) => candidate(ctx, shift, c, reason,
-      () => opened.close()))) : empty());
+    el("label", { class: "check" }, everyone, t("showAll")), list);
   const opened = openDialog(t("candidates"), body, "candidates");
+  const load = async () => {
+    const page = await ctx.get(`/shifts/${shift.id}/candidates`, { limit: 50, all: everyone.checked || undefined });
+    const blocked = el("div", { class: "refusal-host" });
+    if (page.shift?.blocked) showRefusal(blocked, { ...page.shift.blocked, retryable: false });
+    list.replaceChildren(blocked, page.items.length ? el("ol", { class: "rows" }, ...page.items.map((c) =>
+      candidate(ctx, shift, c, reason, () => opened.close()))) : empty());
+  };
+  everyone.addEventListener("change", () => load().catch((error) => showRefusal(list, error)));
+  await load();
 }
 
 function candidate(ctx, shift, c, reason, closeList) {
@@ -87,13 +96,15 @@ function candidate(ctx, shift, c, reason, closeList) {
     if (needs.length) { override(ctx, shift, c, reason, closeList); return; }
     assign(ctx, shift, c, { reason: reason || null }, action, go, host, closeList);
   } });
-  return el("li", { class: `row candidate${needs.length ? " needs-override" : ""}`, "data-person": c.person_id,
-    "data-name": c.name },
+  const refused = c.assignable === false;
+  if (refused && c.refusal) showRefusal(host, { ...c.refusal, retryable: false });
+  return el("li", { class: `row candidate${needs.length ? " needs-override" : ""}${refused ? " unassignable" : ""}`,
+    "data-person": c.person_id, "data-name": c.name },
   el("div", { class: "main" }, el("strong", {}, c.name), el("span", {}, c.home_grid_name || ""),
     badge(t(`nearness.${c.nearness}`), c.nearness), el("span", {}, `${t("hoursWorked")}: ${c.hours_in_incident}`),
     ...needs.map((rule) => badge(`${t("needsOverride")}: ${w(rule)}`, "override")),
     el("small", { class: "muted" }, (c.reasons || []).join("; "))),
-  el("div", { class: "actions" }, ctx.canWrite ? go : null), host);
+  el("div", { class: "actions" }, ctx.canWrite && !refused ? go : null), host);
 }
 
 function override(ctx, shift, c, reason, closeList) {

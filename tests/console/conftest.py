@@ -12,7 +12,7 @@ from mobilize.api.app import create_app
 from mobilize.demo.live import Served
 from mobilize.settings import Settings
 from tests.browser import Browser, BrowserContext, Page, Watched, browser, screenshot, serve
-from tests.conftest import World
+from tests.conftest import World, backends, store_for
 
 __all__ = ["browser"]  # the session's browser fixture, found by pytest through this import
 
@@ -20,10 +20,11 @@ NewPage = Callable[..., tuple[Watched, Page]]
 """Opens a watched page, cut off from anything outside this machine, in a context of its own."""
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> str:
-    """A SQLite store, as a command center runs it (overrides the per-backend store of tests/conftest.py)."""
-    return f"sqlite:///{tmp_path / 'events.db'}"
+@pytest.fixture(params=[name for name in backends() if name != "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store a command center runs: SQLite, and PostgreSQL when the tests have one (overrides the per-backend
+    store of tests/conftest.py: a served console never runs on the memory store)."""
+    return store_for(request.param, tmp_path)
 
 
 @pytest.fixture

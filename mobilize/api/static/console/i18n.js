@@ -8,7 +8,7 @@ const WORDS = {
     "tab.gaps": "缺口与补位", "tab.dispatch": "调派", "tab.roster": "在岗",
     loading: "加载中…", none: "暂无", cancel: "取消", submit: "确定", close: "关闭", search: "搜索",
     searchPeople: "输入姓名搜索人员", choose: "选择", chosen: "已选", any: "全部", reason: "原因",
-    reasonRequired: "必须填写原因", required: "必填", notAvailable: "此功能所需的接口尚未提供",
+    reasonRequired: "必须填写原因", required: "必填",
     network: "网络中断或超时：未确认是否执行。再次点击将以同一幂等键重试，不会重复执行。",
     refused: "被拒绝", facts: "详情", retryable: "可重试（同一幂等键，不会重复执行）", done: "已完成",
     peace: "平时", war: "战时", drill: "演练", real: "实战", inherited: "继承自上级",
@@ -43,7 +43,7 @@ const WORDS = {
     "tab.gaps": "Gaps & fill-ins", "tab.dispatch": "Dispatch", "tab.roster": "On duty",
     loading: "loading…", none: "none", cancel: "cancel", submit: "OK", close: "close", search: "search",
     searchPeople: "type a name to search people", choose: "choose", chosen: "chosen", any: "any", reason: "reason",
-    reasonRequired: "a reason is required", required: "required", notAvailable: "the API route this needs is not there yet",
+    reasonRequired: "a reason is required", required: "required",
     network: "network down or timed out: not known whether it was done. Clicking again retries with the same "
       + "Idempotency-Key and never acts twice.",
     refused: "refused", facts: "facts", retryable: "retryable (same Idempotency-Key: never acts twice)", done: "done",

@@ -55,10 +55,11 @@ async function render() {
     if (!root.firstChild) root.append(el("p", { class: "muted" }, t("loading")));
     await SCREENS[current].render(ctx, fresh);
     root.replaceChildren(fresh);
-  } catch (error) {
-    root.replaceChildren(el("div", { class: "refusal", role: "alert" },
-      error instanceof Refusal && error.status === 404 && error.error !== "not_found" ? t("notAvailable") : "",
-      el("p", {}, error.message)));
+  } catch (error) { // the screen's lists could not be read: say why, in the screen's place
+    const host = el("div", { class: "refusal-host" });
+    showRefusal(host, error instanceof Refusal ? error : new Refusal(0, { error: "internal_error",
+      message: String(error) }));
+    root.replaceChildren(host);
     if (!(error instanceof Refusal)) console.error(error);
   } finally {
     busy = false;

@@ -27,8 +27,11 @@ function row(ctx, incident) {
   const id = `incident:${incident.id}`;
   const actions = [];
   if (incident.state === "open" && ctx.canTouch(incident.scope_unit_id)) {
-    actions.push(button(t("escalate"), { class: "act", "data-act": "escalate", onclick: () => escalate(ctx, incident) }),
-      button(t("closeIncident"), { class: "act danger", "data-act": "close", onclick: () => closeIt(ctx, incident) }));
+    if (incident.level < 4) {
+      actions.push(button(t("escalate"), { class: "act", "data-act": "escalate",
+        onclick: () => escalate(ctx, incident) }));
+    }
+    actions.push(button(t("closeIncident"), { class: "act danger", "data-act": "close", onclick: () => closeIt(ctx, incident) }));
   }
   return el("li", { class: `row${incident.exercise ? " exercise" : ""}`, "data-incident": incident.id,
     "data-title": incident.title },

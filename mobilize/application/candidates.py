@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,8 @@ from mobilize.domain.shift import Shift
 
 NEARNESS = ("same_grid", "same_community", "same_street", "elsewhere")
 """How near a person's home grid lies to the shift's site, nearest first."""
+
+HOUR = timedelta(hours=1)
 
 ON_DISPATCH = "on_dispatch"
 """The refusal of someone the rules would take but who is on a live dispatch."""
@@ -37,6 +40,7 @@ class Candidate:
     home_grid_name: str | None
     nearness: str
     hours_in_incident: float
+    hours_booked_ahead: float = 0.0
     needs_override: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     rank: int | None = None
@@ -44,9 +48,12 @@ class Candidate:
     refusal: dict[str, Any] | None = None
 
     def order(self) -> tuple[Any, ...]:
-        """Assignable first; those needing no override before those who do; then nearness, hours, name."""
-        return (not self.assignable, bool(self.needs_override), NEARNESS.index(self.nearness),
-                self.hours_in_incident if self.assignable else 0.0, self.name, str(self.person_id))
+        """Assignable first; those needing no override before those who do; then nearness, hours worked in the
+        incident, hours already booked ahead, name."""
+        if not self.assignable:
+            return (True, False, NEARNESS.index(self.nearness), 0.0, 0.0, self.name, str(self.person_id))
+        return (False, bool(self.needs_override), NEARNESS.index(self.nearness), self.hours_in_incident,
+                self.hours_booked_ahead, self.name, str(self.person_id))
 
     def as_dict(self) -> dict[str, Any]:
         """As the API answers it."""
@@ -54,35 +61,24 @@ class Candidate:
 
 
 def rank(app: Mobilize, shift_id: UUID, people: Iterable[UUID], hours: Mapping[str, float],
-         include_refused: bool = False) -> list[Candidate]:
+         include_refused: bool = False, now: datetime | None = None) -> list[Candidate]:
     """The people who can take the shift now, best first, ranked 1…n; with `include_refused` also those who
-    cannot, after them and unranked, each with the refusal the assignment would give."""
+    cannot, after them and unranked, each with the refusal the assignment would give. `hours` worked in the
+    incident by person id (`mobilize.projections.pool.hours_in_incident`); bookings ahead count from `now`."""
     with cache.reads_after():  # every record as of one moment, for one look at the log (not one per person)
-        weighed = _weighed(app, shift_id, people, hours, include_refused)
+        weighing = _Weighing.of(app, shift_id, now or datetime.now(UTC))
+        weighed = []
+        for person_id in dict.fromkeys(people):
+            try:
+                person = app.load(Person, person_id, "person")
+            except DomainError:
+                continue  # in a view, not (yet) in the store: nothing to weigh
+            candidate = weighing.weigh(person, hours.get(str(person.id), 0.0))
+            if candidate.assignable or include_refused:
+                weighed.append(candidate)
     weighed.sort(key=Candidate.order)
     for number, candidate in enumerate((c for c in weighed if c.assignable), start=1):
         candidate.rank = number
-    return weighed
-
-
-def _weighed(app: Mobilize, shift_id: UUID, people: Iterable[UUID], hours: Mapping[str, float],
-             include_refused: bool) -> list[Candidate]:
-    shift = app.load(Shift, shift_id, "shift")
-    tree = _Tree(app, shift.grid_id)
-    try:
-        policy: WartimePolicy | None = app.staffing_policy(shift)
-        blocked: DomainError | None = None
-    except DomainError as error:  # the site is closed or the incident is: nobody can take it
-        policy, blocked = None, error
-    weighed = []
-    for person_id in dict.fromkeys(people):
-        try:
-            person = app.load(Person, person_id, "person")
-        except DomainError:
-            continue  # in a view, not (yet) in the store: nothing to weigh
-        candidate = _weigh(app, shift, person, policy, blocked, tree, hours.get(str(person.id), 0.0))
-        if candidate.assignable or include_refused:
-            weighed.append(candidate)
     return weighed
 
 
@@ -100,28 +96,51 @@ def blocked(app: Mobilize, shift: Shift) -> dict[str, Any] | None:
     return None
 
 
-def _weigh(app: Mobilize, shift: Shift, person: Person, policy: WartimePolicy | None, blocked: DomainError | None,
-           tree: _Tree, hours: float) -> Candidate:
-    nearness, where = tree.nearness(person.home_grid_id)
-    grid = tree.unit(person.home_grid_id)
-    candidate = Candidate(person.id, person.name, person.home_grid_id, grid.name if grid else None, nearness,
-                          round(hours, 2), reasons=[where])
-    try:
-        if blocked is not None:
-            raise blocked
-        breaches = app.check_assignment(shift, person, policy)
-    except DomainError as error:
-        return _refused(candidate, error.rule, error.message, error.facts)
-    if person.active_dispatch is not None:
-        return _refused(candidate, ON_DISPATCH, f"{person.name} is on a live dispatch; the dispatch ends first",
-                        {"dispatch_id": str(person.active_dispatch)})
-    candidate.needs_override = rules_of(breaches)
-    candidate.reasons += [
-        f"{hours:g} hours worked in this incident already" if hours else "no hours worked in this incident yet",
-        f"{shift.skill} qualification valid until {person.qualifications[shift.skill]:%Y-%m-%d %H:%M} UTC",
-        *_override_reasons(breaches),
-    ]
-    return candidate
+@dataclass
+class _Weighing:
+    """What weighing each person for one shift shares: the shift, its policy (or why it cannot be staffed)."""
+
+    app: Mobilize
+    shift: Shift
+    policy: WartimePolicy | None
+    closed: DomainError | None
+    tree: _Tree
+    now: datetime
+
+    @classmethod
+    def of(cls, app: Mobilize, shift_id: UUID, now: datetime) -> _Weighing:
+        shift = app.load(Shift, shift_id, "shift")
+        try:
+            return cls(app, shift, app.staffing_policy(shift), None, _Tree(app, shift.grid_id), now)
+        except DomainError as error:  # the site is closed or the incident is: nobody can take it
+            return cls(app, shift, None, error, _Tree(app, shift.grid_id), now)
+
+    def weigh(self, person: Person, hours: float) -> Candidate:
+        """The person as a candidate: ranked by the assignment's own rules (asked, not applied), or refused."""
+        shift = self.shift
+        nearness, where = self.tree.nearness(person.home_grid_id)
+        grid = self.tree.unit(person.home_grid_id)
+        ahead = sum((b["end"] - max(b["start"], self.now)) / HOUR for b in person.bookings.values()
+                    if b["end"] > self.now)
+        candidate = Candidate(person.id, person.name, person.home_grid_id, grid.name if grid else None, nearness,
+                              round(hours, 2), round(ahead, 2), reasons=[where])
+        try:
+            if self.closed is not None:
+                raise self.closed
+            breaches = self.app.check_assignment(shift, person, self.policy)
+        except DomainError as error:
+            return _refused(candidate, error.rule, error.message, error.facts)
+        if person.active_dispatch is not None:
+            return _refused(candidate, ON_DISPATCH, f"{person.name} is on a live dispatch; the dispatch ends first",
+                            {"dispatch_id": str(person.active_dispatch)})
+        candidate.needs_override = rules_of(breaches)
+        candidate.reasons += [
+            f"{hours:g} hours worked in this incident already" if hours else "no hours worked in this incident yet",
+            f"booked for {ahead:g} more hours on other shifts" if ahead else "booked on no other shift ahead",
+            f"{shift.skill} qualification valid until {person.qualifications[shift.skill]:%Y-%m-%d %H:%M} UTC",
+            *_override_reasons(breaches),
+        ]
+        return candidate
 
 
 def _override_reasons(breaches: list[RuleViolated]) -> list[str]:
@@ -167,8 +186,8 @@ class _Tree:
             return "elsewhere", "has no home grid"
         site_grid, grid = self.site[0], home[0]
         if any(unit.id == site_grid.id for unit in home):
-            return "same_grid", f"home grid {grid.name} is the site's grid" + (
-                "" if grid.id == site_grid.id else f" or lies under it ({site_grid.name})")
+            return "same_grid", (f"home grid {grid.name} is the site's grid" if grid.id == site_grid.id else
+                                 f"home grid {grid.name} lies under the site's grid, {site_grid.name}")
         community = _community(self.site)
         if community is not None and community.id in {unit.id for unit in home}:
             return "same_community", f"home grid {grid.name} is in the site's community, {community.name}"

@@ -95,7 +95,7 @@ def run_candidates(settings: Settings, args: argparse.Namespace) -> int:
         street = app.ancestry(shift.grid_id)[-1]
         members = [m.person_id for m in pool(views, street.id, shift.skill, shift.end, everyone_in_street=args.all)]
         ranked = rank(app, shift.id, members, hours_in_incident(views, shift.incident_id, now),
-                      include_refused=args.all)
+                      include_refused=args.all, now=now)
         refusal = blocked(app, shift)
     except (DomainError, BadMoment) as error:
         print(f"mobilize: {getattr(error, 'message', error)}", file=sys.stderr)

@@ -8,6 +8,8 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mobilize.domain.shift import Shift
 from tests.api.conftest import Desk
@@ -139,3 +141,43 @@ def test_a_closed_site_or_an_unknown_one(desk: Desk, site: UUID) -> None:
 
     assert closed.status_code == 409 and closed.json()["error"] == "rule_violated"
     assert unknown.status_code == 404
+
+
+ROTA_BODIES = st.fixed_dictionaries({
+    "start": st.integers(-48, 48).map(lambda h: T0 + h * HOUR),
+    "hours": st.sampled_from([0.25, 0.5, 1, 4, 5, 8, 12, 24, 30]),
+    "shifts": st.integers(-1, 30),
+    "lanes": st.none() | st.lists(st.integers(0, 4), max_size=4),
+    "posts": st.none() | st.lists(st.sampled_from(["sampler", "registrar", "marshal", "driver"]), max_size=3),
+})
+
+
+@pytest.mark.parametrize("store", ["memory"], indirect=True)
+def test_whatever_the_body_a_rota_is_scheduled_whole_or_refused_with_nothing_written(desk: Desk, site: UUID) -> None:
+    world = desk.world
+    world.shift(site, T0 + 30 * HOUR, hours=8, post="marshal", lane=2, slots=4)  # some rotas collide with it
+    seen: Counter[int] = Counter()
+
+    @settings(max_examples=80, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(body=ROTA_BODIES)
+    def scenario(body: dict[str, Any]) -> None:
+        start = body["start"]
+        request = {"start": start, "end": start + body["shifts"] * body["hours"] * HOUR, "shift_hours": body["hours"],
+                   **{k: body[k] for k in ("lanes", "posts") if body[k] is not None}}
+        before = world.log_size()
+
+        answer = desk.operator.post(f"/sites/{site}/rota", request)
+
+        assert answer.status_code in (201, 409, 422), answer.text
+        seen[answer.status_code] += 1
+        if answer.status_code != 201:
+            assert world.log_size() == before
+            return
+        count = answer.json()["count"]
+        written = world.events()[before:]
+        assert kinds(written)["Shift.Scheduled"] == kinds(written)["SiteRota.PostReserved"] == count > 0
+        assert len({e.command_id for e in written}) == 1
+
+    scenario()
+    assert set(seen) == {201, 409, 422}, seen  # scheduled, refused by a rule, malformed: each was tried

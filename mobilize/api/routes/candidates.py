@@ -37,6 +37,7 @@ class CandidateRow(BaseModel):
     home_grid_name: str | None
     nearness: Literal["same_grid", "same_community", "same_street", "elsewhere"]
     hours_in_incident: float
+    hours_booked_ahead: float
     needs_override: list[str]
     reasons: list[str]
     rank: int | None
@@ -74,7 +75,8 @@ def get_candidates(shift_id: UUID, app: App, views: Views, reach: Reachable, now
                    everyone: Annotated[bool, Query(alias="all", description="also list who cannot take it, and why")]
                    = False, limit: Limit = 100, offset: Offset = 0) -> CandidatesPage:
     """Who can take the shift now (rules of the grid's mode, the same code as the assignment), nearest first
-    (same grid, community, street, elsewhere), then fewest hours in the incident; people of the caller's scope.
+    (same grid, community, street, elsewhere), then fewest hours worked in the incident, then fewest hours booked
+    ahead; people of the caller's scope.
     Those who need an override of a wartime limit come after those who need none, `needs_override` naming the
     rules; assign with `POST /api/shifts/{id}/assignments`."""
     reach.require(shift_id, what="shift")
@@ -82,9 +84,9 @@ def get_candidates(shift_id: UUID, app: App, views: Views, reach: Reachable, now
     street = app.ancestry(shift.grid_id)[-1]
     members = [m.person_id for m in pool(views, street.id, shift.skill, shift.end, everyone_in_street=everyone)
                if reach.everything or reach.covers(m.home_grid_id)]
-    hours = hours_in_incident(views, shift.incident_id, moment(now))
+    hours = hours_in_incident(views, shift.incident_id, moment(now))  # `now` also counts the bookings ahead
     rows = [CandidateRow.model_validate(c.as_dict()) for c in rank(app, shift.id, members, hours,
-                                                                    include_refused=everyone)]
+                                                                    include_refused=everyone, now=moment(now))]
     refusal = blocked(app, shift)
     summary = ShiftSummary(id=shift.id, site_id=shift.site_id, lane=shift.lane, post=shift.post, skill=shift.skill,
                            start=shift.start, end=shift.end, slots=shift.slots, filled=len(shift.people),

@@ -32,7 +32,9 @@ DESCRIPTION = """Commands and views of `mobilize`, for command-center operators,
 Authenticate with `Authorization: Bearer mbz.<id>.<secret>` (tokens come from `mobilize token create`).
 Send an `Idempotency-Key` header with every command: a retry with the same key returns the first
 response and writes nothing; the same key with a different body is refused with 422.
-Every refusal is JSON: `{"error": rule, "message": ..., "facts": {...}, "retryable": bool}`."""
+Every refusal is JSON: `{"error": rule, "message": ..., "facts": {...}, "retryable": bool}` (the `Refusal` schema).
+Every row of a view that belongs to an incident says whether it is a drill (`exercise`)."""
+
 
 class NotReady(BaseModel):
     """/readyz when the store does not answer: a probe's body, not a refusal."""

@@ -37,7 +37,8 @@ def _roster(views: ViewStore, now: datetime, args: argparse.Namespace) -> str:
 
     rows = on_duty(views, now, site_id=args.site, grid_id=args.grid, incident_id=args.incident,
                    task_force_id=args.task_force)
-    return table(rows, ("person", "post", "lane", "site", "grid", "status", "since", "shift_start", "shift_end"),
+    return table(rows, ("person", "post", "lane", "site", "grid", "status", "since", "shift_start", "shift_end",
+                        "exercise"),
                  f"Roster at {now:%Y-%m-%d %H:%M %Z}")
 
 
@@ -46,7 +47,7 @@ def _dispatches(views: ViewStore, now: datetime, args: argparse.Namespace) -> st
     from mobilize.projections.roster import dispatched
 
     return table(dispatched(views, incident_id=args.incident),
-                 ("subject", "kind", "state", "since", "task", "site_id"), "Live dispatches")
+                 ("subject", "kind", "state", "since", "task", "site_id", "exercise"), "Live dispatches")
 
 
 @view("resting", "roster")
@@ -63,10 +64,11 @@ def _gaps(views: ViewStore, now: datetime, args: argparse.Namespace) -> str:
     horizon = timedelta(hours=args.hours)
     posts = [r for r in post_gaps(views, now, horizon, incident_id=args.incident) if r["need"] or args.all]
     return "\n\n".join([
-        table(incident_gaps(views, now, horizon), ("incident_id", "window", "required", "have", "need",
+        table(incident_gaps(views, now, horizon), ("incident_id", "exercise", "window", "required", "have", "need",
                                                    "not_checked_in", "resting"),
               f"Staffing gaps at {now:%Y-%m-%d %H:%M %Z} (now and the next {args.hours:g} hours)"),
-        table(posts, ("site", "lane", "post", "window", "required", "have", "need", "not_checked_in", "resting"),
+        table(posts, ("site", "lane", "post", "window", "required", "have", "need", "not_checked_in", "resting",
+                      "exercise"),
               "Posts" + ("" if args.all else " short of people")),
     ])
 

@@ -11,10 +11,8 @@ import pytest
 from mobilize.api.app import create_app
 from mobilize.demo.live import Served
 from mobilize.settings import Settings
-from tests.browser import Browser, BrowserContext, Page, Watched, browser, screenshot, serve
+from tests.browser import Browser, BrowserContext, Page, Watched, screenshot, serve
 from tests.conftest import World, backends, store_for
-
-__all__ = ["browser"]  # the session's browser fixture, found by pytest through this import
 
 NewPage = Callable[..., tuple[Watched, Page]]
 """Opens a watched page, cut off from anything outside this machine, in a context of its own."""

@@ -11,10 +11,11 @@ import pytest
 
 from mobilize.demo.live import Served
 from tests.api.conftest import issue
-from tests.browser import Page, Route, Watched, sync_api
+from tests.browser import Page, Route, Watched
 from tests.conftest import T0, World
 from tests.console.conftest import NewPage, shot
 
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (the test extra)")
 expect = sync_api.expect
 CST = timedelta(hours=8)
 

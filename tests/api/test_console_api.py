@@ -23,6 +23,7 @@ def test_event_types_are_every_domain_event_the_stream_carries(desk: Desk) -> No
     assert all(name.count(".") == 1 and not name.startswith("Aggregate.") for name in types)
     recorded = {type(event).__qualname__ for event in desk.world.events()}
     assert recorded <= set(types)  # the world's own set-up events are among them
+    assert desk.anonymous.get("/event-types").status_code == 401
 
 
 def test_the_console_page_and_its_modules_are_served_and_nothing_else(desk: Desk) -> None:

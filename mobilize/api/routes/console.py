@@ -17,9 +17,10 @@ from pydantic import BaseModel
 
 import mobilize.domain
 from mobilize.api.deps import App, Caller
+from mobilize.api.errors import refusals
 from mobilize.domain.base import MobilizeAggregate
 
-router = APIRouter(tags=["console"])
+router = APIRouter(tags=["console"], responses=refusals(401, 500, 503))
 """Under /api: what the console reads besides the views."""
 pages = APIRouter(include_in_schema=False)
 """At /console: the page and its modules."""
@@ -46,7 +47,7 @@ def me(app: App, caller: Caller) -> Me:
 
 
 @router.get("/event-types", response_model=list[str], summary="every event type the stream may carry")
-def event_types() -> list[str]:
+def event_types(caller: Caller) -> list[str]:
     """The type of every domain event (`Aggregate.Event`): a browser's EventSource listens by type."""
     return list(_event_types())
 

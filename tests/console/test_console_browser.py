@@ -355,6 +355,9 @@ def test_drill_figures_stand_apart_from_real_ones(world: World, served: Served, 
     screen = console.tab("sites")
     expect(screen.locator(f'.row.exercise[data-site="{drill_site}"] .badge.drill')).to_be_visible()
     assert screen.locator(f'[data-site="{site}"] .badge.drill').count() == 0
+    screen.locator("select[name=incident-filter]").select_option(str(drill))  # only the drill's sites
+    expect(console.page.locator(f'[data-site="{site}"]')).to_have_count(0)
+    expect(console.page.locator(f'[data-site="{drill_site}"]')).to_be_visible()
     shot(console.page, "drill-apart")
     assert not console.problems
 

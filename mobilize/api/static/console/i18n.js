@@ -23,7 +23,7 @@ const WORDS = {
     lastTally: "最近一小时", name: "名称", state: "状态",
     rota: "批量排班", start: "开始", end: "结束", shiftHours: "每班小时数", build: "生成排班",
     created: "已生成班次", refusedShifts: "被拒绝的班次（未写入任何班次）", shifts: "班次",
-    showAll: "也显示不能指派的人及原因", gaps: "缺口", shortOnly: "仅显示缺员班次", candidates: "候选人", assign: "指派", filled: "已排",
+    showAll: "也显示不能指派的人及原因", allIncidents: "全部事件", gaps: "缺口", shortOnly: "仅显示缺员班次", candidates: "候选人", assign: "指派", filled: "已排",
     nearness: "距离", hoursWorked: "本事件已工作小时", needsOverride: "需越规批准", overrideReason: "越规理由",
     overrideHint: "该人员需越过战时规则才能指派，请写明理由（将记录在案）",
     checkIn: "签到", checkOut: "签退", noShow: "记缺勤", standIn: "替补", standInReason: "缺勤替补",
@@ -59,7 +59,7 @@ const WORDS = {
     samplesTotal: "samples so far", lastTally: "last hour", name: "name", state: "state",
     rota: "Build a rota", start: "start", end: "end", shiftHours: "hours per shift", build: "build rota",
     created: "shifts created", refusedShifts: "refused shifts (none was written)", shifts: "shifts",
-    showAll: "also show who cannot take it, and why", gaps: "gaps", shortOnly: "short shifts only", candidates: "candidates", assign: "assign", filled: "filled",
+    showAll: "also show who cannot take it, and why", allIncidents: "all incidents", gaps: "gaps", shortOnly: "short shifts only", candidates: "candidates", assign: "assign", filled: "filled",
     nearness: "nearness", hoursWorked: "hours in this incident", needsOverride: "needs override",
     overrideReason: "override reason", overrideHint: "this person can only be assigned by overriding a wartime rule: "
       + "write why (it is recorded)",

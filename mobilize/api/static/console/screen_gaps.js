@@ -2,20 +2,22 @@
 // override); attendance on each shift: check in, check out, no-show, and a stand-in in the no-show's place.
 import { newAction, perform, placeOf, refusalHost, showRefusal } from "./api.js";
 import { t, w } from "./i18n.js";
-import { badge, button, cst, drillBadge, el, empty, field, formDialog, openDialog } from "./ui.js";
+import { badge, button, cst, drillBadge, el, empty, field, formDialog, incidentFilter, openDialog } from "./ui.js";
 
 export const listens = ["Shift", "TestingSite", "Person", "Incident"];
 
 let shortOnly = true;
+let onlyIncident = null;
 
 export async function render(ctx, root) {
   const [totals, shifts, incidents] = await Promise.all([ctx.get("/gaps/incidents", { limit: 1000 }),
-    ctx.all("/shifts", shortOnly ? { short: "true" } : {}), ctx.all("/incidents")]);
+    ctx.all("/shifts", { short: shortOnly ? "true" : undefined, incident: onlyIncident }), ctx.all("/incidents")]);
   const drill = new Map(incidents.map((i) => [i.id, i.exercise]));
   root.append(kpis(totals.items.map((r) => ({ ...r, exercise: r.exercise ?? drill.get(r.incident_id) ?? false }))));
   const toggle = el("input", { type: "checkbox", name: "short-only", checked: shortOnly });
   toggle.addEventListener("change", () => { shortOnly = toggle.checked; ctx.refresh(); });
-  root.append(el("div", { class: "toolbar" }, el("label", { class: "check" }, toggle, t("shortOnly"))));
+  root.append(el("div", { class: "toolbar" }, incidentFilter(incidents, onlyIncident,
+    (id) => { onlyIncident = id; ctx.refresh(); }), el("label", { class: "check" }, toggle, t("shortOnly"))));
   const live = shifts.filter((s) => s.state !== "ended");
   root.append(live.length ? el("ul", { class: "rows" }, ...live.map((s) => row(ctx, s))) : empty());
 }

@@ -1,8 +1,8 @@
 // Testing sites: plan, open with the proposed commander pre-filled, pause/reopen/close, enter hourly tallies.
 import { newAction, perform, placeOf, refusalHost } from "./api.js";
 import { t, w } from "./i18n.js";
-import { badge, button, cst, drillBadge, el, empty, field, formDialog, fromLocal, localValue, personPicker, select }
-  from "./ui.js";
+import { badge, button, cst, drillBadge, el, empty, field, formDialog, fromLocal, incidentFilter, localValue,
+  personPicker, select } from "./ui.js";
 
 export const listens = ["TestingSite", "Incident"];
 
@@ -10,12 +10,15 @@ const POSTS = ["sampler", "registrar", "marshal", "first_aid", "disinfection", "
 const MOVES = { open: ["pause", "close"], paused: ["reopen", "close"], planned: ["close"] };
 const LABEL = { pause: "pause", reopen: "reopen", close: "closeSite" };
 
+let onlyIncident = null;
+
 export async function render(ctx, root) {
-  const items = await ctx.all("/sites");
-  if (ctx.canWrite) {
-    root.append(el("div", { class: "toolbar" }, button(t("plan"), { class: "primary", "data-act": "plan",
-      onclick: () => plan(ctx) })));
-  }
+  const [items, incidents] = await Promise.all([ctx.all("/sites", { incident: onlyIncident }),
+    ctx.all("/incidents")]);
+  root.append(el("div", { class: "toolbar" }, incidentFilter(incidents, onlyIncident, (id) => {
+    onlyIncident = id;
+    ctx.refresh();
+  }), ctx.canWrite ? button(t("plan"), { class: "primary", "data-act": "plan", onclick: () => plan(ctx) }) : null));
   root.append(items.length ? el("ul", { class: "rows" }, ...items.map((site) => row(ctx, site))) : empty());
 }
 

@@ -112,3 +112,11 @@ export function personPicker(get, { name = "person", chosen = null, query = {} }
 export function vocabOptions(words) { return words.map((word) => [word, w(word)]); }
 
 export function empty(text) { return el("p", { class: "muted empty" }, text || t("none")); }
+
+/** A filter of the lists by incident (drills marked), kept by the screen across re-reads. */
+export function incidentFilter(incidents, chosen, onChange) {
+  const picker = select("incident-filter", [["", t("allIncidents")], ...incidents.map((i) =>
+    [i.id, `${i.exercise ? `[${t("drill")}] ` : ""}${i.title}`])], chosen || "");
+  picker.addEventListener("change", () => onChange(picker.value || null));
+  return field(t("incident"), picker);
+}

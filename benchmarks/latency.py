@@ -83,7 +83,7 @@ def measure(results: Results, variant: Variant, events_per_second: float, second
         after = world.log_size()
         achieved = (after - before) / outcome.seconds
         time.sleep(STRAGGLERS_SECONDS)
-        expected = _expected(world, before, after)
+        expected = expected_positions(world, before, after)
         for subscriber in subscribers:
             report = subscriber.finish()
             _row(results, variant, subscriber, expected[subscriber.name], achieved, events_per_second)
@@ -104,7 +104,7 @@ def measure(results: Results, variant: Variant, events_per_second: float, second
         world.close()
 
 
-def _expected(world: World, before: int, after: int) -> dict[str, set[int]]:
+def expected_positions(world: World, before: int, after: int) -> dict[str, set[int]]:
     """The positions each subscriber should see of what the log gained during the load."""
     from mobilize.log.envelope import streamed
 

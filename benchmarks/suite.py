@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from benchmarks import breakdown, commands, latency, raw, rebuild
+from benchmarks import breakdown, commands, latency, raw, rebuild, streams
 from benchmarks.commands import Variant
 from benchmarks.common import ROOT, Results, Row, Scratch, connect, say, scratch
 from mobilize.settings import Settings
 
-PARTS = ("raw", "commands", "rebuild", "latency")
+PARTS = ("raw", "commands", "rebuild", "latency", "streams")
 LEVELS = (1, 16, 64)
 
 
@@ -46,6 +46,11 @@ class Config:
     def raw_seconds(self) -> float:
         """Seconds per raw write ceiling."""
         return 1.5 if self.quick else 5.0
+
+    @property
+    def open_streams(self) -> tuple[int, ...]:
+        """Numbers of open feeds the API holds while commands run (the last is the process's bound)."""
+        return (0, streams.STREAMS_PER_PROCESS) if self.quick else (0, 250, 500, streams.STREAMS_PER_PROCESS)
 
     @property
     def latency_seconds(self) -> float:
@@ -79,6 +84,11 @@ def run(config: Config) -> Results:
             _guarded(results, "replay", lambda: _replay(results, config, stores))
         if "latency" in config.parts:
             _guarded(results, "latency", lambda: _latency(results, config, stores))
+        if "streams" in config.parts:
+            url = stores.pg("streams") if config.postgres else stores.sqlite("streams")
+            variant = Variant("postgres" if config.postgres else "sqlite", url)
+            _guarded(results, "open streams", partial(streams.measure, results, variant, config.open_streams,
+                                                      config.latency_seconds))
     if not config.postgres:
         results.note("no PostgreSQL server: its ceilings and figures are missing (infra/postgres.sh start)")
     results.facts["seconds"] = round(time.monotonic() - started, 1)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from benchmarks.common import peak_rss_mib
@@ -223,6 +224,77 @@ def _kafka(bootstrap: str, topic: str) -> Any:
     return read
 
 
+def hold(args: argparse.Namespace) -> dict[str, Any]:
+    """Many SSE feeds at once, as a street's open pages hold them: `--count` feeds over the tokens in the file
+    `--tokens` (one a line, at most 10 feeds each). Prints `{"ready": true}` once every feed has its first frame
+    (or `{"ready": false, ...}` if one could not open); on SIGTERM reports, for each event position, the delay
+    from its recorded time to its arrival at the last feed that got it, how many feeds are still open, and the
+    fewest events one feed received. Frames are scanned for `id:` lines in C (bytes.find), so that holding a
+    thousand feeds costs this process little."""
+    import asyncio
+
+    tokens = Path(args.tokens).read_text().split()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    recorded: dict[int, float] = {}
+    last: dict[int, float] = {}
+    received = [0] * args.count
+    alive = [False] * args.count
+
+    def scan(buffer: bytes, feed: int) -> bytes:
+        """Note every complete frame's id and, for a position seen first, its recorded time; keep the rest."""
+        while (end := buffer.find(b"\n\n")) >= 0:
+            frame, buffer = buffer[:end], buffer[end + 2:]
+            at = frame.find(b"id: ")
+            data = frame.find(b"data: ")
+            if at < 0 or data < 0:
+                continue  # the opening retry/id frame, or a heartbeat
+            position = int(frame[at + 4:frame.find(b"\n", at)])
+            now = time.time()
+            if position not in recorded:
+                recorded[position] = datetime.fromisoformat(json.loads(frame[data + 6:])["recorded_at"]).timestamp()
+            last[position] = max(last.get(position, 0.0), now)
+            received[feed] += 1
+        return buffer
+
+    async def feed(number: int, opened: asyncio.Event, problems: list[str]) -> None:
+        token = tokens[number // 10]
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
+            writer.write(f"GET /api/stream HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+                         "Accept: text/event-stream\r\n\r\n".encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            if b" 200 " not in head.split(b"\r\n", 1)[0]:
+                raise RuntimeError(head.split(b"\r\n", 1)[0].decode())
+        except (OSError, RuntimeError, asyncio.IncompleteReadError) as error:
+            problems.append(f"feed {number}: {error}")
+            opened.set()
+            return
+        alive[number] = True
+        opened.set()
+        buffer = b""
+        while chunk := await reader.read(65536):  # HTTP/1.0: the body is the frames, unchunked
+            buffer = scan(buffer + chunk, number)
+        alive[number] = False
+
+    async def main() -> None:
+        problems: list[str] = []
+        opened = [asyncio.Event() for _ in range(args.count)]
+        tasks = [asyncio.create_task(feed(n, opened[n], problems)) for n in range(args.count)]
+        for event in opened:
+            await event.wait()
+        print(json.dumps({"ready": not problems, "problems": problems[:3]}), flush=True)
+        while not stop.is_set():
+            await asyncio.sleep(0.1)
+        for task in tasks:
+            task.cancel()
+
+    asyncio.run(main())
+    fanout = [round((last[p] - recorded[p]) * 1000, 3) for p in sorted(last)]
+    return {"fanout_ms": fanout, "open": sum(alive), "least_events": min(received, default=0),
+            "peak_rss_mib": peak_rss_mib()}
+
+
 def generate(args: argparse.Namespace) -> dict[str, Any]:
     """The city generator on a store, up to a number of events."""
     from mobilize.application import open_app
@@ -258,6 +330,10 @@ def main(argv: list[str] | None = None) -> int:
     for option, default in (("--bootstrap", None), ("--topic", None), ("--partitions", "6")):
         verbs.choices["relay"].add_argument(option, default=default, required=default is None)
     verbs.choices["relay"].add_argument("--once", action="store_true")
+    holder = verbs.add_parser("hold")
+    holder.add_argument("--port", type=int, required=True)
+    holder.add_argument("--tokens", required=True, help="a file of bearer tokens, one a line")
+    holder.add_argument("--count", type=int, required=True)
     generator = verbs.choices["generate"]
     generator.add_argument("--scale", default="city")
     generator.add_argument("--seed", type=int, default=1)
@@ -270,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb == "serve":
         serve(args)
         return 0
-    result = {"rebuild": rebuild, "relay": relay, "generate": generate, "listen": listen}[args.verb](args)
+    result = {"rebuild": rebuild, "relay": relay, "generate": generate, "listen": listen, "hold": hold}[args.verb](args)
     print(json.dumps(result), flush=True)
     return 0
 

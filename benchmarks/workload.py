@@ -78,6 +78,15 @@ class World:
         token_id = self._do("issue_token", "Bench Operator", "operator", None, secret_hash(secret))
         self.token = f"{TOKEN_PREFIX}.{token_id.hex}.{secret}"
 
+    def tokens(self, count: int, role: str) -> list[str]:
+        """`count` more bearer tokens of a role, unscoped (for clients that only read or listen)."""
+        made = []
+        for number in range(count):
+            secret = secrets.token_urlsafe(24)
+            token_id = self._do("issue_token", f"Bench {role} {number + 1}", role, None, secret_hash(secret))
+            made.append(f"{TOKEN_PREFIX}.{token_id.hex}.{secret}")
+        return made
+
     def _context(self, at: datetime | None = None) -> CommandContext:
         self.serial += 1
         return CommandContext(actor=ACTOR, command_id=f"bench-seed-{uuid4().hex}", occurred_at=at or self.setup_at)

@@ -56,6 +56,8 @@ def test_a_refused_rota_lists_every_refused_shift_and_writes_nothing(street, cap
     assert "1 of the 6 shifts of this rota are refused" in err
     assert "lane 2 registrar 03-02 14:00–03-02 22:00: post_plan_exceeded" in err
     assert main(["--store", store, "rota", str(site), "--start", "tomorrow", "--end", "later"]) == 2
+    assert main(["--store", store, "rota", str(site)[:8], "--start", T0.isoformat(), "--end", T0.isoformat()]) == 2
+    assert "--site: " in capsys.readouterr().err
 
 
 def test_candidates_print_the_ranked_list_with_whole_ids_and_reasons(street, capsys) -> None:
@@ -78,4 +80,6 @@ def test_candidates_print_the_ranked_list_with_whole_ids_and_reasons(street, cap
     assert main(["--store", store, "candidates", str(shift)]) == 0
     assert "Nobody can take it: all 1 slots of this shift are taken (shift_full)" in capsys.readouterr().out
     assert main(["--store", store, "candidates", str(site)]) == 2
-    assert "no shift with id" in capsys.readouterr().err
+    assert f"no shift with id {site}; `mobilize list shifts` prints them" in capsys.readouterr().err
+    assert main(["--store", store, "candidates", str(shift)[:8]]) == 2
+    assert "is not a whole id" in capsys.readouterr().err

@@ -13,6 +13,7 @@ from uuid import UUID
 from mobilize.application import open_app
 from mobilize.application.candidates import Candidate, blocked, rank
 from mobilize.application.commands.rota import RotaRefused, rota_windows
+from mobilize.cli.ids import BadId, checked
 from mobilize.domain.base import CHINA, CommandContext, DomainError
 from mobilize.domain.shift import Shift
 from mobilize.domain.testing_site import TestingSite
@@ -27,7 +28,7 @@ from mobilize.settings import Settings
 def add_commands(commands: Any) -> None:
     """Add `rota` and `candidates` to the CLI."""
     rota = commands.add_parser("rota", help="schedule a site's posts for a span in consecutive shifts, all or none")
-    rota.add_argument("site_id", type=UUID)
+    rota.add_argument("site_id", help="the site's whole id (`mobilize list sites` prints them)")
     rota.add_argument("--start", required=True, help="ISO time with zone, e.g. 2026-03-02T06:00+08:00")
     rota.add_argument("--end", required=True, help="ISO time with zone; the span is a whole number of shifts")
     rota.add_argument("--hours", type=float, default=8.0, help="length of each shift (default 8)")
@@ -38,7 +39,7 @@ def add_commands(commands: Any) -> None:
                                     "scheduled twice")
     rota.set_defaults(func=run_rota)
     candidates = commands.add_parser("candidates", help="who can take a shift now, best first, and why")
-    candidates.add_argument("shift_id", type=UUID)
+    candidates.add_argument("shift_id", help="the shift's whole id (`mobilize list shifts --short`: those short)")
     candidates.add_argument("--all", action="store_true", help="also list who cannot take it, and why")
     candidates.add_argument("--now", help="count hours worked up to this moment (ISO time with zone)")
     candidates.set_defaults(func=run_candidates)
@@ -61,10 +62,10 @@ def run_rota(settings: Settings, args: argparse.Namespace) -> int:
     if args.key:
         ctx = dataclasses.replace(ctx, command_id=f"cli:{args.key}")
     try:
+        site_id = UUID(checked(app, "site", args.site_id))
         start, end = moment(args.start), moment(args.end)
-        rota_id = app.schedule_rota(args.site_id, start, end, args.hours, lanes=args.lanes, posts=args.posts,
-                                    ctx=ctx)
-        windows = rota_windows(app.load(TestingSite, args.site_id, "testing site"), start, end, args.hours,
+        rota_id = app.schedule_rota(site_id, start, end, args.hours, lanes=args.lanes, posts=args.posts, ctx=ctx)
+        windows = rota_windows(app.load(TestingSite, site_id, "testing site"), start, end, args.hours,
                                args.lanes, args.posts)
     except RotaRefused as refusal:
         print(f"mobilize: {refusal.message}", file=sys.stderr)
@@ -72,7 +73,7 @@ def run_rota(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  lane {shift['lane']} {shift['post']} {_local(shift['start'])}–{_local(shift['end'])}: "
                   f"{shift['error']}: {shift['message']}", file=sys.stderr)
         return 1
-    except (DomainError, BadMoment) as error:
+    except (DomainError, BadMoment, BadId) as error:
         print(f"mobilize: {getattr(error, 'message', error)}", file=sys.stderr)
         return 2
     print(f"rota {rota_id}: {len(windows)} shifts scheduled")
@@ -89,7 +90,7 @@ def run_candidates(settings: Settings, args: argparse.Namespace) -> int:
     app, views = open_app(settings), ViewStore.for_store(settings.store)
     try:
         now = moment(args.now) if args.now else datetime.now(UTC)
-        shift = app.load(Shift, args.shift_id, "shift")
+        shift = app.load(Shift, UUID(checked(app, "shift", args.shift_id)), "shift")
         for name in ("readiness", "duty_hours"):
             Runner(app, views, projection(name)).catch_up()
         street = app.ancestry(shift.grid_id)[-1]
@@ -97,7 +98,7 @@ def run_candidates(settings: Settings, args: argparse.Namespace) -> int:
         ranked = rank(app, shift.id, members, hours_in_incident(views, shift.incident_id, now),
                       include_refused=args.all, now=now)
         refusal = blocked(app, shift)
-    except (DomainError, BadMoment) as error:
+    except (DomainError, BadMoment, BadId) as error:
         print(f"mobilize: {getattr(error, 'message', error)}", file=sys.stderr)
         return 2
     finally:

@@ -42,10 +42,8 @@ from kafka.errors import (
 )
 
 from mobilize.application import Mobilize
-from mobilize.application.store.postgres import unavailable
 from mobilize.log.envelope import encoded, envelope, for_relay
-from mobilize.log.wakeup import Backoff, waiter_for
-from mobilize.projections.base import reopen
+from mobilize.projections.base import follow_log, reopen
 from mobilize.projections.store import ViewStore
 from mobilize.settings import KAFKA_PARTITIONS, KAFKA_TOPIC
 
@@ -126,22 +124,13 @@ class KafkaRelay:
     def follow(self, stop: threading.Event, poll_seconds: float = 0.05) -> None:
         """Catch up, then keep publishing new events until `stop` is set (woken by NOTIFY on PostgreSQL);
         while the store is away, try again with a backoff."""
-        backoff = Backoff(NAME)
-        with waiter_for(self.app, stop) as waiter:  # listening before the first read: no commit slips by
-            look = True
-            while not stop.is_set():
-                if look:
-                    try:
-                        if backoff.since is not None and self.store is not None:
-                            reopen(self.views, self.store)
-                        self.catch_up(stop=stop)
-                    except Exception as error:
-                        if not unavailable(error):
-                            raise
-                        stop.wait(backoff.failed(error))
-                        continue  # what was sent but not recorded goes again: at least once
-                    backoff.succeeded()
-                look = waiter.wait(poll_seconds)
+        def step() -> bool:
+            self.catch_up(stop=stop)  # on a fault, what was sent but not recorded goes again: at least once
+            return True
+
+        store = self.store
+        follow_log(self.app, stop, NAME, step, None if store is None else lambda: reopen(self.views, store),
+                   poll_seconds)
 
     def ensure_topic(self) -> None:
         """Create the topic with its partitions unless it exists."""

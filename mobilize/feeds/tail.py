@@ -64,6 +64,31 @@ class Tail:
                 return entries, self._at_end and start + len(entries) == len(self._entries)
         return self._from_store(position)  # older than the tail holds; outside the lock, so no feed waits on it
 
+    def held(self, position: int) -> tuple[list[Entry], bool] | None:
+        """What `after` would hand a feed at `position`, if the tail already holds it: no store read and no
+        wait for the lock (None then, and the feed asks `after` from a thread). Lets a woken feed be served on
+        the event loop, without a thread of its own, once `read_on` has brought the tail forward for all."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if self._floor is None or not self._floor <= position < self._read_to:
+                return None
+            start = bisect.bisect_right(self._entries, position, key=_position)
+            entries = self._entries[start:start + BATCH]
+            return entries, self._at_end and start + len(entries) == len(self._entries)
+        finally:
+            self._lock.release()
+
+    def read_on(self, position: int) -> None:
+        """Bring the tail up to `position` (a position the log bell heard of), reading the store once for all
+        the feeds the bell wakes (call from a thread: it reads the store)."""
+        with self._lock:
+            while self._floor is not None and self._read_to < position:
+                reached = self._read_to
+                self._read_more()
+                if self._read_to == reached:
+                    break
+
     def _reach(self, position: int) -> bool:
         """Bring the tail up to a feed ahead of it: read on over a short gap, start again at `position` after a
         long one. False when `position` lies past the end of the log (the tail stays where it is)."""

@@ -116,6 +116,31 @@ def reopen(views: ViewStore, store: str) -> bool:
     return True
 
 
+def follow_log(app: Mobilize, stop: threading.Event, who: str, step: Callable[[], bool],
+               reconnect: Callable[[], object] | None, poll_seconds: float) -> None:
+    """Run `step` now and whenever the log may have grown (woken by NOTIFY on PostgreSQL, every `poll_seconds`
+    elsewhere) until `stop` is set or `step` returns False. While the store is away, `step` is tried again with
+    a backoff, `reconnect` first; any other error propagates. The one follow loop of the projection runner
+    and the Kafka relay."""
+    backoff = Backoff(who)
+    with waiter_for(app, stop) as waiter:  # listening before the first read: no commit slips between
+        look = True
+        while not stop.is_set():
+            if look:
+                try:
+                    if backoff.since is not None and reconnect is not None:
+                        reconnect()
+                    if not step():
+                        return
+                except Exception as error:
+                    if not unavailable(error):
+                        raise
+                    stop.wait(backoff.failed(error))
+                    continue  # look again, without waiting for a notification
+                backoff.succeeded()
+            look = waiter.wait(poll_seconds)
+
+
 class Projection:
     """A read model: its tables, and one handler per event it cares about.
 
@@ -319,26 +344,18 @@ class Runner:
             if stop.is_set():
                 raise Stopped  # the batch is committed with its position; nothing is lost
 
-        backoff = Backoff(self.projection.name)
-        with waiter_for(self.app, stop) as waiter:  # listening before the first read: no commit slips between
-            look = True
-            while not stop.is_set():
-                if look:
-                    try:
-                        if backoff.since is not None and self.store is not None:
-                            reopen(self.views, self.store)
-                        self.advance(on_batch=stop_between_batches)
-                    except Stopped:
-                        break
-                    except ProjectionStuck:
-                        return
-                    except Exception as error:
-                        if not unavailable(error):
-                            raise
-                        stop.wait(backoff.failed(error))
-                        continue  # look again, without waiting for a notification
-                    backoff.succeeded()
-                look = waiter.wait(poll_seconds)
+        def step() -> bool:
+            try:
+                self.advance(on_batch=stop_between_batches)
+            except Stopped:
+                return False
+            except ProjectionStuck:
+                return False
+            return True
+
+        store = self.store
+        follow_log(self.app, stop, self.projection.name, step,
+                   None if store is None else lambda: reopen(self.views, store), poll_seconds)
 
     def rebuild(self, on_batch: Callable[[int], None] | None = None) -> int:
         """Drop the view and apply the whole log again from zero."""

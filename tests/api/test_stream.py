@@ -136,6 +136,25 @@ def test_heartbeats_arrive_while_nothing_is_recorded(listener: Listener) -> None
     assert data_frames(frames) == []
 
 
+def test_an_idle_stream_reads_the_log_once_a_heartbeat_not_every_poll(listener: Listener) -> None:
+    recorder = listener.world.app.recorder
+    select = recorder.select_notifications
+    reads: list[float] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(time.monotonic())
+        return select(*args, **kwargs)
+
+    recorder.select_notifications = counted  # type: ignore[method-assign]
+    try:  # the bell rings for this loop: between rings, a poll (every 0.02 s) finds nothing and reads nothing
+        frames = listener.frames(listener.viewer, until=lambda read: sum(f.comment == "heartbeat" for f in read) == 4)
+    finally:
+        del recorder.select_notifications
+
+    assert sum(frame.comment == "heartbeat" for frame in frames) == 4
+    assert len(reads) <= 6  # the opening read(s) and one look per heartbeat (0.3 s), not ~60 polls' worth
+
+
 def test_an_operator_scoped_to_a_grid_receives_no_event_of_another_grid(listener: Listener) -> None:
     world = listener.world
     incident = world.incident()

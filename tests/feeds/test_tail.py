@@ -178,3 +178,24 @@ def test_a_first_feed_far_past_the_end_of_the_log_does_not_pin_the_tail(world: W
     # then the tail serves them from itself, read once, as for any feed
     assert [e.position for e in entries if e.frame] == stored(world, start)
     assert tail._floor is not None and tail._floor <= start
+
+
+def test_a_woken_feed_is_handed_what_the_tail_holds_without_a_store_read_or_a_wait(world: World,
+                                                                                    counted: Counted) -> None:
+    tail, start = Tail(world.app), world.log_size()
+    tail.after(start)
+    assert tail.held(start) is None  # nothing beyond the start is held yet: the feed must read from a thread
+    world.person("Li Na")
+    end = world.log_size()
+    reads = counted.reads
+
+    tail.read_on(end)  # one read, for every feed the bell wakes
+    tail.read_on(end)  # already there: no second read
+    held = [tail.held(start) for _ in range(50)]  # fifty feeds at the same place
+
+    assert counted.reads == reads + 1
+    assert all(h is not None and h == tail.after(start) for h in held)
+    assert [event["position"] for event in shown(held[0][0])] == stored(world, start)  # type: ignore[index]
+    assert tail.held(end) is None  # caught up: the next look waits for the bell
+    with tail._lock:  # another thread is reading the store: the event loop must not wait for it
+        assert tail.held(start) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 import weakref
@@ -129,6 +130,20 @@ class Feed:
         self.started = True
         if any(entry.aggregate_id == self.caller.token_id for entry in entries):  # the token changed: revoked?
             self.revoked = self.app.load(AccessToken, self.caller.token_id, "token").revoked
+        return self._frames(entries, caught_up)
+
+    def read_held(self) -> tuple[str, bool] | None:
+        """`read`, when the tail already holds the next stretch and nothing in it needs the store (called on
+        the event loop: no thread per woken feed); None when `read` must run in a thread."""
+        held = self.tail.held(self.after) if self.started else None
+        if held is None or any(entry.aggregate_id == self.caller.token_id for entry in held[0]):
+            return None
+        if self.caller.scope_unit_id and any(entry.frame is not None and entry.aggregate_id not in self.visible
+                                             for entry in held[0]):
+            return None  # a record not yet placed in the tree: `sees` reads the store
+        return self._frames(*held)
+
+    def _frames(self, entries: list[Entry], caught_up: bool) -> tuple[str, bool]:
         if self.revoked:  # nothing more, not even the rest of this stretch
             return "", True
         frames = "".join(frame for frame in map(self.frame, entries) if frame)
@@ -161,11 +176,13 @@ async def frames(feed: Feed, pace: Pacing, bell: Bell, streams: Streams) -> Asyn
     # disconnect cancels the wait at once rather than after the next ring of the bell
     log.info("stream.opened", holder=feed.caller.holder, role=feed.caller.role, after=feed.after)
     yield f"retry: {RETRY_MS}\nid: {feed.after}\n\n"  # a client that reconnects before any event resumes here
-    quiet_since = time.monotonic()
+    quiet_since = looked_at = time.monotonic()
     try:
         with bell.feeding():  # before the first read: a commit after it is rung, one before it is read
             while True:
-                text, caught_up = await anyio.to_thread.run_sync(feed.read)
+                looked_at = time.monotonic()
+                held = feed.read_held()  # on the loop when the tail holds it; else from a thread
+                text, caught_up = held if held is not None else await anyio.to_thread.run_sync(feed.read)
                 if feed.revoked:  # every worker's feed reads the revocation from the log, and ends here
                     log.info("stream.revoked", holder=feed.caller.holder)
                     yield 'event: revoked\ndata: {"message": "this token was revoked"}\n\n'
@@ -176,11 +193,47 @@ async def frames(feed: Feed, pace: Pacing, bell: Bell, streams: Streams) -> Asyn
                 elif time.monotonic() - quiet_since >= pace.heartbeat:
                     quiet_since = time.monotonic()
                     yield HEARTBEAT
-                if caught_up:  # past what was just read: a commit since is not slept through
-                    await bell.wait(feed.after, pace.poll)
+                # past what was just read: a commit since is not slept through. While the bell hears nothing
+                # new, the log is looked at only once a heartbeat (in case a ring was lost), not every poll:
+                # a thousand idle feeds cost no store reads
+                while caught_up and not await bell.wait(feed.after, pace.poll):
+                    if time.monotonic() - looked_at >= pace.heartbeat:
+                        break
+                if caught_up:
+                    await tail_read_on(feed.tail, bell.position)
     finally:
         streams.release(feed)
         log.info("stream.closed", holder=feed.caller.holder, position=feed.after)
+
+
+_reading: dict[tuple[int, int], asyncio.Event] = {}
+"""Per tail (and event loop), the one store read under way that brings it up to the bell: every woken feed
+waits for the same (an event, not a shared future: a feed's disconnect must not cancel the others' read)."""
+_readers: set[asyncio.Task[None]] = set()
+
+
+async def tail_read_on(tail: Tail, position: int) -> None:
+    """Bring the shared tail up to `position` with one read in a thread, however many feeds the bell woke."""
+    if position <= 0 or tail.held(position - 1) is not None:
+        return  # held already (or the lock is busy: the feed's own read then waits for it)
+    key = (id(tail), id(asyncio.get_running_loop()))
+    done = _reading.get(key)
+    if done is None:
+        done = _reading[key] = asyncio.Event()
+        reader = asyncio.get_running_loop().create_task(_read_on(tail, position, key, done))
+        _readers.add(reader)
+        reader.add_done_callback(_readers.discard)
+    await done.wait()
+
+
+async def _read_on(tail: Tail, position: int, key: tuple[int, int], done: asyncio.Event) -> None:
+    try:
+        await anyio.to_thread.run_sync(tail.read_on, position)
+    except Exception as error:  # noqa: BLE001 - the feeds' own reads will meet the store's fault and say so
+        log.info("stream.tail_read_failed", error=str(error))
+    finally:
+        _reading.pop(key, None)
+        done.set()
 
 
 @router.get("/stream", response_class=StreamingResponse,

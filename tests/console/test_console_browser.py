@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from tests.console.conftest import NewPage, shot
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (the test extra)")
 expect = sync_api.expect
 CST = timedelta(hours=8)
+UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
 class Street:
@@ -410,6 +412,7 @@ def test_labels_switch_to_english_and_a_phone_renders_the_console(world: World, 
     shift = world.shift(site, datetime.now(UTC) - timedelta(minutes=30), slots=2)
     world.do("assign_to_shift", shift, street.samplers[0], ctx=world.ctx(datetime.now(UTC)))
     phone = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    phone[1].add_init_script("delete Crypto.prototype.randomUUID")  # as on plain http over a LAN: not a secure context
     console = Console(phone, served, issue(world.app, "operator", "Li Wei"))
     page = console.page
     for name in ("org", "sites", "gaps", "dispatch"):
@@ -421,7 +424,10 @@ def test_labels_switch_to_english_and_a_phone_renders_the_console(world: World, 
     button = screen.locator(f'[data-shift="{shift}"] [data-act="check-in"]')
     box = button.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 28
-    button.tap()
+    assert page.evaluate("typeof crypto.randomUUID") == "undefined"
+    with page.expect_request("**/check-in") as sent:
+        button.tap()
+    assert UUID4.fullmatch(sent.value.headers["idempotency-key"])  # a random key all the same
     expect(screen.locator(f'[data-shift="{shift}"] .badge.checked_in')).to_be_visible()
     assert len(events(world, "Shift.CheckedIn")) == 1
 

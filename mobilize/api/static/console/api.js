@@ -71,8 +71,10 @@ function uuid() { // crypto.randomUUID needs a secure context; a command center 
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-// An action's keys live until it succeeds or is refused for good: a retry after a timeout or a retryable
-// refusal sends the same key (the server answers the first response and writes nothing new).
+// An action's keys live until it succeeds: one per distinct request of the action (path and body), so a retry
+// after a timeout or a retryable refusal sends the same request with the same key (the server answers the
+// first response and writes nothing new), the steps an action already got through are never done again, and
+// a request the operator changed is a new one with a key of its own.
 const keys = new Map();
 const inFlight = new Set();
 const refusals = new Map();
@@ -82,13 +84,13 @@ const refusals = new Map();
 export async function perform(id, control, host, run) {
   if (inFlight.has(id)) return undefined;
   inFlight.add(id);
-  const held = keys.get(id) || [];
+  const held = keys.get(id) || new Map();
   keys.set(id, held);
-  let step = 0;
+  let last = null;
   const post = (path, body) => {
-    const key = held[step] ??= uuid();
-    step += 1;
-    return call("POST", path, { body: body || {}, key });
+    last = `POST ${path} ${JSON.stringify(body || {})}`;
+    if (!held.has(last)) held.set(last, uuid());
+    return call("POST", path, { body: body || {}, key: held.get(last) });
   };
   const place = host?.dataset.action; // a list's row: its last refusal is shown again when the list is re-read
   if (control) { control.disabled = true; control.setAttribute("aria-busy", "true"); }
@@ -100,7 +102,8 @@ export async function perform(id, control, host, run) {
     return result ?? true;
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
-    if (!error.retryable) keys.delete(id);
+    if (!error.retryable) held.delete(last); // refused for good: nothing was written under that key
+    if (!held.size) keys.delete(id);
     if (place) refusals.set(place, error);
     showRefusal(host, error);
     return undefined;

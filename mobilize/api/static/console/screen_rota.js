@@ -47,8 +47,7 @@ function builder(ctx, site) {
   const form = el("form", { class: "form panel", "data-form": "rota" }, el("h2", {}, t("rota")),
     el("div", { class: "grid2" }, field(t("start"), from), field(t("end"), to), field(t("shiftHours"), hours),
       field(t("reason"), reason)), lanes, posts, outcome, el("div", { class: "buttons" }, ok));
-  let action = newAction(`rota:${site.id}`);
-  form.addEventListener("input", () => { action = newAction(`rota:${site.id}`); }); // a changed form: a new action
+  const action = newAction(`rota:${site.id}`);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = { start: fromLocal(from.value), end: fromLocal(to.value), shift_hours: Number(hours.value),

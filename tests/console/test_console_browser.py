@@ -263,8 +263,12 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     assert [e.level for e in events(world, "Incident.Escalated")] == [3]
     console.tab("org")
     page.locator(f'[data-unit="{world.grid}"] [data-act="stand-down"]').click()
+    standing_down = console.dialog("stand-down")
+    standing_down.locator("input[name=reason]").fill("本网格检测结束")
+    console.submit(standing_down)
     expect(page.locator(f'[data-unit="{world.grid}"] [data-act="war"]')).to_be_visible()
-    assert [(e.originator_id, e.incident_id) for e in events(world, "OrgUnit.StoodDown")] == [(world.grid, incident)]
+    assert [(e.originator_id, e.incident_id, e.reason) for e in events(world, "OrgUnit.StoodDown")] == [
+        (world.grid, incident, "本网格检测结束")]
     console.tab("incidents")
     page.locator(f'[data-incident="{incident}"] [data-act="close"]').click()
     closing = console.dialog("close-incident")

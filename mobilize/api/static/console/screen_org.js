@@ -1,5 +1,5 @@
 // The org tree with each unit's mode: switch a subtree to war (working groups, policy), stand it down.
-import { newAction, perform, placeOf, refusalHost } from "./api.js";
+import { newAction, perform } from "./api.js";
 import { t, w } from "./i18n.js";
 import { badge, button, el, field, formDialog, select } from "./ui.js";
 
@@ -21,7 +21,6 @@ function modeBadge(node) {
 }
 
 function unit(ctx, node, depth) {
-  const id = `mode:${node.id}`;
   const actions = [];
   if (ctx.canTouch(node.id)) {
     if (node.mode !== "war") {
@@ -29,7 +28,7 @@ function unit(ctx, node, depth) {
         onclick: () => switchToWar(ctx, node) }));
     } else if (!node.inherited_from) {
       actions.push(button(t("standDown"), { class: "act", "data-act": "stand-down",
-        onclick: (event) => standDown(ctx, node, event.currentTarget) }));
+        onclick: () => standDown(ctx, node) }));
     }
   }
   const policy = node.policy ? `${t("shiftAtMost")} ${node.policy.max_shift_hours}h · `
@@ -43,7 +42,7 @@ function unit(ctx, node, depth) {
     policy && !node.inherited_from ? el("small", { class: "policy" }, policy) : null,
     node.leaders?.length ? el("small", { class: "leaders" }, node.leaders.map((l) => `${w(l.seat)}: ${l.name}`)
       .join(" · ")) : null,
-    el("span", { class: "actions" }, ...actions), refusalHost(id));
+    el("span", { class: "actions" }, ...actions));
   const children = node.children || [];
   if (!children.length) return el("li", {}, line);
   const open = expanded.has(node.id) || (depth < 2 && !collapsed.has(node.id));
@@ -75,7 +74,12 @@ async function switchToWar(ctx, node) {
   });
 }
 
-async function standDown(ctx, node, control) {
-  if (await perform(`stand-down:${node.id}`, control, placeOf(`mode:${node.id}`), (post) => post(`/org-units/${node.id}/stand-down`,
-    { incident_id: node.incident_id }))) ctx.refresh();
+function standDown(ctx, node) { // the whole subtree returns to peace: asked once more, with a reason
+  const reason = el("input", { type: "text", name: "reason", maxlength: 2000 });
+  const action = newAction(`stand-down:${node.id}`);
+  formDialog(`${t("standDown")} · ${node.name}`, "stand-down", [field(t("reason"), reason)],
+    async (form, ok, host, close) => {
+      if (await perform(action, ok, host, (post) => post(`/org-units/${node.id}/stand-down`,
+        { incident_id: node.incident_id, reason: reason.value.trim() || null }))) { close(); ctx.refresh(); }
+    });
 }

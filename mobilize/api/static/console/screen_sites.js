@@ -51,8 +51,19 @@ function row(ctx, site) {
 }
 
 async function change(ctx, site, move, control) {
+  if (move === "close") { closeSite(ctx, site); return; }
   if (await perform(`${move}:${site.id}`, control, placeOf(`site:${site.id}`),
     (post) => post(`/sites/${site.id}/${move}`, {}))) ctx.refresh();
+}
+
+function closeSite(ctx, site) { // for good: asked once more, with a reason for the record
+  const reason = el("input", { type: "text", name: "reason", maxlength: 2000 });
+  const action = newAction(`close:${site.id}`);
+  formDialog(`${t("closeSite")} · ${site.name}`, "close-site", [field(t("reason"), reason)],
+    async (form, ok, host, close) => {
+      if (await perform(action, ok, host, (post) => post(`/sites/${site.id}/close`,
+        { reason: reason.value.trim() || null }))) { close(); ctx.refresh(); }
+    });
 }
 
 function open(ctx, site) {

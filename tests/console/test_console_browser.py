@@ -194,7 +194,10 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     assert refusal.get_attribute("data-error") == "rule_violated"
     expect(refusal.locator(".message")).to_have_text("a no-show can be recorded only 10 minutes after the shift starts")
     expect(refusal.locator(".facts")).to_contain_text("start")
+    expect(refusal.locator(".facts")).to_contain_text("CST")  # times as the operator reads them
     assert counts(world) == before
+    refusal.locator(".dismiss").click()  # read, and put away
+    expect(later.locator(".refusal")).to_have_count(0)
 
     # the first shift's sampler does not turn up: a no-show, and a stand-in from the candidates
     row = screen.locator(f'[data-shift="{first.originator_id}"]')
@@ -209,6 +212,8 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     last = events(world, "Shift.Assigned")[-1]
     assert (last.originator_id, last.person_id) == (first.originator_id, li)
     assert last.reason == "缺勤替补"
+    expect(row.locator(f'[data-person="{li}"] .badge.assigned')).to_be_visible()
+    assert row.locator(f'[data-person="{chen}"]').count() == 0
     shot(page, "gaps")
 
     # dispatch the street's task force to the site and move it through to release

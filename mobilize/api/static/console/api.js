@@ -1,6 +1,6 @@
 // The API with the caller's token: reads, and commands that each carry their own Idempotency-Key.
 import { t, w } from "./i18n.js";
-import { el } from "./ui.js";
+import { cstFull, el } from "./ui.js";
 
 const TIMEOUT_MS = 15000;
 export const session = { token: null, onUnauthenticated: () => {} };
@@ -123,12 +123,24 @@ export function refusalHost(place) {
 /** The refusal place of a record's row, as drawn now (the list may have been re-read since the click). */
 export function placeOf(place) { return document.querySelector(`.refusal-host[data-action="${place}"]`); }
 
+const MOMENT = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
+
+function fact(value) { // times as the operator reads them (China Standard Time), the rest as the server said
+  if (typeof value === "string" && MOMENT.test(value)) return `${cstFull(value)} CST`;
+  return value !== null && typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
 export function showRefusal(host, refusal) {
   if (!host) return;
   if (!refusal) { host.replaceChildren(); return; }
-  const facts = Object.entries(refusal.facts || {}).map(([k, v]) => el("div", {},
-    el("dt", {}, k), el("dd", {}, typeof v === "object" ? JSON.stringify(v) : String(v))));
+  const place = host.dataset.action;
+  const facts = Object.entries(refusal.facts || {}).map(([k, v]) => el("div", {}, el("dt", {}, k),
+    el("dd", {}, fact(v))));
   host.replaceChildren(el("div", { class: "refusal", role: "alert", "data-error": refusal.error },
+    place ? el("button", { type: "button", class: "dismiss", "aria-label": t("close"), onclick: () => {
+      refusals.delete(place);
+      host.replaceChildren();
+    } }, "×") : "",
     el("strong", {}, `${t("refused")}: ${w(refusal.error)}`, refusal.error !== w(refusal.error)
       ? el("code", {}, refusal.error) : ""),
     el("p", { class: "message" }, refusal.message),

@@ -96,7 +96,7 @@ const VOCAB = {
     incident_closed: "事件已结束", dispatch_transition: "调派状态不允许", one_active_dispatch: "已有进行中的调派",
     already_in_war: "已处于战时", post_plan_exceeded: "超出岗位计划", concurrent_change: "并发修改",
     invalid_request: "输入有误", forbidden: "无权操作", not_found: "未找到", unauthenticated: "未认证",
-    network: "网络错误", store_unavailable: "存储暂不可用", rota_refused: "排班被拒绝",
+    network: "网络错误", store_unavailable: "存储暂不可用", rota_refused: "排班被拒绝", rule_violated: "违反规则",
     operator: "操作员", auditor: "审计员", viewer: "查看者", person: "个人", task_force: "突击队",
   },
   en: { "on duty": "on duty", first_secretary: "first secretary", cooperative_head: "cooperative head" },

@@ -30,6 +30,12 @@ export function cst(iso) {
   return `${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
+/** "2026-03-02 08:00" in China Standard Time. */
+export function cstFull(iso) {
+  const p = pieces(new Date(iso));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
 /** A datetime-local value ("2026-03-02T08:00") for a moment, in China Standard Time. */
 export function localValue(moment) {
   const p = pieces(moment);

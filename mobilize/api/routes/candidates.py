@@ -11,16 +11,16 @@ from pydantic import BaseModel
 
 from mobilize.api.deps import App, Reachable
 from mobilize.api.read_side import Views
+from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.api.routes.views import Limit, Now, Offset, moment
 from mobilize.application.candidates import blocked, rank
 from mobilize.domain.shift import Shift
 from mobilize.projections.pool import hours_in_incident, pool
 
-router = APIRouter(tags=["shifts"], responses={401: {"description": "no valid bearer token"},
-                                               404: {"description": "no such shift within your scope"}})
+router = APIRouter(tags=["shifts"], responses=READ_REFUSALS)
 
 
-class Refusal(BaseModel):
+class RuleRefusal(BaseModel):
     """The rule that refuses, in the words of the assignment command."""
 
     error: str
@@ -42,7 +42,7 @@ class CandidateRow(BaseModel):
     reasons: list[str]
     rank: int | None
     assignable: bool
-    refusal: Refusal | None
+    refusal: RuleRefusal | None
 
 
 class ShiftSummary(BaseModel):
@@ -57,7 +57,7 @@ class ShiftSummary(BaseModel):
     end: datetime
     slots: int
     filled: int
-    blocked: Refusal | None
+    blocked: RuleRefusal | None
 
 
 class CandidatesPage(BaseModel):
@@ -90,6 +90,6 @@ def get_candidates(shift_id: UUID, app: App, views: Views, reach: Reachable, now
     refusal = blocked(app, shift)
     summary = ShiftSummary(id=shift.id, site_id=shift.site_id, lane=shift.lane, post=shift.post, skill=shift.skill,
                            start=shift.start, end=shift.end, slots=shift.slots, filled=len(shift.people),
-                           blocked=Refusal.model_validate(refusal) if refusal else None)
+                           blocked=RuleRefusal.model_validate(refusal) if refusal else None)
     return CandidatesPage(items=rows[offset:offset + limit], total=len(rows), limit=limit, offset=offset,
                           shift=summary)

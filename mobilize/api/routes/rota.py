@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from mobilize.api.deps import App, CommandBody, Moment, Operator, context, in_scope
+from mobilize.api.errors import Refusal
+from mobilize.api.examples import example
 from mobilize.api.routes.common import REFUSALS
 from mobilize.application.commands.rota import MIN_SHIFT_HOURS, rota_windows
 from mobilize.domain.testing_site import TestingSite
@@ -18,6 +20,10 @@ router = APIRouter(tags=["testing sites"], responses=REFUSALS)
 
 
 class ScheduleRota(CommandBody):
+    model_config = example("round-the-clock rota for the drive's first day", start="2026-03-02T06:00:00+08:00",
+                           end="2026-03-03T06:00:00+08:00", shift_hours=8, lanes=[1, 2],
+                           posts=["sampler", "registrar", "marshal"])
+
     start: Moment = Field(examples=["2026-03-02T06:00:00+08:00"])
     end: Moment = Field(examples=["2026-03-03T06:00:00+08:00"])
     shift_hours: float = Field(8, ge=MIN_SHIFT_HOURS, le=24,
@@ -36,8 +42,8 @@ class RotaScheduled(BaseModel):
 
 
 @router.post("/sites/{site_id}/rota", status_code=201, response_model=RotaScheduled, responses={409: {
-    "description": "a rule refused the rota: `facts.refused` lists every refused shift "
-                   "{lane, post, start, end, error, message}; nothing was written"}})
+    "model": Refusal, "description": "a rule refused the rota: `facts.refused` lists every refused shift "
+                                     "{lane, post, start, end, error, message}; nothing was written"}})
 def schedule_rota(site_id: UUID, body: ScheduleRota, app: App, caller: Operator, request: Request) -> RotaScheduled:
     """Schedule the site's posts over a span in shifts of `shift_hours`, each shift for the headcount of the
     site's post plan; every shift or none (a retry with the same Idempotency-Key answers the same ids)."""

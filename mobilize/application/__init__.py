@@ -6,6 +6,7 @@ from mobilize.application.commands.access import AccessCommands
 from mobilize.application.commands.dispatches import DispatchCommands
 from mobilize.application.commands.incidents import IncidentCommands
 from mobilize.application.commands.people import PeopleCommands
+from mobilize.application.commands.privacy import PrivacyCommands
 from mobilize.application.commands.rota import RotaCommands
 from mobilize.application.commands.shifts import ShiftCommands
 from mobilize.application.commands.sites import SiteCommands
@@ -18,7 +19,7 @@ __all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app
 
 
 class Mobilize(PeopleCommands, TaskForceCommands, IncidentCommands, SiteCommands, RotaCommands, ShiftCommands,
-               DispatchCommands, AccessCommands):
+               DispatchCommands, AccessCommands, PrivacyCommands):
     """Mobilization of a grid-governed district, as an event-sourced application."""
 
     name = "mobilize"

@@ -11,6 +11,7 @@ from mobilize.cli.console import as_csv, as_json, table
 from mobilize.cli.ids import BadId, check_args
 from mobilize.cli.views import moment
 from mobilize.log.codec import iso
+from mobilize.privacy.seal import Opener
 from mobilize.projections.audit import AuditTrail, trail, verify
 from mobilize.projections.base import Runner
 from mobilize.projections.replay import BadMoment
@@ -56,7 +57,8 @@ def _audit(app: Mobilize, views: ViewStore, args: argparse.Namespace) -> int:
               f"({verdict.checked} events checked before it)", file=sys.stderr)
         return 1
     since, until = (iso(moment(t)) if t else None for t in (args.since, args.until))
-    rows = trail(views, incident_id=args.incident, person_id=args.person, since=since, until=until, limit=args.limit)
+    rows = trail(views, incident_id=args.incident, person_id=args.person, since=since, until=until, limit=args.limit,
+                 opener=Opener(app.keyring))  # the console is the operators' own: entitled
     if args.format == "csv":
         sys.stdout.write(as_csv(rows))
     elif args.format == "json":

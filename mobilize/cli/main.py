@@ -12,6 +12,7 @@ from mobilize.cli import (
     generate,
     kafka,
     lists,
+    privacy,
     projections,
     rota,
     serve,
@@ -19,9 +20,10 @@ from mobilize.cli import (
     views,
 )
 from mobilize.logs import configure_logging
+from mobilize.privacy.keys import WrongMasterKey
 from mobilize.settings import BadSetting, Settings
 
-GROUPS = (demo, views, lists, projections, audit, tokens, serve, kafka, generate, bench, rota)
+GROUPS = (demo, views, lists, projections, audit, tokens, serve, kafka, generate, bench, rota, privacy)
 """Each adds its sub-commands, and sets `func(settings, args) -> exit status` on them."""
 SERVICES = ("serve", "relay")
 """Long-running commands: they log at the configured level (console commands print tables, not logs)."""
@@ -50,5 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     quiet = settings.log_level == "info" and not service
     settings = settings.with_log_level(args.log_level or ("warning" if quiet else settings.log_level))
     configure_logging(settings)
-    status: int = args.func(settings, args)
+    try:
+        status: int = args.func(settings, args)
+    except (WrongMasterKey, BadSetting) as error:  # the key table refused the master key: nothing was read
+        print(f"mobilize: {error}", file=sys.stderr)
+        return 2
     return status

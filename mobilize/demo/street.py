@@ -95,6 +95,14 @@ def _register_grid(desk: Desk, rng: random.Random, street: Street, grid: Grid, s
             _register(desk, rng, street, grid, roles, skills, start)
 
 
+def _id_number(phone: str) -> str:
+    """A made-up resident ID number (Baiyun district, Guangzhou), from the phone: no draw of the seeded
+    generator, so the demo plays as before."""
+    digits = [int(d) for d in phone]
+    birth = f"{1960 + (digits[-1] * 10 + digits[-2]) % 45}{digits[-3] % 9 + 1:02d}{digits[-4] % 9 + 10:02d}"
+    return f"440111{birth}{phone[-3:]}{'0123456789X'[sum(digits) % 11]}"
+
+
 def _register(desk: Desk, rng: random.Random, street: Street, grid: Grid, roles: list[str], skills: list[str],
               start: datetime) -> UUID:
     name = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}{rng.choice(GIVEN).lower()}"
@@ -104,7 +112,7 @@ def _register(desk: Desk, rng: random.Random, street: Street, grid: Grid, roles:
     home_unit = rng.choice(HOME_UNITS) if "dual_registered_party_member" in roles else None
     phone = f"138{rng.randint(0, 99_999_999):08d}"
     person = desk.do("register_person", name, roles, grid.id, home_unit=home_unit, phone=phone,
-                     qualifications=valid)
+                     id_number=_id_number(phone), qualifications=valid)
     assert person is not None
     street.skills[person] = [s for s, until in valid.items() if until > start + timedelta(days=1)]
     street.home[person] = grid.community

@@ -18,6 +18,7 @@ from eventsourcing.persistence import Notification
 from mobilize.application import Mobilize
 from mobilize.log.codec import Decoder, iso
 from mobilize.log.envelope import payload, shown_payload
+from mobilize.privacy.seal import Opener
 from mobilize.projections.base import Projection
 from mobilize.projections.recall import Recall
 from mobilize.projections.store import Transaction, ViewStore
@@ -188,8 +189,10 @@ COLUMNS = ("position", "event_type", "aggregate_id", "version", "incident_id", "
 
 
 def trail(views: ViewStore, incident_id: str | None = None, person_id: str | None = None,
-          since: str | None = None, until: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """The trail in log order: of an incident, of a person, or of everything; `since`/`until` bound recorded time."""
+          since: str | None = None, until: str | None = None, limit: int | None = None,
+          opener: Opener | None = None) -> list[dict[str, Any]]:
+    """The trail in log order: of an incident, of a person, or of everything; `since`/`until` bound recorded time.
+    Personal fields are opened by `opener` (an entitled reader), left out without one."""
     sql, params = f"SELECT {', '.join(COLUMNS)} FROM audit_trail WHERE 1 = 1", []
     for clause, value in (("incident_id = ?", incident_id), ("person_id = ?", person_id),
                           ("recorded_at >= ?", since), ("recorded_at <= ?", until)):
@@ -199,7 +202,7 @@ def trail(views: ViewStore, incident_id: str | None = None, person_id: str | Non
     sql += " ORDER BY position" + (f" LIMIT {int(limit)}" if limit else "")
     rows = [dict(zip(COLUMNS, row, strict=True)) for row in views.query(sql, params)]
     for row in rows:  # the one policy of hidden events (mobilize.log.envelope), as the stream and relay apply it
-        row["payload"] = shown_payload(row["event_type"], row["payload"])
+        row["payload"] = shown_payload(row["event_type"], row["payload"], row["aggregate_id"], opener)
     return rows
 
 

@@ -8,6 +8,7 @@ from mobilize.api.routes import (
                                  incidents,
                                  organisation,
                                  people,
+                                 privacy,
                                  records,
                                  rota,
                                  shifts,
@@ -20,4 +21,4 @@ from mobilize.api.routes import (
 # rota before sites: /sites/{id}/rota is a literal path that the sites' /sites/{id}/{transition} would take
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, rota.router, sites.router,
            shifts.router, candidates.router, dispatches.router, views.router, directory.router, records.router,
-           stream.router, dashboard.router]
+           stream.router, dashboard.router, privacy.router]

@@ -15,6 +15,7 @@ from mobilize.api.read_side import Later, ReplayableViews, Views
 from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.application import Mobilize
 from mobilize.log.codec import iso
+from mobilize.privacy.seal import Opener
 from mobilize.projections import audit, duty_hours, gaps, readiness, roster
 from mobilize.projections.replay import BadMoment, replay, resolve
 from mobilize.projections.store import ViewStore
@@ -159,7 +160,8 @@ def get_audit(app: App, views: Views, caller: Trusted, reach: Reachable, inciden
     reach.require(incident, person)
     rows = reach.rows(audit.trail(views, incident_id=_s(incident), person_id=_s(person),
                                   since=iso(moment(since)) if since else None,
-                                  until=iso(moment(until)) if until else None), "aggregate_id")
+                                  until=iso(moment(until)) if until else None, opener=Opener(app.keyring)),
+                     "aggregate_id")
     return Page(items=rows[offset:offset + limit], total=len(rows), limit=limit, offset=offset)
 
 

@@ -52,6 +52,18 @@ class AlreadyInWar(RuleViolated):
     rule = "already_in_war"
 
 
+class OutsideIncidentScope(RuleViolated):
+    """Raised when a unit is switched to war for an incident whose scope does not cover it."""
+
+    rule = "outside_incident_scope"
+
+
+class InWarThroughAncestor(RuleViolated):
+    """Raised when a unit in war only through an ancestor's switch is stood down on its own."""
+
+    rule = "in_war_through_ancestor"
+
+
 class OrgUnit(MobilizeAggregate):
     """One node of the tree; a committee can switch it, and so its subtree, to war (平战转换)."""
 

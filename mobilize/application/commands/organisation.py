@@ -10,6 +10,7 @@ from mobilize.domain.base import require
 from mobilize.domain.incident import Incident
 from mobilize.domain.organisation import (
     AlreadyInWar,
+    DutyPolicy,
     InWarThroughAncestor,
     OrgUnit,
     OutsideIncidentScope,
@@ -34,6 +35,13 @@ class OrganisationCommands(Queries):
         self.load(Person, person_id, "person").require_ready()
         grid.appoint_leader(seat, person_id)
         return self.commit(grid)
+
+    @command
+    def set_peace_policy(self, unit_id: UUID, max_shift_hours: float, min_rest_hours: float) -> UUID:
+        """Set the longest shift and shortest rest in peace for a unit's subtree."""
+        unit = self.load(OrgUnit, unit_id, "org unit")
+        unit.set_peace_policy(DutyPolicy(max_shift_hours, min_rest_hours, "peace"))
+        return self.commit(unit)
 
     @command
     def switch_to_war(self, unit_id: UUID, incident_id: UUID, working_groups: list[str],

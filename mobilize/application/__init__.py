@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from mobilize.application.commands.access import AccessCommands
 from mobilize.application.commands.dispatches import DispatchCommands
+from mobilize.application.commands.grid_matters import GridMatterCommands
 from mobilize.application.commands.incidents import IncidentCommands
 from mobilize.application.commands.people import PeopleCommands
 from mobilize.application.commands.shifts import ShiftCommands
 from mobilize.application.commands.sites import SiteCommands
 from mobilize.application.commands.task_forces import TaskForceCommands
+from mobilize.application.commands.visits import VisitCommands
 from mobilize.application.idempotency import CommandIdReused
 from mobilize.application.service import CommandService, command
 from mobilize.settings import Settings
@@ -17,7 +19,7 @@ __all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app
 
 
 class Mobilize(PeopleCommands, TaskForceCommands, IncidentCommands, SiteCommands, ShiftCommands,
-               DispatchCommands, AccessCommands):
+               DispatchCommands, AccessCommands, VisitCommands, GridMatterCommands):
     """Mobilization of a grid-governed district, as an event-sourced application."""
 
     name = "mobilize"

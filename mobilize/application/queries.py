@@ -9,12 +9,17 @@ from uuid import UUID
 from mobilize.application.service import CommandService
 from mobilize.domain.base import MobilizeAggregate, NotFound
 from mobilize.domain.dispatch import Dispatch
+from mobilize.domain.hazard import Hazard
+from mobilize.domain.household import Household
 from mobilize.domain.incident import Incident
 from mobilize.domain.organisation import DEFAULT_PEACE_POLICY, DutyPolicy, OrgUnit
 from mobilize.domain.person import Person
+from mobilize.domain.resident_request import ResidentRequest
 from mobilize.domain.shift import Shift
+from mobilize.domain.small_wish import SmallWish
 from mobilize.domain.task_force import TaskForce
 from mobilize.domain.testing_site import TestingSite
+from mobilize.domain.visit import Visit, VisitPlan
 
 
 @dataclass(frozen=True)
@@ -60,12 +65,14 @@ class Queries(CommandService):
         return Mode(unit_id, switches, [unit.peace_policy for unit in ancestry if unit.peace_policy is not None])
 
     def unit_of(self, aggregate_id: UUID) -> UUID:
-        """The org unit a record sits under: the unit itself, a home grid, a site's grid, an incident's scope."""
+        """The org unit a record sits under: the unit itself, a home grid, a grid's record, an incident's scope."""
         record = self.load(MobilizeAggregate, aggregate_id, "record")
         if isinstance(record, OrgUnit):
             return record.id
-        if isinstance(record, (TestingSite, Shift)):
+        if isinstance(record, (TestingSite, Shift, Household, VisitPlan, Visit, Hazard, SmallWish)):
             return record.grid_id
+        if isinstance(record, ResidentRequest):
+            return record.grid_id  # an escalated request still belongs to its grid; the units above cover it
         if isinstance(record, TaskForce):
             return record.unit_id
         if isinstance(record, Incident):

@@ -3,6 +3,7 @@
 from mobilize.api.routes import (
                                  dashboard,
                                  dispatches,
+                                 grid_matters,
                                  incidents,
                                  organisation,
                                  people,
@@ -12,7 +13,9 @@ from mobilize.api.routes import (
                                  stream,
                                  task_forces,
                                  views,
+                                 visits,
 )
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
-           dispatches.router, views.router, records.router, stream.router, dashboard.router]
+           dispatches.router, views.router, records.router, stream.router, dashboard.router, visits.router,
+           grid_matters.router]

@@ -1,0 +1,59 @@
+"""The peace half over HTTP: the action day, a request escalated with its reason, a hazard verified by
+someone else, a small wish; refusals as JSON a person reads, and a grid operator kept to its grid."""
+
+from __future__ import annotations
+
+from mobilize.domain.base import utcnow
+from tests.api.conftest import Desk
+from tests.api.test_routes_api import DAY, created, ok, refused
+
+
+def test_an_operator_runs_the_action_day_and_follows_a_request_and_a_hazard_through(desk: Desk) -> None:
+    op, world = desk.operator, desk.world
+    now = utcnow()  # commands over HTTP happen when they are sent
+    li = world.do("register_person", "Li Wei", ["grid_worker_full_time"], world.grid)
+    wang = world.do("register_person", "Wang Gang", ["building_leader"], world.grid)
+
+    home = created(op.post("/households", {"grid_id": world.grid, "address": "7-302 Shimaqiao Road",
+                                           "care_flags": ["elderly_alone"]}))
+    ok(op.post("/visit-plans", {"grid_id": world.grid, "day": "2026-03-02", "household_id": home,
+                                "visitor_ids": [li], "theme": "visiting residents"}))
+    visit = created(op.post("/visits", {"grid_id": world.grid, "kind": "scheduled", "visitor_ids": [li],
+                                        "outcome": "met", "household_id": home, "day": "2026-03-02"}))
+    request = created(op.post("/resident-requests", {"visit_id": visit, "category": "housing",
+                                                     "summary": "the roof leaks", "due_at": now + 3 * DAY}))
+    refused(op.post(f"/resident-requests/{request}/escalate", {}), 422, "invalid_command")
+    ok(op.post(f"/resident-requests/{request}/escalate", {"reason": "needs the housing office's budget"}))
+    no_one = refused(op.post(f"/resident-requests/{request}/resolve", {"resolution": "fixed"}), 422,
+                     "invalid_command")
+    ok(op.post(f"/resident-requests/{request}/resolve", {"resolver_id": wang, "resolution": "roof repaired"}))
+
+    hazard = created(op.post("/hazards", {"grid_id": world.grid, "kind": "gas", "location": "Building 7 kitchen",
+                                          "finder_id": li}))
+    ok(op.post(f"/hazards/{hazard}/rectification-order", {"responsible_id": wang, "deadline": now + 7 * DAY}))
+    ok(op.post(f"/hazards/{hazard}/rectified", {"rectifier_id": wang, "note": "hose replaced"}))
+    self_check = refused(op.post(f"/hazards/{hazard}/verification", {"verifier_id": wang}), 409,
+                         "hazard_verified_by_rectifier")
+    ok(op.post(f"/hazards/{hazard}/verification", {"verifier_id": li}))
+
+    wish = created(op.post("/wishes", {"grid_id": world.grid, "wish": "a school bag", "household_id": home}))
+    ok(op.post(f"/wishes/{wish}/claim", {"unit": "District Tax Bureau"}))
+    ok(op.post(f"/wishes/{wish}/fulfil", {"note": "delivered"}))
+
+    assert no_one["facts"]["field"] == "resolver_id"
+    assert "someone else must verify it" in self_check["message"]
+    kinds = [type(e).__qualname__ for e in world.events() if type(e).__qualname__.split(".")[0] in
+             {"ResidentRequest", "Hazard", "SmallWish"}]
+    assert kinds.count("ResidentRequest.Escalated") == 1 and kinds[-1] == "SmallWish.Fulfilled"
+
+
+def test_a_grid_operator_touches_only_its_grids_households_and_bad_input_names_the_field(desk: Desk) -> None:
+    world = desk.world
+    elsewhere = world.do("register_household", world.other_grid, "9-901 Qinghu Road")
+
+    outside = desk.grid_operator.post("/households", {"grid_id": world.other_grid, "address": "1 Qinghu Road"})
+    assert outside.status_code == 403, outside.text
+    assert desk.grid_operator.post(f"/households/{elsewhere}/care-flags", {"care_flags": []}).status_code == 403
+    bad = desk.operator.post("/households", {"grid_id": world.grid, "address": "x", "care_flags": ["rich"]})
+    assert bad.status_code == 422 and "care_flags" in bad.text and "Traceback" not in bad.text
+    ok(desk.grid_operator.post("/households", {"grid_id": world.grid, "address": "1 Shimaqiao Road"}), 201)

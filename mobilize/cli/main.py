@@ -11,6 +11,7 @@ from mobilize.cli import (
     demo,
     generate,
     kafka,
+    peace,  # registers the peace views with `views` before its commands are added
     projections,
     serve,
     tokens,
@@ -19,7 +20,7 @@ from mobilize.cli import (
 from mobilize.logs import configure_logging
 from mobilize.settings import BadSetting, Settings
 
-GROUPS = (demo, views, projections, audit, tokens, serve, kafka, generate, bench)
+GROUPS = (demo, peace, views, projections, audit, tokens, serve, kafka, generate, bench)
 """Each adds its sub-commands, and sets `func(settings, args) -> exit status` on them."""
 SERVICES = ("serve", "relay")
 """Long-running commands: they log at the configured level (console commands print tables, not logs)."""

@@ -13,6 +13,7 @@ PROJECTIONS: dict[str, str] = {
     "staffing_gaps": "mobilize.projections.gaps:StaffingGaps",
     "readiness": "mobilize.projections.readiness:Readiness",
     "duty_hours": "mobilize.projections.duty_hours:DutyHours",
+    "peace": "mobilize.projections.peace:PeaceWork",
 }
 """Name → class; imported lazily so that one view's import cost is paid only by who uses it."""
 

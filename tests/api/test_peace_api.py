@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from mobilize.domain.base import utcnow
 from tests.api.conftest import Desk
-from tests.api.test_routes_api import DAY, created, ok, refused
+from tests.api.test_routes_api import DAY, created, items, ok, one_of, refused
+from tests.projections.peace_week import WEEK, PeaceWeek
 
 
 def test_an_operator_runs_the_action_day_and_follows_a_request_and_a_hazard_through(desk: Desk) -> None:
@@ -57,3 +58,30 @@ def test_a_grid_operator_touches_only_its_grids_households_and_bad_input_names_t
     bad = desk.operator.post("/households", {"grid_id": world.grid, "address": "x", "care_flags": ["rich"]})
     assert bad.status_code == 422 and "care_flags" in bad.text and "Traceback" not in bad.text
     ok(desk.grid_operator.post("/households", {"grid_id": world.grid, "address": "1 Shimaqiao Road"}), 201)
+
+
+def test_the_peace_views_over_http_scoped_replayable_and_without_the_why_for_a_viewer(desk: Desk) -> None:
+    week = PeaceWeek(desk.world)
+    week.monday()
+    elsewhere = desk.world.do("report_hazard", desk.world.other_grid, "fire", "Qinghu stairwell", week.workers[2],
+                              at=week.at(2))
+
+    rows = items(desk.viewer.get("/action-day", week="2026-02-23"))
+    mine = items(desk.grid_operator.get("/action-day", week=WEEK))
+    by_operator = one_of(items(desk.operator.get("/escalations", week=WEEK)))
+    by_viewer = one_of(items(desk.viewer.get("/escalations")))
+    overdue = items(desk.operator.get("/resident-requests", overdue="true", now=week.at(24 * 5)))
+    register = items(desk.grid_operator.get("/hazards"))
+    rates = items(desk.operator.get("/resolved-in-grid"))
+    then = ok(desk.operator.get("/action-day", week=WEEK, as_of=20))
+
+    assert [(r["grid"], r["households_planned"], r["households_visited"]) for r in rows] == [
+        ("Shimaqiao Grid 1", 4, 2), ("Shimaqiao Grid 2", 0, 0)]
+    assert [r["grid"] for r in mine] == ["Shimaqiao Grid 1"]
+    assert by_operator["reason"] == "needs the housing office's budget" and by_viewer["reason"] is None
+    assert [(r["level"], r["overdue"]) for r in overdue] == [("community", True)]
+    assert register == []  # the grid's own hazard is verified; the other grid's is out of reach
+    assert [r["hazard_id"] for r in items(desk.operator.get("/hazards"))] == [str(elsewhere)]
+    assert [(r["grid"], r["rate"]) for r in rates] == [("Shimaqiao Grid 1", 1.0), ("Shimaqiao Grid 2", None)]
+    assert then["as_of_position"] == 20 and then["items"][0]["households_planned"] < 4
+    assert "neither an ISO week" in desk.viewer.get("/action-day", week="last monday").text

@@ -6,6 +6,7 @@ from mobilize.api.routes import (
                                  grid_matters,
                                  incidents,
                                  organisation,
+                                 peace_views,
                                  people,
                                  records,
                                  shifts,
@@ -18,4 +19,4 @@ from mobilize.api.routes import (
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
            dispatches.router, views.router, records.router, stream.router, dashboard.router, visits.router,
-           grid_matters.router]
+           grid_matters.router, peace_views.router]

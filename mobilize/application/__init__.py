@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mobilize.application.commands.access import AccessCommands
 from mobilize.application.commands.dispatches import DispatchCommands
+from mobilize.application.commands.drills import DrillCommands
 from mobilize.application.commands.grid_matters import GridMatterCommands
 from mobilize.application.commands.incidents import IncidentCommands
 from mobilize.application.commands.people import PeopleCommands
@@ -19,7 +20,8 @@ __all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app
 
 
 class Mobilize(PeopleCommands, TaskForceCommands, IncidentCommands, SiteCommands, ShiftCommands,
-               DispatchCommands, AccessCommands, VisitCommands, GridMatterCommands):
+               DispatchCommands, AccessCommands, VisitCommands, GridMatterCommands,
+               DrillCommands):
     """Mobilization of a grid-governed district, as an event-sourced application."""
 
     name = "mobilize"

@@ -9,6 +9,7 @@ from uuid import UUID
 from mobilize.application.service import CommandService
 from mobilize.domain.base import MobilizeAggregate, NotFound
 from mobilize.domain.dispatch import Dispatch
+from mobilize.domain.drill import DrillCallUp, Muster
 from mobilize.domain.hazard import Hazard
 from mobilize.domain.household import Household
 from mobilize.domain.incident import Incident
@@ -75,8 +76,10 @@ class Queries(CommandService):
             return record.grid_id  # an escalated request still belongs to its grid; the units above cover it
         if isinstance(record, TaskForce):
             return record.unit_id
-        if isinstance(record, Incident):
+        if isinstance(record, (Incident, DrillCallUp)):
             return record.scope_unit_id
+        if isinstance(record, Muster):
+            return record.grid_id or self.unit_of(record.call_up_id)
         if isinstance(record, Dispatch):
             return self.unit_of(record.site_id or record.incident_id)
         if isinstance(record, Person) and record.home_grid_id is not None:

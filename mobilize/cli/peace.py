@@ -1,7 +1,7 @@
 """The peace half's views on the command line: the action day report, requests, the hazard register.
 
 They register with the read-side commands (`mobilize action-day`, `mobilize requests`, `mobilize hazards`,
-and `mobilize replay --as-of … action-day`); this module adds no command of its own.
+`mobilize drill-league`, and `mobilize replay --as-of … action-day`); this module adds no command of its own.
 """
 
 from __future__ import annotations
@@ -80,6 +80,17 @@ def _hazards(views: ViewStore, now: datetime, args: argparse.Namespace) -> str:
     title = ("Hazard register" if args.all else "Open hazards") + f" at {now:%Y-%m-%d %H:%M %Z}"
     return table(rows, ("grid", "kind", "location", "state", "found_at", "responsible", "deadline", "rectifier",
                         "verifier", "overdue"), title)
+
+
+@view("drill-league", "readiness")
+def _drill_league(views: ViewStore, now: datetime, args: argparse.Namespace) -> str:
+    from mobilize.projections import drill_musters
+
+    columns = ("rank", "unit", "drills", "mustered", "median_minutes", "mean_minutes", "fastest_minutes",
+               "task_forces_mustered", "task_force_median_minutes")
+    return "\n\n".join(table(drill_musters.league(views, level, incident_id=args.incident), columns,
+                              f"Drill league by {level}: median minutes from call-up to check-in (drills only)")
+                        for level in ("grid", "community"))
 
 
 def add_commands(commands: Any) -> None:

@@ -85,3 +85,29 @@ def test_the_peace_views_over_http_scoped_replayable_and_without_the_why_for_a_v
     assert [(r["grid"], r["rate"]) for r in rates] == [("Shimaqiao Grid 1", 1.0), ("Shimaqiao Grid 2", None)]
     assert then["as_of_position"] == 20 and then["items"][0]["households_planned"] < 4
     assert "neither an ISO week" in desk.viewer.get("/action-day", week="last monday").text
+
+
+def test_a_drill_call_up_musters_and_the_league_table_over_http(desk: Desk) -> None:
+    op, world = desk.operator, desk.world
+    li = world.do("register_person", "Li Wei", ["grid_worker_full_time"], world.grid)
+    zhou = world.do("register_person", "Zhou Ming", ["volunteer"], world.other_grid)
+    real, drill = world.incident(), world.incident(exercise=True)
+
+    refused(op.post(f"/incidents/{real}/drill-call-ups", {"unit_id": world.street, "muster_point": "square"}), 409,
+            "not_a_drill")
+    call_up = created(op.post(f"/incidents/{drill}/drill-call-ups", {"unit_id": world.community,
+                                                                     "muster_point": "Shimaqiao square"}))
+    created(op.post(f"/drill-call-ups/{call_up}/musters", {"person_id": li}))
+    assert desk.grid_operator.post(f"/drill-call-ups/{call_up}/musters", {"person_id": zhou}).status_code == 403
+    created(op.post(f"/drill-call-ups/{call_up}/musters", {"person_id": zhou}))
+    refused(op.post(f"/drill-call-ups/{call_up}/musters", {"person_id": zhou}), 409, "already_mustered")
+    ok(op.post(f"/drill-call-ups/{call_up}/end", {}))
+
+    grids = items(desk.viewer.get("/drill-league"))
+    mine = items(desk.grid_operator.get("/drill-musters"))
+    communities = items(desk.viewer.get("/drill-league", level="community"))
+    assert sorted(r["unit"] for r in grids) == ["Shimaqiao Grid 1", "Shimaqiao Grid 2"]
+    assert [r["rank"] for r in grids] == [1, 2] and all(r["drills"] == 1 for r in grids)
+    assert [(r["unit"], r["mustered"]) for r in communities] == [("Shimaqiao Community", 2)]
+    assert [r["person"] for r in mine] == ["Li Wei"]
+    assert desk.viewer.get("/drill-league", level="street").status_code == 422

@@ -3,6 +3,7 @@
 from mobilize.api.routes import (
                                  dashboard,
                                  dispatches,
+                                 drills,
                                  grid_matters,
                                  incidents,
                                  organisation,
@@ -19,4 +20,4 @@ from mobilize.api.routes import (
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
            dispatches.router, views.router, records.router, stream.router, dashboard.router, visits.router,
-           grid_matters.router, peace_views.router]
+           grid_matters.router, peace_views.router, drills.router]

@@ -7,6 +7,7 @@ from mobilize.api.routes import (
                                  grid_matters,
                                  incidents,
                                  organisation,
+                                 peace_page,
                                  peace_views,
                                  people,
                                  records,
@@ -20,4 +21,5 @@ from mobilize.api.routes import (
 
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, sites.router, shifts.router,
            dispatches.router, views.router, records.router, stream.router, dashboard.router, visits.router,
-           grid_matters.router, peace_views.router, drills.router]
+           grid_matters.router, peace_views.router, drills.router,
+           peace_page.router]

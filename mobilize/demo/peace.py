@@ -85,7 +85,7 @@ def _requests(desk: Desk, rng: random.Random, week: PeaceWeek, street: Street, v
         raised.append((grid, visit))
     for grid in street.grids[10:12]:
         walk_in = desk.at(monday + 3 * HOUR).do("record_visit", grid.id, "walk_in", [worker(grid)], "met",
-                                                notes="came to the grid office")
+                                                observations="came to the grid office")
         if walk_in is not None:
             raised.append((grid, walk_in))
     categories = ("social_assistance", "health", "elderly_care", "environment", "dispute", "housing")

@@ -66,7 +66,7 @@ class Visit(MobilizeAggregate):
 
     @event("Recorded")
     def __init__(self, grid_id: UUID, household_id: UUID | None, kind: str, visitor_ids: list[UUID],
-                 plan_id: UUID | None, outcome: str, notes: str, follow_up: str | None,
+                 plan_id: UUID | None, outcome: str, observations: str, follow_up: str | None,
                  outside_grid_order: str | None) -> None:
         self.grid_id = grid_id
         self.household_id = household_id
@@ -78,7 +78,7 @@ class Visit(MobilizeAggregate):
 
     @classmethod
     def record(cls, grid_id: UUID, household: Household | None, kind: str, visitors: list[Person],
-               plan: VisitPlan | None, outcome: str, notes: str = "", follow_up: str | None = None,
+               plan: VisitPlan | None, outcome: str, observations: str = "", follow_up: str | None = None,
                outside_grid_order: str | None = None) -> Visit:
         """Record a visit; a visitor from another grid goes on the plan's order or on one named here."""
         require(kind in KINDS, InvalidCommand, f"visit kind must be one of {', '.join(KINDS)}", field="kind")
@@ -99,5 +99,5 @@ class Visit(MobilizeAggregate):
                     f"{person.name} belongs to another grid: a visit here needs the plan or an order "
                     "(outside_grid_order: who ordered it and why)", person=person.name, grid_id=grid_id)
         return cls(grid_id, household.id if household else None, kind, [p.id for p in visitors],
-                   plan.id if plan else None, outcome, notes.strip(), (follow_up or "").strip() or None,
+                   plan.id if plan else None, outcome, observations.strip(), (follow_up or "").strip() or None,
                    order)

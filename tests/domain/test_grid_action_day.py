@@ -8,7 +8,7 @@ import pytest
 
 from mobilize.domain.base import InvalidCommand, RuleViolated
 from mobilize.domain.visit import OutsideVisitorsGrid
-from mobilize.log.envelope import for_relay, for_viewer
+from mobilize.log.envelope import PERSONAL, for_relay, for_viewer
 from tests.conftest import World
 
 MONDAY = date(2026, 3, 2)
@@ -27,7 +27,7 @@ def test_a_grid_plans_its_monday_and_records_the_visits_on_the_plan(world: World
 
     plan = world.do("plan_visits", world.grid, MONDAY, home, [li, secretary], theme="visiting residents")
     visit = world.do("record_visit", world.grid, "scheduled", [li, secretary], "met", household_id=home,
-                     day=MONDAY, notes="unvaccinated", follow_up="drive her to the clinic on Wednesday")
+                     day=MONDAY, observations="unvaccinated", follow_up="drive her to the clinic on Wednesday")
 
     [drawn, assigned] = [e for e in world.events() if e.originator_id == plan]
     assert (drawn.day, drawn.theme, assigned.household_id, assigned.visitor_ids) == (
@@ -69,18 +69,23 @@ def test_a_scheduled_visit_must_be_on_the_plan_and_a_visit_names_who_went(world:
         world.do("record_visit", world.grid, "when_needed", [li], "met")
     with pytest.raises(InvalidCommand, match="not in this plan's grid"):
         world.do("plan_visits", world.grid, MONDAY, elsewhere, [li])
-    walk_in = world.do("record_visit", world.grid, "walk_in", [li], "met", notes="asks about the pension")
+    walk_in = world.do("record_visit", world.grid, "walk_in", [li], "met", observations="asks about the pension")
     assert world.app.unit_of(walk_in) == world.grid
 
 
 def test_a_households_address_and_care_flags_are_personal_data_masked_in_feeds(world: World) -> None:
     home = world.do("register_household", world.grid, "7-302 Shimaqiao Road", care_flags=["disability"])
+    li = worker(world)
+    visit = world.do("record_visit", world.grid, "when_needed", [li], "met", household_id=home,
+                     observations="insulin running low", follow_up="bring her to the clinic")
     with pytest.raises(InvalidCommand, match="care flags must be among"):
         world.do("register_household", world.grid, "7-303 Shimaqiao Road", care_flags=["rich"])
     with pytest.raises(InvalidCommand, match="households sit in a grid"):
         world.do("register_household", world.community, "Community office")
 
-    [event] = [e for e in world.events() if e.originator_id == home]
-    body = {"payload": {"address": event.address, "care_flags": event.care_flags, "grid_id": str(world.grid)},
-            "reason": None}
-    assert for_viewer(body)["payload"] == for_relay(body)["payload"] == {"grid_id": str(world.grid)}
+    for record in (home, visit):
+        [event] = [e for e in world.events() if e.originator_id == record]
+        fields = {k: v for k, v in vars(event).items() if k in PERSONAL or k == "grid_id"}
+        body = {"payload": fields, "reason": None}
+        assert len(fields) > 1 and for_viewer(body)["payload"] == for_relay(body)["payload"] == {
+            "grid_id": world.grid}

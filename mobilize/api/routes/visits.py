@@ -42,7 +42,7 @@ class RecordVisit(CommandBody):
     outcome: VisitOutcome
     household_id: UUID | None = Field(None, description="none only for a walk-in")
     day: date | None = Field(None, description="the action day whose plan a scheduled visit follows")
-    notes: str = Field("", max_length=2000)
+    observations: str = Field("", max_length=2000)
     follow_up: str | None = Field(None, max_length=2000)
     outside_grid_order: str | None = Field(None, max_length=2000,
                                            description="who ordered a visitor from another grid here, and why")
@@ -73,7 +73,7 @@ def record_visit(body: RecordVisit, app: App, caller: Operator, request: Request
     """Record a visit (定时走访, 适时下访) or a resident received (随时接访)."""
     return run(app, request, caller, body, _given(body.grid_id, body.household_id), app.record_visit, body.grid_id,
                body.kind, body.visitor_ids, body.outcome, household_id=body.household_id, day=body.day,
-               notes=body.notes, follow_up=body.follow_up, outside_grid_order=body.outside_grid_order)
+               observations=body.observations, follow_up=body.follow_up, outside_grid_order=body.outside_grid_order)
 
 
 def _given(*record_ids: UUID | None) -> tuple[UUID, ...]:

@@ -57,7 +57,7 @@ class VisitCommands(Queries):
 
     @command
     def record_visit(self, grid_id: UUID, kind: str, visitor_ids: list[UUID], outcome: str,
-                     household_id: UUID | None = None, day: date | None = None, notes: str = "",
+                     household_id: UUID | None = None, day: date | None = None, observations: str = "",
                      follow_up: str | None = None, outside_grid_order: str | None = None) -> UUID:
         """Record a visit (定时走访 on the day's plan, 适时下访) or a resident received (随时接访)."""
         grid = self.load(OrgUnit, grid_id, "grid")
@@ -65,6 +65,6 @@ class VisitCommands(Queries):
         plan = None
         if day is not None:
             plan = self.load(VisitPlan, VisitPlan.create_id(grid.id, day.isoformat()), "visit plan")
-        visit = Visit.record(grid.id, household, kind, self._people(visitor_ids), plan, outcome, notes, follow_up,
-                             outside_grid_order)
+        visit = Visit.record(grid.id, household, kind, self._people(visitor_ids), plan, outcome, observations,
+                             follow_up, outside_grid_order)
         return self.commit(visit)

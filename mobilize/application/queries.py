@@ -73,7 +73,7 @@ class Queries(CommandService):
         if isinstance(record, (TestingSite, Shift, Household, VisitPlan, Visit, Hazard, SmallWish)):
             return record.grid_id
         if isinstance(record, ResidentRequest):
-            return record.grid_id  # an escalated request still belongs to its grid; the units above cover it
+            return record.unit_id  # where it is handled now: once escalated, no longer the grid's to change
         if isinstance(record, TaskForce):
             return record.unit_id
         if isinstance(record, (Incident, DrillCallUp)):

@@ -4,7 +4,7 @@ someone else, a small wish; refusals as JSON a person reads, and a grid operator
 from __future__ import annotations
 
 from mobilize.domain.base import utcnow
-from tests.api.conftest import Desk
+from tests.api.conftest import Api, Desk, issue
 from tests.api.test_routes_api import DAY, created, items, ok, one_of, refused
 from tests.projections.peace_week import WEEK, PeaceWeek
 
@@ -111,3 +111,19 @@ def test_a_drill_call_up_musters_and_the_league_table_over_http(desk: Desk) -> N
     assert [(r["unit"], r["mustered"]) for r in communities] == [("Shimaqiao Community", 2)]
     assert [r["person"] for r in mine] == ["Li Wei"]
     assert desk.viewer.get("/drill-league", level="street").status_code == 422
+
+
+def test_a_request_that_left_the_grid_is_the_communitys_to_change_and_still_the_grids_to_read(desk: Desk) -> None:
+    world = desk.world
+    community_operator = Api(desk.client, issue(world.app, "operator", "Shimaqiao office", world.community))
+    li = world.do("register_person", "Li Wei", ["grid_worker_full_time"], world.grid)
+    visit = world.do("record_visit", world.grid, "walk_in", [li], "met")
+    request = world.do("register_request", visit, "housing", "roof leaks", utcnow() + 3 * DAY)
+    ok(desk.grid_operator.post(f"/resident-requests/{request}/assign", {"person_id": li}))
+    ok(desk.grid_operator.post(f"/resident-requests/{request}/escalate", {"reason": "needs a budget"}))
+
+    taken_back = desk.grid_operator.post(f"/resident-requests/{request}/resolve",
+                                         {"resolver_id": li, "resolution": "patched it"})
+    assert taken_back.status_code == 403, taken_back.text
+    assert [r["level"] for r in items(desk.grid_operator.get("/resident-requests"))] == ["community"]
+    ok(community_operator.post(f"/resident-requests/{request}/resolve", {"resolver_id": li, "resolution": "fixed"}))

@@ -65,7 +65,7 @@ def test_a_request_escalates_grid_to_community_to_street_each_step_with_who_and_
     assert world.app.load(ResidentRequest, request, "request").due_at == T0 + 10 * DAY
     with pytest.raises(RuleViolated, match="nowhere higher"):
         world.do("escalate_request", request, ctx=world.ctx(reason="again"))
-    assert world.app.unit_of(request) == world.grid
+    assert world.app.unit_of(request) == world.street  # the street's to handle now
 
 
 def test_a_request_needs_a_category_a_summary_and_a_due_time_after_now(world: World) -> None:

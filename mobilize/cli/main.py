@@ -12,6 +12,7 @@ from mobilize.cli import (
     generate,
     kafka,
     lists,
+    peace,  # registers the peace views with `views` before its commands are added
     projections,
     rota,
     serve,
@@ -21,7 +22,7 @@ from mobilize.cli import (
 from mobilize.logs import configure_logging
 from mobilize.settings import BadSetting, Settings
 
-GROUPS = (demo, views, lists, projections, audit, tokens, serve, kafka, generate, bench, rota)
+GROUPS = (demo, peace, views, lists, projections, audit, tokens, serve, kafka, generate, bench, rota)
 """Each adds its sub-commands, and sets `func(settings, args) -> exit status` on them."""
 SERVICES = ("serve", "relay")
 """Long-running commands: they log at the configured level (console commands print tables, not logs)."""

@@ -34,8 +34,12 @@ from mobilize.log.codec import iso
 
 HIDDEN = ("CommandRecord", "AccessToken")
 """Aggregates whose events' payloads no channel shows."""
-PERSONAL = ("phone", "id_number")
-"""Payload fields shown only to those entitled to personal data (operators and auditors, through the API)."""
+PERSONAL = ("phone", "id_number", "address", "care_flags", "observations", "follow_up", "summary", "resolution",
+            "wish")
+"""Payload fields shown only to those entitled to personal data (operators and auditors, through the API): a
+household's address and care flags (elderly living alone, low income, disability: PIPL art. 28), and the free
+text of the peace-time work about a household's circumstances (what a visit observed and what follows, what a
+resident asked and how it was resolved, their small wish), which is often health or financial data too."""
 WITHHELD = None
 """The payload of a hidden event where its envelope is carried."""
 CONTEXT = frozenset(("actor", "ordered_by", "reason", "command_id", "correlation_id", "occurred_at", "timestamp",

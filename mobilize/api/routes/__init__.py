@@ -5,8 +5,12 @@ from mobilize.api.routes import (
                                  dashboard,
                                  directory,
                                  dispatches,
+                                 drills,
+                                 grid_matters,
                                  incidents,
                                  organisation,
+                                 peace_page,
+                                 peace_views,
                                  people,
                                  records,
                                  rota,
@@ -15,9 +19,11 @@ from mobilize.api.routes import (
                                  stream,
                                  task_forces,
                                  views,
+                                 visits,
 )
 
 # rota before sites: /sites/{id}/rota is a literal path that the sites' /sites/{id}/{transition} would take
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, rota.router, sites.router,
            shifts.router, candidates.router, dispatches.router, views.router, directory.router, records.router,
-           stream.router, dashboard.router]
+           stream.router, dashboard.router, visits.router, grid_matters.router,
+           peace_views.router, drills.router, peace_page.router]

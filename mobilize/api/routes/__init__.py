@@ -26,4 +26,6 @@ from mobilize.api.routes import (
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, rota.router, sites.router,
            shifts.router, candidates.router, dispatches.router, views.router, directory.router, records.router,
            stream.router, dashboard.router, visits.router, grid_matters.router,
-           peace_views.router, drills.router, peace_page.router]
+           peace_views.router, drills.router]
+PAGES = [dashboard.router, peace_page.router]
+"""Pages for people, served at the root and kept out of the OpenAPI (the dashboard's JSON also under /api)."""

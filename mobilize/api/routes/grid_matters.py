@@ -7,7 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from mobilize.api import examples as ex
 from mobilize.api.deps import App, CommandBody, Moment, Operator
+from mobilize.api.examples import example
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.domain.vocabulary import HazardKind, RequestCategory
 
@@ -15,6 +17,10 @@ router = APIRouter(tags=["grid matters"], responses=REFUSALS)
 
 
 class RegisterRequest(CommandBody):
+    model_config = example("raised on Monday's visit", visit_id=ex.VISIT, category="elderly_care",
+                           summary="needs a hand rail in the bathroom; lives alone on the 3rd floor",
+                           due_at="2026-03-09T18:00:00+08:00")
+
     visit_id: UUID = Field(description="the visit or walk-in it was raised on")
     category: RequestCategory
     summary: str = Field(min_length=1, max_length=2000)
@@ -22,19 +28,30 @@ class RegisterRequest(CommandBody):
 
 
 class Person(CommandBody):
+    model_config = example("the grid worker who visited her", person_id=ex.PERSON)
+
     person_id: UUID
 
 
 class Escalate(CommandBody):
+    model_config = example("the rail needs the community's renovation fund", due_at="2026-03-16T18:00:00+08:00")
+
     due_at: Moment | None = Field(None, description="a new due time at the level above (default: unchanged)")
 
 
 class Resolve(CommandBody):
+    model_config = example("the rail is fitted", resolver_id=ex.PERSON,
+                           resolution="rail fitted on 5 March by the community's handyman; she tried it")
+
     resolver_id: UUID | None = Field(None, description="who resolved it (required: never nobody)")
     resolution: str = Field(max_length=2000)
 
 
 class ReportHazard(CommandBody):
+    model_config = example("found on the weekly sweep", grid_id=ex.GRID, kind="electrical",
+                           location="7 Shimaqiao Road, bicycle shed", finder_id=ex.PERSON,
+                           description="e-bikes charged from a cable run through the window")
+
     grid_id: UUID
     kind: HazardKind
     location: str = Field(min_length=1, max_length=300)
@@ -43,32 +60,48 @@ class ReportHazard(CommandBody):
 
 
 class OrderRectification(CommandBody):
+    model_config = example("the owner must take the cable down", responsible_id=ex.LEADER,
+                           deadline="2026-03-05T18:00:00+08:00")
+
     responsible_id: UUID
     deadline: Moment
 
 
 class Rectified(CommandBody):
+    model_config = example("the cable is gone", rectifier_id=ex.LEADER,
+                           note="cable removed; two charging posts ordered for the shed")
+
     rectifier_id: UUID
     note: str = Field("", max_length=2000)
 
 
 class Verification(CommandBody):
+    model_config = example("checked on site", verifier_id=ex.PERSON, passed=True)
+
     verifier_id: UUID
     passed: bool = True
 
 
 class RegisterWish(CommandBody):
+    model_config = example("heard on Monday's visit", grid_id=ex.GRID, wish="a reading lamp for her grandson",
+                           household_id=ex.HOUSEHOLD)
+
     grid_id: UUID
     wish: str = Field(min_length=1, max_length=500)
     household_id: UUID | None = None
 
 
 class Claim(CommandBody):
+    model_config = example("a member of the grid's party branch takes it on", member_id=ex.PERSON, unit="")
+
     member_id: UUID | None = None
-    unit: str | None = Field(None, max_length=200, description="a co-building unit (共建单位), if not a member")
+    unit: str | None = Field(None, max_length=200, description="a co-building unit (共建单位), if not a member "
+                                                               "(blank when a member claims it)")
 
 
 class Fulfil(CommandBody):
+    model_config = example("the lamp is delivered", note="delivered on 4 March; the boy reads by it")
+
     note: str = Field("", max_length=2000)
 
 

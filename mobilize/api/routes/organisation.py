@@ -50,6 +50,8 @@ class StandDown(CommandBody):
 
 
 class PeacePolicy(CommandBody):
+    model_config = example("the community's own limits for the action day", max_shift_hours=10, min_rest_hours=12)
+
     max_shift_hours: float = Field(gt=0, le=24, examples=[12])
     min_rest_hours: float = Field(ge=0, le=48, examples=[11])
 

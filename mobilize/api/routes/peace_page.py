@@ -1,4 +1,5 @@
-"""The peace page of the console: the action day, requests, hazards and the drill league, zh-CN by default."""
+"""The peace page of the console at /peace (a page, not an API route: outside /api and the OpenAPI): the action day,
+requests, hazards and the drill league, zh-CN by default."""
 
 from __future__ import annotations
 

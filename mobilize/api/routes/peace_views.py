@@ -10,14 +10,13 @@ from fastapi import APIRouter, HTTPException, Query
 
 from mobilize.api.deps import App, Caller, Reachable
 from mobilize.api.read_side import ReplayableViews
+from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.api.routes.views import AsOf, Limit, Now, Offset, Page, moment, page
 from mobilize.projections import peace_reports
 from mobilize.projections.peace import week_of
 from mobilize.projections.store import ViewStore
 
-router = APIRouter(tags=["views"], responses={401: {"description": "no valid bearer token"},
-                                              403: {"description": "the token's role does not allow this"},
-                                              422: {"description": "a malformed week, moment or as_of"}})
+router = APIRouter(tags=["views"], responses=READ_REFUSALS)
 
 Week = Annotated[str | None, Query(description="an ISO week (2026-W09) or any day of it (default: this week, "
                                                "China Standard Time)", examples=["2026-W09", "2026-02-23"])]

@@ -8,7 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from mobilize.api import examples as ex
 from mobilize.api.deps import App, CommandBody, Operator
+from mobilize.api.examples import example
 from mobilize.api.routes.common import REFUSALS, Done, run
 from mobilize.domain.vocabulary import CareFlag, VisitKind, VisitOutcome
 
@@ -16,6 +18,9 @@ router = APIRouter(tags=["action day"], responses=REFUSALS)
 
 
 class RegisterHousehold(CommandBody):
+    model_config = example("door-to-door register of building 7", grid_id=ex.GRID,
+                           address="7-302 Shimaqiao Road", building_id=ex.BUILDING, care_flags=["elderly_alone"])
+
     grid_id: UUID
     address: str = Field(min_length=1, max_length=300, examples=["7-302 Shimaqiao Road"])
     building_id: UUID | None = None
@@ -24,10 +29,17 @@ class RegisterHousehold(CommandBody):
 
 
 class CareFlags(CommandBody):
+    model_config = example("her husband passed away; she now lives alone on a low income",
+                           care_flags=["elderly_alone", "low_income"])
+
     care_flags: list[CareFlag] = Field(max_length=4)
 
 
 class PlanVisits(CommandBody):
+    model_config = example("Monday's action day: every elderly-alone household once a week", grid_id=ex.GRID,
+                           day="2026-03-02", household_id=ex.HOUSEHOLD, visitor_ids=[ex.PERSON, ex.VISITOR],
+                           theme="visiting residents")
+
     grid_id: UUID
     day: date = Field(examples=["2026-03-02"], description="the action day (a Monday in Junhe)")
     household_id: UUID
@@ -36,6 +48,12 @@ class PlanVisits(CommandBody):
 
 
 class RecordVisit(CommandBody):
+    model_config = example("the action day's planned visit", grid_id=ex.GRID, kind="scheduled",
+                           visitor_ids=[ex.PERSON, ex.VISITOR], outcome="met", household_id=ex.HOUSEHOLD,
+                           day="2026-03-02", observations="stairwell light on the 3rd floor broken; she is well",
+                           follow_up="ask the property company to fix the light by Wednesday",
+                           outside_grid_order="covering Grid 2's visitor on leave; ordered by the community secretary")
+
     grid_id: UUID
     kind: VisitKind
     visitor_ids: list[UUID] = Field(min_length=1, max_length=20)

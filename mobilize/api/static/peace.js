@@ -22,10 +22,30 @@ const TEXT = {
     footer: "times in China Standard Time (UTC+8)", refused: "this token was refused: unknown, revoked or mistyped",
     other: "中文", none: "none" },
 };
+const CODES = { // the views' raw codes, in words: a code without an entry is shown as it is
+  zh: {
+    category: { social_assistance: "社会救助", health: "卫生健康", elderly_care: "养老", dispute: "矛盾纠纷",
+      environment: "环境卫生", work_safety: "安全生产", housing: "住房", land: "土地",
+      comprehensive_governance: "综治", party_building: "党建", civility: "文明创建", other: "其他" },
+    level: { grid: "网格", community: "社区", street: "街道" },
+    hazard: { found: "已发现", ordered: "整改中", rectified: "已整改待验收", verified: "已验收销号" },
+  },
+  en: {
+    category: { social_assistance: "social assistance", health: "health", elderly_care: "elderly care",
+      dispute: "dispute", environment: "environment", work_safety: "work safety", housing: "housing", land: "land",
+      comprehensive_governance: "comprehensive governance", party_building: "party building", civility: "civility",
+      other: "other" },
+    level: { grid: "grid", community: "community", street: "street" },
+    hazard: { found: "found", ordered: "rectification ordered", rectified: "rectified, awaiting check",
+      verified: "verified" },
+  },
+};
 const params = new URLSearchParams(location.search);
-const state = { token: null, lang: localStorage.getItem("mobilize.lang") || "zh" };
+// the dashboard keeps the language as "zh-CN" or "en" under the same key: the two pages share the choice
+const state = { token: null, lang: localStorage.getItem("mobilize.lang") === "en" ? "en" : "zh" };
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key] ?? key;
+const code = (kind, value) => CODES[state.lang][kind][value] ?? value ?? "—";
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -81,10 +101,13 @@ async function refresh() {
     num(r.hazards_rectified), num(r.wishes_registered), num(r.wishes_fulfilled))), 12);
   fill("escalations", left.map((r) => el("tr", {}, el("td", {}, r.grid), el("td", {}, r.unit), el("td", {}, cst(r.at)),
     el("td", {}, r.reason ?? "—"))), 4);
-  fill("requests", open.map((r) => el("tr", {}, el("td", {}, r.grid), el("td", {}, r.category), el("td", {}, r.level),
+  fill("requests", open.map((r) => el("tr", {}, el("td", {}, r.grid),
+    el("td", { "data-code": r.category }, code("category", r.category)),
+    el("td", { "data-code": r.level }, code("level", r.level)),
     el("td", { class: r.overdue ? "overdue" : "" }, cst(r.due_at)))), 4);
   fill("hazards", hazards.map((r) => el("tr", {}, el("td", {}, r.grid), el("td", {}, r.location),
-    el("td", {}, r.state), el("td", { class: r.overdue ? "overdue" : "" }, cst(r.deadline)))), 4);
+    el("td", { "data-code": r.state }, code("hazard", r.state)),
+    el("td", { class: r.overdue ? "overdue" : "" }, cst(r.deadline)))), 4);
   fill("league", league.map((r) => el("tr", {}, num(r.rank), el("td", {}, r.unit), num(r.median_minutes),
     num(r.mustered))), 4);
 }
@@ -116,7 +139,7 @@ $("token-form").addEventListener("submit", (event) => {
 $("show-token").addEventListener("click", () => askForToken());
 $("lang").addEventListener("click", () => {
   state.lang = state.lang === "zh" ? "en" : "zh";
-  localStorage.setItem("mobilize.lang", state.lang);
+  localStorage.setItem("mobilize.lang", state.lang === "zh" ? "zh-CN" : "en");
   translate();
   start();
 });

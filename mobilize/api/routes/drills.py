@@ -53,7 +53,7 @@ def end_call_up(call_up_id: UUID, body: CommandBody, app: App, caller: Operator,
     return run(app, request, caller, body, call_up_id, app.end_call_up, call_up_id)
 
 
-@router.get("/drill-league", response_model=Page, tags=["views"], responses=READ_REFUSALS)
+@router.get("/drill-league", response_model=Page, responses=READ_REFUSALS)
 def get_league(app: App, views: ReplayableViews, reach: Reachable, level: Literal["grid", "community"] = "grid",
                incident: UUID | None = None, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> Page:
     """Grids or communities ranked by their people's median muster minutes across drills (drills only)."""
@@ -62,7 +62,7 @@ def get_league(app: App, views: ReplayableViews, reach: Reachable, level: Litera
                 lambda v: reach.rows(drill_musters.league(v, level, incident_id=incident), "unit_id"))
 
 
-@router.get("/drill-musters", response_model=Page, tags=["views"], responses=READ_REFUSALS)
+@router.get("/drill-musters", response_model=Page, responses=READ_REFUSALS)
 def get_musters(app: App, views: ReplayableViews, reach: Reachable, incident: UUID | None = None, as_of: AsOf = None,
                 limit: Limit = 100, offset: Offset = 0) -> Page:
     """Each person's drill muster: call-up, check-in, minutes (people of the caller's grids)."""

@@ -52,6 +52,11 @@ def test_the_peace_page_shows_the_week_per_grid_and_why_a_request_left_the_grid(
     assert text(page, "#requests tbody").split("\t")[1:3] == ["housing", "community"]
     assert "rectification ordered" in text(page, "#hazards tbody")
     assert "住房" not in text(page, "main")
+    page.locator("#to-dashboard").click()  # the command center is a click away, and back, in the language chosen
+    page.wait_for_url(f"{served.url}/dashboard")
+    page.wait_for_function("document.querySelector('#to-peace').textContent === 'peace time'")
+    page.go_back()
+    page.wait_for_function("document.querySelector('#requests tbody').innerText.includes('housing')")
 
     phone, small = Watched.open(page.context.browser, offline=True, viewport={"width": 390, "height": 844},
                                 device_scale_factor=2, is_mobile=True, has_touch=True)

@@ -10,7 +10,7 @@ const TEXT = {
     to: "上交至", at: "时间", reason: "原因", open: "未办结诉求", category: "类别", level: "层级", due: "期限",
     openHazards: "未销号隐患", location: "位置", state: "状态", deadline: "整改期限",
     league: "演练排名（集结用时中位数）", minutes: "分钟", mustered: "到岗人数", footer: "时间为北京时间（UTC+8）",
-    refused: "令牌无效、已撤销或输入有误", other: "English", none: "无" },
+    refused: "令牌无效、已撤销或输入有误", other: "English", none: "无", dashboard: "指挥中心" },
   en: { title: "peace time · grid action day", week: "week", token: "token", bearer: "Bearer token",
     connect: "connect", actionDay: "Grid action day: households visited against plan, requests, hazards, wishes",
     grid: "grid", community: "community", planned: "planned", visited: "visited", walkIns: "walk-ins",
@@ -20,7 +20,7 @@ const TEXT = {
     openHazards: "Open hazards", location: "location", state: "state", deadline: "deadline",
     league: "Drill league (median muster minutes)", minutes: "minutes", mustered: "mustered",
     footer: "times in China Standard Time (UTC+8)", refused: "this token was refused: unknown, revoked or mistyped",
-    other: "中文", none: "none" },
+    other: "中文", none: "none", dashboard: "command center" },
 };
 const CODES = { // the views' raw codes, in words: a code without an entry is shown as it is
   zh: {

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from mobilize.api import docs, errors
 from mobilize.api.middleware import RequestContext
 from mobilize.api.read_side import ReadSides
-from mobilize.api.routes import ROUTERS, audit_page, console, dashboard
+from mobilize.api.routes import PAGES, ROUTERS, console
 from mobilize.api.routes.stream import Streams
 from mobilize.application import Mobilize, open_app
 from mobilize.application.store.postgres import ready, unavailable
@@ -70,10 +70,9 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
     errors.install(api)
     for router in ROUTERS:
         api.include_router(router, prefix="/api")
-    api.include_router(dashboard.router, include_in_schema=False)  # also at /dashboard, for people
-    api.include_router(audit_page.router, include_in_schema=False)  # /audit, the auditor's workspace
+    for page in PAGES:  # /dashboard (also under /api), /peace, /audit and /console, for people
+        api.include_router(page, include_in_schema=False)
     api.include_router(console.router, prefix="/api")  # who the caller is, which events the stream carries
-    api.include_router(console.pages)  # the operator console at /console
 
     @api.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

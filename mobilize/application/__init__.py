@@ -5,6 +5,8 @@ from __future__ import annotations
 from mobilize.application.commands.access import AccessCommands
 from mobilize.application.commands.anchors import AnchorCommands
 from mobilize.application.commands.dispatches import DispatchCommands
+from mobilize.application.commands.drills import DrillCommands
+from mobilize.application.commands.grid_matters import GridMatterCommands
 from mobilize.application.commands.incidents import IncidentCommands
 from mobilize.application.commands.people import PeopleCommands
 from mobilize.application.commands.privacy import PrivacyCommands
@@ -12,6 +14,7 @@ from mobilize.application.commands.rota import RotaCommands
 from mobilize.application.commands.shifts import ShiftCommands
 from mobilize.application.commands.sites import SiteCommands
 from mobilize.application.commands.task_forces import TaskForceCommands
+from mobilize.application.commands.visits import VisitCommands
 from mobilize.application.idempotency import CommandIdReused
 from mobilize.application.service import CommandService, command
 from mobilize.settings import Settings
@@ -20,7 +23,8 @@ __all__ = ["CommandIdReused", "CommandService", "Mobilize", "command", "open_app
 
 
 class Mobilize(PeopleCommands, TaskForceCommands, IncidentCommands, SiteCommands, RotaCommands, ShiftCommands,
-               DispatchCommands, AccessCommands, PrivacyCommands, AnchorCommands):
+               DispatchCommands, AccessCommands, PrivacyCommands, AnchorCommands, VisitCommands, GridMatterCommands,
+               DrillCommands):
     """Mobilization of a grid-governed district, as an event-sourced application."""
 
     name = "mobilize"

@@ -14,6 +14,7 @@ from mobilize.cli import (
     ics,
     kafka,
     lists,
+    peace,  # registers the peace views with `views` before its commands are added
     privacy,
     projections,
     rota,
@@ -26,8 +27,8 @@ from mobilize.logs import configure_logging
 from mobilize.privacy.keys import WrongMasterKey
 from mobilize.settings import BadSetting, Settings
 
-GROUPS = (demo, views, lists, projections, audit, ics, history, whatif, tokens, serve, kafka, generate, bench, rota,
-          privacy)
+GROUPS = (demo, peace, views, lists, projections, audit, ics, history, whatif, tokens, serve, kafka, generate, bench,
+          rota, privacy)
 """Each adds its sub-commands, and sets `func(settings, args) -> exit status` on them."""
 SERVICES = ("serve", "relay")
 """Long-running commands: they log at the configured level (console commands print tables, not logs)."""

@@ -118,7 +118,10 @@ def _view_arguments(parser: argparse.ArgumentParser) -> None:
     for option in ("--site", "--grid", "--incident", "--task-force", "--unit", "--person"):
         parser.add_argument(option, help=f"only this {option[2:].replace('-', ' ')} (id)")
     parser.add_argument("--hours", type=float, default=12.0, help="gaps: how far ahead to look (default 12)")
-    parser.add_argument("--all", action="store_true", help="gaps: list every post, not only those short")
+    parser.add_argument("--all", action="store_true", help="gaps: list every post, not only those short; hazards: "
+                                                           "verified ones too")
+    parser.add_argument("--week", help="action-day: an ISO week (2026-W09) or a day of it (default: this week)")
+    parser.add_argument("--overdue", action="store_true", help="requests: only those past their due time")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -41,6 +41,8 @@ class Grid:
     name: str
     community: int
     leaders: list[UUID] = field(default_factory=list)
+    members: dict[str, list[UUID]] = field(default_factory=dict)
+    """The grid's people by their first role (the peace week picks its visitors and building leaders here)."""
 
 
 @dataclass
@@ -57,9 +59,10 @@ class Street:
     lapsed: list[UUID] = field(default_factory=list)
 
 
-def build_street(desk: Desk, rng: random.Random, start: datetime, grids_per_street: int = 50) -> Street:
-    """Build the tree and register its people, all in peace time before the drive."""
-    desk.at(start - timedelta(days=2))
+def build_street(desk: Desk, rng: random.Random, start: datetime, grids_per_street: int = 50,
+                 ahead: timedelta = timedelta(days=2)) -> Street:
+    """Build the tree and register its people, all in peace time, `ahead` of the drive."""
+    desk.at(start - ahead)
     street_id = desk.do("establish_unit", "Junhe Street", "street", reason="street registry")
     assert street_id is not None
     street = Street(street_id)
@@ -119,6 +122,7 @@ def _register(desk: Desk, rng: random.Random, street: Street, grid: Grid, roles:
     if "sampler" in valid and "sampler" not in street.skills[person]:
         street.lapsed.append(person)
     street.names[person] = name
+    grid.members.setdefault(roles[0], []).append(person)
     return person
 
 

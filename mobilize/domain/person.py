@@ -9,7 +9,7 @@ from eventsourcing.domain import event
 
 from mobilize.domain.base import InvalidCommand, RuleViolated, aware, require
 from mobilize.domain.dispatch import Dispatchable
-from mobilize.domain.organisation import WartimePolicy
+from mobilize.domain.organisation import DutyPolicy
 from mobilize.domain.personal import ERASED, LEGAL_BASES, PersonalDataErased, declare
 from mobilize.domain.vocabulary import Availability, Role, Skill, names
 
@@ -46,6 +46,23 @@ class RestTooShort(RuleViolated):
     """Raised when the rest between two shifts is shorter than the wartime policy allows."""
 
     rule = "wartime_shortest_rest"
+
+
+class PeaceShiftTooLong(ShiftTooLong):
+    """Raised when a shift in peace is longer than the peace-time policy allows and nobody overrode it."""
+
+    rule = "peace_longest_shift"
+
+
+class PeaceRestTooShort(RestTooShort):
+    """Raised when the rest between two shifts in peace is shorter than the peace-time policy allows."""
+
+    rule = "peace_shortest_rest"
+
+
+BREACHES = {"war": (ShiftTooLong, RestTooShort, "wartime"),
+            "peace": (PeaceShiftTooLong, PeaceRestTooShort, "peace-time")}
+"""The rules a duty policy's limits stand for, by the mode the policy holds in."""
 
 
 class Person(Dispatchable):
@@ -121,8 +138,8 @@ class Person(Dispatchable):
         return valid_until is not None and valid_until >= until
 
     def book(self, shift_id: UUID, start: datetime, end: datetime, skill: str,
-             policy: WartimePolicy | None, override_reason: str | None) -> list[str]:
-        """Hold the person to a shift; returns the wartime rules an operator overrode, if any."""
+             policy: DutyPolicy | None, override_reason: str | None) -> list[str]:
+        """Hold the person to a shift; returns the duty-policy rules an operator overrode, if any."""
         breaches = self.check_booking(start, end, skill, policy)
         if breaches and not (override_reason and override_reason.strip()):
             raise breaches[0]
@@ -132,10 +149,10 @@ class Person(Dispatchable):
         return overridden
 
     def check_booking(self, start: datetime, end: datetime, skill: str,
-                      policy: WartimePolicy | None) -> list[RuleViolated]:
+                      policy: DutyPolicy | None) -> list[RuleViolated]:
         """Whether `book` would take the shift, changing nothing: raises the refusal no override lifts (not
-        available, not qualified, an overlap); returns the wartime rules it breaks, which only an operator's
-        written override lifts (`rules_of` names them; none in peace)."""
+        available, not qualified, an overlap); returns the duty-policy rules it breaks (war's or peace's), which
+        only an operator's written override lifts (`rules_of` names them)."""
         self.require_ready()
         require(self.qualified_for(skill, end), NotQualified,
                 f"{self.name} has no {skill} qualification valid until the shift ends",
@@ -147,22 +164,23 @@ class Person(Dispatchable):
                     start=other["start"], end=other["end"])
         return self._policy_breaches(start, end, policy)
 
-    def _policy_breaches(self, start: datetime, end: datetime, policy: WartimePolicy | None) -> list[RuleViolated]:
+    def _policy_breaches(self, start: datetime, end: datetime, policy: DutyPolicy | None) -> list[RuleViolated]:
         if policy is None:
             return []
+        too_long, too_short, limit = BREACHES[policy.mode]
         breaches: list[RuleViolated] = []
         hours = (end - start) / timedelta(hours=1)
         if hours > policy.max_shift_hours:
-            breaches.append(ShiftTooLong(
-                f"a {hours:g}-hour shift is longer than the wartime limit of {policy.max_shift_hours:g} hours",
+            breaches.append(too_long(
+                f"a {hours:g}-hour shift is longer than the {limit} limit of {policy.max_shift_hours:g} hours",
                 person=self.name, shift_hours=hours, max_shift_hours=policy.max_shift_hours))
         min_rest = timedelta(hours=policy.min_rest_hours)
         for other_id, other in self.bookings.items():
             rest = start - other["end"] if other["end"] <= start else other["start"] - end
             if rest < min_rest:
-                breaches.append(RestTooShort(
+                breaches.append(too_short(
                     f"{self.name} would rest only {rest / timedelta(hours=1):g} hours between shifts; "
-                    f"wartime policy requires {policy.min_rest_hours:g}",
+                    f"{limit} policy requires {policy.min_rest_hours:g}",
                     person=self.name, other_shift_id=other_id, rest_hours=rest / timedelta(hours=1),
                     min_rest_hours=policy.min_rest_hours))
         return breaches

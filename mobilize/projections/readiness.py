@@ -14,11 +14,12 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from mobilize.log.codec import iso
+from mobilize.projections import drill_musters
 from mobilize.projections.base import Projection
 from mobilize.projections.store import Transaction, ViewStore
 
 
-class Readiness(Projection):
+class Readiness(drill_musters.DrillMusters, Projection):
     """The tree, its switches, people and their skills, task forces and drill call-ups, for the board."""
 
     name = "readiness"
@@ -47,9 +48,11 @@ class Readiness(Projection):
         """CREATE TABLE IF NOT EXISTS readiness_call_ups (
             dispatch_id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, task_force_id TEXT NOT NULL,
             task_force TEXT NOT NULL, called_up_at TEXT NOT NULL, mustered_at TEXT)""",
+        *drill_musters.TABLES,
     )
     drops = ("readiness_units", "readiness_tree", "readiness_switches", "readiness_people",
-             "readiness_qualifications", "readiness_task_forces", "readiness_incidents", "readiness_call_ups")
+             "readiness_qualifications", "readiness_task_forces", "readiness_incidents", "readiness_call_ups",
+             *drill_musters.DROPS)
 
     def OrgUnit_Established(self, tx: Transaction, event: Any, note: Notification) -> None:
         """Place the unit in the tree under its parent's ancestors."""

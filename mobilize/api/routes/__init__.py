@@ -1,15 +1,21 @@
 """The routers, assembled in one place."""
 
 from mobilize.api.routes import (
+                                 audit_page,
                                  auditing,
                                  candidates,
+                                 console,
                                  dashboard,
                                  directory,
                                  dispatches,
+                                 drills,
+                                 grid_matters,
                                  history,
                                  ics,
                                  incidents,
                                  organisation,
+                                 peace_page,
+                                 peace_views,
                                  people,
                                  privacy,
                                  records,
@@ -19,6 +25,7 @@ from mobilize.api.routes import (
                                  stream,
                                  task_forces,
                                  views,
+                                 visits,
                                  whatif,
 )
 
@@ -26,4 +33,6 @@ from mobilize.api.routes import (
 ROUTERS = [organisation.router, people.router, task_forces.router, incidents.router, rota.router, sites.router,
            shifts.router, candidates.router, dispatches.router, views.router, directory.router, records.router,
            stream.router, dashboard.router, privacy.router, auditing.router, ics.router, history.router,
-           whatif.router]
+           whatif.router, visits.router, grid_matters.router, peace_views.router, drills.router]
+PAGES = [dashboard.router, peace_page.router, audit_page.router, console.pages]
+"""Pages for people, served at the root and kept out of the OpenAPI (the dashboard's JSON also under /api)."""

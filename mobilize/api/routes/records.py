@@ -59,10 +59,9 @@ def get_person(person_id: UUID, app: App, caller: Caller, reach: Reachable) -> P
 
 @router.get("/org-units/{unit_id}/mode", response_model=ModeOut)
 def get_mode(unit_id: UUID, app: App, reach: Reachable) -> ModeOut:
-    """Whether a unit is in peace or war, through which switches, under which policy (units in scope)."""
+    """Whether a unit is in peace or war, through which switches, under which duty policy (units in scope)."""
     reach.require(unit_id, what="org unit")
     mode = app.mode_of(unit_id)
     policy = mode.policy
     return ModeOut(unit_id=unit_id, mode=mode.state, switches=mode.switches,
-                   max_shift_hours=policy.max_shift_hours if policy else None,
-                   min_rest_hours=policy.min_rest_hours if policy else None)
+                   max_shift_hours=policy.max_shift_hours, min_rest_hours=policy.min_rest_hours)

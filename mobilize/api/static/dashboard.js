@@ -52,6 +52,8 @@ const WORDS = {
     disinfection: "disinfection", driver: "driver",
   },
 };
+WORDS["zh-CN"].peace_page = "平时工作"; // the link to the peace page
+WORDS.en.peace_page = "peace time";
 WORDS["zh-CN"].drill_mode = "演练";
 WORDS.en.drill_mode = "DRILL";
 

@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from benchmarks import breakdown, commands, latency, raw, rebuild, streams
+from benchmarks import breakdown, commands, latency, privacy, raw, rebuild, streams
 from benchmarks.commands import Variant
 from benchmarks.common import ROOT, Results, Row, Scratch, connect, say, scratch
 from mobilize.settings import Settings
 
-PARTS = ("raw", "commands", "rebuild", "latency", "streams")
+PARTS = ("raw", "commands", "rebuild", "latency", "streams", "privacy")
 LEVELS = (1, 16, 64)
 
 
@@ -80,6 +80,10 @@ def run(config: Config) -> Results:
                 _guarded(results, f"profile on {label}", partial(breakdown.measure, results, store, label))
                 _guarded(results, f"read-set check on {label}",
                          partial(breakdown.read_check_cost, results, store, label))
+        if "privacy" in config.parts:
+            for label in ("postgres", "sqlite") if config.postgres else ("sqlite",):
+                store = stores.pg("privacy") if label == "postgres" else stores.sqlite("privacy")
+                _guarded(results, f"personal-data sealing on {label}", partial(privacy.measure, results, store, label))
         if "rebuild" in config.parts:
             _guarded(results, "replay", lambda: _replay(results, config, stores))
         if "latency" in config.parts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,13 @@ CACHE_SIZE = "MOBILIZE_AGGREGATE_CACHE_MAXSIZE"
 """Aggregates each process keeps in memory (mobilize.application.store.cache); empty or 0: no cache."""
 DEFAULT_CACHE_SIZE = 10_000
 
+ANCHOR_KEY, DEFAULT_ANCHOR_KEY = "MOBILIZE_ANCHOR_KEY", "mobilize.anchor.key"
+"""The Ed25519 private key (PEM) that signs chain anchors; made on first use. Keep it away from the database."""
+ANCHORS, DEFAULT_ANCHORS = "MOBILIZE_ANCHORS", "mobilize.anchors.jsonl"
+"""The append-only file of signed checkpoints, outside the database (ADR 0016)."""
+ANCHOR_INTERVAL = "MOBILIZE_ANCHOR_INTERVAL"
+"""Seconds between anchors signed by `projections run`; empty or 0: none."""
+
 LIBRARY = ("PERSISTENCE_MODULE", "POSTGRES_", "SQLITE_", "CIPHER_", "COMPRESSOR_TOPIC", "AGGREGATE_CACHE_",
            "DEEPCOPY_FROM_AGGREGATE_CACHE", "IS_SNAPSHOTTING_ENABLED", "CREATE_TABLE", "APPLICATION_RECORDER_TOPIC",
            "TRACKING_RECORDER_TOPIC", "PROCESS_RECORDER_TOPIC", "INFRASTRUCTURE_FACTORY", "FACTORY_TOPIC",
@@ -48,6 +56,20 @@ POSTGRES_CONNECT_TIMEOUT is how long a request waits for a pooled connection (ev
 the database is away a command fails after about this long with 503 instead of hanging (ADR 0010); a
 busy pool that cannot hand a connection in 2 s is overloaded, and says so the same way."""
 
+MASTER_KEY = "MOBILIZE_MASTER_KEY"
+"""The master key that wraps every person's data key: 32 bytes, base64 (`mobilize privacy new-key`)."""
+MASTER_KEY_FILE = "MOBILIZE_MASTER_KEY_FILE"
+"""A file holding the master key (base64); read when MOBILIZE_MASTER_KEY is not set. Without either, a
+SQLite store keeps its key beside its file (`<name>.master-key`), a PostgreSQL store in `mobilize.master-key`
+of the working directory, made on first start; the in-memory store makes one for the process."""
+RELAY_PERSONAL = "MOBILIZE_RELAY_PERSONAL"
+"""on: the Kafka relay carries personal fields opened (a trusted internal topic); off (default): left out."""
+MASTER_KEY_BYTES = 32
+RETENTION_EMERGENCY_DAYS = "MOBILIZE_RETENTION_EMERGENCY_DAYS"
+"""Days personal data collected on an emergency basis is kept after its incident closed (default 30)."""
+RETENTION_CONSENT_DAYS = "MOBILIZE_RETENTION_CONSENT_DAYS"
+"""Days personal data given with consent is kept after it was given or last renewed (default 365)."""
+
 
 class BadSetting(ValueError):
     """Raised when a setting from the environment cannot be understood."""
@@ -66,6 +88,13 @@ class Settings:
     group_commit: bool = False
     command_attempts: int = DEFAULT_COMMAND_ATTEMPTS
     cache_size: int | None = DEFAULT_CACHE_SIZE
+    relay_personal: bool = False
+    retention_days: tuple[int, int] = (30, 365)
+    """(emergency, consent): see `mobilize.privacy.retention`."""
+    master_key: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # MASTER_KEY and/or MASTER_KEY_FILE
+    anchor_key: str = DEFAULT_ANCHOR_KEY
+    anchors: str = DEFAULT_ANCHORS
+    anchor_interval: float = 0.0
     library: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # may hold a password or a cipher key
 
     @classmethod
@@ -85,6 +114,13 @@ class Settings:
             group_commit=on_off(GROUP_COMMIT, env.get(GROUP_COMMIT)),
             command_attempts=command_attempts(env.get(COMMAND_ATTEMPTS)),
             cache_size=cache_size(env.get(CACHE_SIZE, env.get("AGGREGATE_CACHE_MAXSIZE"))),
+            relay_personal=on_off(RELAY_PERSONAL, env.get(RELAY_PERSONAL)),
+            retention_days=(days(RETENTION_EMERGENCY_DAYS, env.get(RETENTION_EMERGENCY_DAYS), 30),
+                            days(RETENTION_CONSENT_DAYS, env.get(RETENTION_CONSENT_DAYS), 365)),
+            master_key=tuple((key, env[key]) for key in (MASTER_KEY, MASTER_KEY_FILE) if env.get(key)),
+            anchor_key=env.get(ANCHOR_KEY) or DEFAULT_ANCHOR_KEY,
+            anchors=env.get(ANCHORS) or DEFAULT_ANCHORS,
+            anchor_interval=seconds(ANCHOR_INTERVAL, env.get(ANCHOR_INTERVAL)),
             library=tuple(sorted((key, value) for key, value in env.items() if _library(key))),
         )
 
@@ -102,7 +138,11 @@ class Settings:
                 "MOBILIZE_LOG_LEVEL": self.log_level, "MOBILIZE_KAFKA": self.kafka,
                 "MOBILIZE_KAFKA_TOPIC": self.kafka_topic, "MOBILIZE_KAFKA_PARTITIONS": str(self.kafka_partitions),
                 GROUP_COMMIT: "on" if self.group_commit else "off", COMMAND_ATTEMPTS: str(self.command_attempts),
-                CACHE_SIZE: str(self.cache_size or 0), **dict(self.library)}
+                CACHE_SIZE: str(self.cache_size or 0), RELAY_PERSONAL: "on" if self.relay_personal else "off",
+                RETENTION_EMERGENCY_DAYS: str(self.retention_days[0]),
+                RETENTION_CONSENT_DAYS: str(self.retention_days[1]), ANCHOR_KEY: self.anchor_key,
+                ANCHORS: self.anchors, ANCHOR_INTERVAL: str(self.anchor_interval),
+                **dict(self.master_key), **dict(self.library)}
 
     def export(self) -> None:
         """Put these settings in this process's environment, for the worker processes it is about to start."""
@@ -120,8 +160,66 @@ class Settings:
         """
         store = store_env(self.store, defaults=False)
         defaults = POSTGRES_DEFAULTS if store["PERSISTENCE_MODULE"] == "eventsourcing.postgres" else {}
-        return {**defaults, **dict(self.library), **store, GROUP_COMMIT: "on" if self.group_commit else "off",
+        return {**defaults, **dict(self.library), **store, **dict(self.master_key),
+                GROUP_COMMIT: "on" if self.group_commit else "off",
                 COMMAND_ATTEMPTS: str(self.command_attempts), "AGGREGATE_CACHE_MAXSIZE": str(self.cache_size or "")}
+
+
+def master_key_source(env: Mapping[str, str]) -> tuple[bytes | None, str | None]:
+    """The master key an application's configuration names: (key, None) when given or read from its file;
+    (None, path) when the file is still to be made; (None, None) for a store with no file (in memory)."""
+    given = env.get(MASTER_KEY, "").strip()
+    if given:
+        return _master_key(given, MASTER_KEY), None
+    path = env.get(MASTER_KEY_FILE, "").strip() or _default_key_file(env)
+    if path is None:
+        return None, None
+    file = Path(path)
+    if not file.exists():
+        return None, path
+    return _master_key(file.read_text().strip(), f"{MASTER_KEY_FILE} {path}"), path
+
+
+def _default_key_file(env: Mapping[str, str]) -> str | None:
+    module = env.get("PERSISTENCE_MODULE", "eventsourcing.popo")
+    if module == "eventsourcing.sqlite":
+        name = env.get("SQLITE_DBNAME", ":memory:")
+        return None if ":memory:" in name or name.startswith("file::memory") else \
+            f"{name.removesuffix('.db')}.master-key"
+    return "mobilize.master-key" if module == "eventsourcing.postgres" else None
+
+
+def _master_key(text: str, where: str) -> bytes:
+    try:
+        key = base64.b64decode(text, validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != MASTER_KEY_BYTES:
+        raise BadSetting(f"{where}: expected {MASTER_KEY_BYTES} bytes in base64 (make one with "
+                         "`mobilize privacy new-key`)")
+    return key
+
+
+def new_master_key() -> str:
+    """A fresh master key, as base64 text."""
+    return base64.b64encode(os.urandom(MASTER_KEY_BYTES)).decode()
+
+
+def write_master_key(path: str, text: str | None = None) -> bytes:
+    """Write a master key file only its owner may read (a fresh key unless given); returns the key."""
+    text = text or new_master_key()
+    key = _master_key(text, path)
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(text + "\n")
+    return key
+
+
+def read_master_key_file(path: str) -> bytes:
+    """The master key held in a file (for rotation: the new key)."""
+    return _master_key(Path(path).read_text().strip(), path)
 
 
 def command_attempts(value: str | None) -> int:
@@ -132,6 +230,27 @@ def command_attempts(value: str | None) -> int:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 10:
         raise BadSetting(f"{COMMAND_ATTEMPTS} {value!r}: expected a whole number from 1 to 10")
     return int(text)
+
+
+def days(name: str, value: str | None, default: int) -> int:
+    """A number of days, 0 or more; unset or empty means the default."""
+    if value is None or not value.strip():
+        return default
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise BadSetting(f"{name} {value!r}: expected a whole number of days")
+    return int(text)
+def seconds(name: str, value: str | None) -> float:
+    """A number of seconds, at least 0; unset or empty means 0 (off)."""
+    if value is None or not value.strip():
+        return 0.0
+    try:
+        number = float(value.strip())
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < 10**7:
+        raise BadSetting(f"{name} {value!r}: expected a number of seconds (0 or empty: off)")
+    return number
 
 
 def on_off(name: str, value: str | None, default: bool = False) -> bool:

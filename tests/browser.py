@@ -1,8 +1,10 @@
 """Real browser tests: Debian's Chromium driven by Playwright, apps served on free local ports, screenshots kept.
 
-Browser tests import what they need from here (pytest finds the `browser` fixture once a test module imports it):
+tests/conftest.py loads this module as a plugin, so the session-scoped `browser` fixture exists once for every test
+(a test module importing the fixture itself would start a second Playwright, which its sync API refuses); browser
+tests import the rest:
 
-    from tests.browser import Watched, browser, serve, screenshot  # noqa: F401 (browser: a fixture)
+    from tests.browser import Browser, Page, Watched, screenshot, serve
 
 Playwright never downloads a browser here: it drives the system's Chromium by `executable_path`, installed with
 apt-get when missing (as root), the test skipped only when that cannot be done.
@@ -24,12 +26,11 @@ import pytest
 
 from mobilize.demo.live import Served, start_server
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (the test extra)")
-Browser = sync_api.Browser
-BrowserContext = sync_api.BrowserContext
-Page = sync_api.Page
-Request = sync_api.Request
-Route = sync_api.Route
+try:
+    from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, sync_playwright
+except ImportError:  # without the test extra: the module still loads as a plugin, and the fixture skips
+    Browser = BrowserContext = Page = Request = Route = Any  # type: ignore[misc]
+    sync_playwright = None
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 """Where screenshots go (git-ignored): a failed run's last look at the page, a green run's record."""
@@ -54,14 +55,20 @@ def chromium() -> str:
     return shutil.which("chromium") or pytest.skip("apt-get installed chromium but it is not on PATH")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium per test module; each test opens its own context (cookies, storage, routes).
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: while Playwright's sync API is up, its event loop counts as running in the main
+    thread, and a test calling `asyncio.run` (the log bell's) would fail; after the last non-browser test the
+    session's one browser starts and stays up to the end."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
 
-    Not one per session: Playwright's sync API keeps an asyncio loop running in the main thread while it is
-    started, and every later test that calls asyncio.run (the feeds' bell) would fail under it."""
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole session; each test opens its own context (cookies, storage, routes)."""
+    if sync_playwright is None:
+        pytest.skip("browser tests need playwright (the test extra)")
     binary = chromium()
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=binary, args=ARGS)
         yield launched
         launched.close()
@@ -142,7 +149,7 @@ class Watched:
     def _failed(self, request: Request) -> None:
         if request.failure == "csp":
             self.blocked.append(request.url)
-        else:
+        elif request.failure != "net::ERR_ABORTED":  # the page let go of it (a reload ends an open event stream)
             self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _only_local(self, route: Route) -> None:

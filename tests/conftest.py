@@ -16,6 +16,8 @@ from mobilize.domain.base import CommandContext
 from mobilize.logs import configure_logging
 from mobilize.settings import Settings, store_env
 
+pytest_plugins = ("tests.browser",)  # the session's browser (Playwright over Debian's Chromium), once for all
+
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 """When scenario drives start."""
 

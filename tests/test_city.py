@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -115,3 +116,35 @@ def test_a_scaled_city_keeps_its_proportions() -> None:
     small = LANZHOU.scaled(177)
     assert small.grids == (5, 43, 177) and small.streets == 1 and small.communities == 5
     assert [n for _, _, n in small.people] == [round(n * (177 / 1770)) for _, _, n in LANZHOU.people]
+
+
+def test_a_bulk_registration_retried_through_the_application_is_the_same_command(
+        fresh: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mobilize.demo.city as city
+    from mobilize.application.idempotency import accepted
+    from mobilize.domain.base import CommandContext
+    from mobilize.privacy.seal import Opener
+
+    # given a city registered in bulk (command records written beside the events, personal arguments blinded)
+    bulk: list[tuple[str, UUID, dict[str, Any]]] = []
+
+    def noted(command_id: str, name: str, result: UUID, arguments: dict[str, Any] | None = None) -> Any:
+        if name == "register_person" and arguments and arguments["home_unit"]:
+            bulk.append((command_id, result, arguments))
+        return accepted(command_id, name, result, arguments)
+
+    monkeypatch.setattr(city, "accepted", noted)
+    app = fresh()
+    generate(app, seed=1, **SMALL)
+    command_id, person_id, arguments = bulk[0]
+    event = next(iter(app.events.get(person_id)))
+    opener, given = Opener(app.keyring), arguments["context"]
+    # when the same command is given again through the application, with the same id and arguments
+    again = app.register_person(
+        arguments["name"], arguments["roles"], arguments["home_grid_id"],
+        home_unit=opener.reveal(event.home_unit, "home_unit"), phone=opener.reveal(event.phone, "phone"),
+        qualifications=arguments["qualifications"],
+        ctx=CommandContext(actor=event.actor, ordered_by=given["ordered_by"], reason=given["reason"],
+                           command_id=command_id, occurred_at=given["occurred_at"]))
+    # then it is recognised as the first run: same result, nothing refused
+    assert again == person_id

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from mobilize.api import docs, errors
 from mobilize.api.middleware import RequestContext
 from mobilize.api.read_side import ReadSides
-from mobilize.api.routes import ROUTERS, dashboard, field_page
+from mobilize.api.routes import PAGES, ROUTERS, console
 from mobilize.api.routes.stream import Streams
 from mobilize.application import Mobilize, open_app
 from mobilize.application.store.postgres import ready, unavailable
@@ -32,7 +32,9 @@ DESCRIPTION = """Commands and views of `mobilize`, for command-center operators,
 Authenticate with `Authorization: Bearer mbz.<id>.<secret>` (tokens come from `mobilize token create`).
 Send an `Idempotency-Key` header with every command: a retry with the same key returns the first
 response and writes nothing; the same key with a different body is refused with 422.
-Every refusal is JSON: `{"error": rule, "message": ..., "facts": {...}, "retryable": bool}`."""
+Every refusal is JSON: `{"error": rule, "message": ..., "facts": {...}, "retryable": bool}` (the `Refusal` schema).
+Every row of a view that belongs to an incident says whether it is a drill (`exercise`)."""
+
 
 class NotReady(BaseModel):
     """/readyz when the store does not answer: a probe's body, not a refusal."""
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
                   redoc_url=None)
     docs.install(api)  # Swagger UI and ReDoc from the package, not a CDN
     api.state.mobilize = mobilize
+    api.state.settings = settings
     api.state.read_side = ReadSides(mobilize, settings.store)
     api.state.bell = Bell(mobilize)
     api.state.tail = Tail(mobilize)
@@ -67,8 +70,9 @@ def create_app(settings: Settings | None = None, application: Mobilize | None = 
     errors.install(api)
     for router in ROUTERS:
         api.include_router(router, prefix="/api")
-    api.include_router(dashboard.router, include_in_schema=False)  # also at /dashboard, for people
-    api.include_router(field_page.router, include_in_schema=False)  # /field: the people in the field's own page
+    for page in PAGES:  # /dashboard (also under /api), /peace, /audit, /console and /field, for people
+        api.include_router(page, include_in_schema=False)
+    api.include_router(console.router, prefix="/api")  # who the caller is, which events the stream carries
 
     @api.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -184,8 +184,8 @@ def read_views(request: Request) -> Iterator[ViewStore]:
 
 def replayable_views(request: Request) -> Iterator[ViewStore]:
     """For a route that can read `as_of` a moment: views as `read_views` gives them, or a `Later` when the
-    request asks for a moment."""
-    if request.query_params.get("as_of") is not None:
+    request asks for a moment (as known at, or as happened by)."""
+    if request.query_params.get("as_of") is not None or request.query_params.get("as_happened") is not None:
         yield Later(request.app.state.read_side)
         return
     yield from read_views(request)

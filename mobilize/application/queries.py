@@ -9,12 +9,18 @@ from uuid import UUID
 from mobilize.application.service import CommandService
 from mobilize.domain.base import MobilizeAggregate, NotFound
 from mobilize.domain.dispatch import Dispatch
+from mobilize.domain.drill import DrillCallUp, Muster
+from mobilize.domain.hazard import Hazard
+from mobilize.domain.household import Household
 from mobilize.domain.incident import Incident
-from mobilize.domain.organisation import OrgUnit, WartimePolicy
+from mobilize.domain.organisation import DEFAULT_PEACE_POLICY, DutyPolicy, OrgUnit
 from mobilize.domain.person import Person
+from mobilize.domain.resident_request import ResidentRequest
 from mobilize.domain.shift import Shift
+from mobilize.domain.small_wish import SmallWish
 from mobilize.domain.task_force import TaskForce
 from mobilize.domain.testing_site import TestingSite
+from mobilize.domain.visit import Visit, VisitPlan
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,8 @@ class Mode:
 
     unit_id: UUID
     switches: list[dict[str, Any]] = field(default_factory=list)
+    peace_policies: list[DutyPolicy] = field(default_factory=list)
+    """The peace-time policies set on the unit and its ancestors."""
 
     @property
     def state(self) -> str:
@@ -30,11 +38,11 @@ class Mode:
         return "war" if self.switches else "peace"
 
     @property
-    def policy(self) -> WartimePolicy | None:
-        """The wartime policy in force, or None in peace."""
-        policies = [WartimePolicy(s["max_shift_hours"], s["min_rest_hours"]) for s in self.switches]
+    def policy(self) -> DutyPolicy:
+        """The duty policy in force: the strictest wartime one in war, the strictest peace-time one in peace."""
+        policies = [DutyPolicy(s["max_shift_hours"], s["min_rest_hours"]) for s in self.switches]
         if not policies:
-            return None
+            policies = self.peace_policies or [DEFAULT_PEACE_POLICY]
         strictest = policies[0]
         for policy in policies[1:]:
             strictest = strictest.strictest(policy)
@@ -53,24 +61,25 @@ class Queries(CommandService):
 
     def mode_of(self, unit_id: UUID) -> Mode:
         """Whether a unit is in peace or war, and through which switches."""
-        switches = [
-            {**war, "unit_id": unit.id, "unit": unit.name}
-            for unit in self.ancestry(unit_id)
-            for war in unit.wars.values()
-        ]
-        return Mode(unit_id, switches)
+        ancestry = self.ancestry(unit_id)
+        switches = [{**war, "unit_id": unit.id, "unit": unit.name} for unit in ancestry for war in unit.wars.values()]
+        return Mode(unit_id, switches, [unit.peace_policy for unit in ancestry if unit.peace_policy is not None])
 
     def unit_of(self, aggregate_id: UUID) -> UUID:
-        """The org unit a record sits under: the unit itself, a home grid, a site's grid, an incident's scope."""
+        """The org unit a record sits under: the unit itself, a home grid, a grid's record, an incident's scope."""
         record = self.load(MobilizeAggregate, aggregate_id, "record")
         if isinstance(record, OrgUnit):
             return record.id
-        if isinstance(record, (TestingSite, Shift)):
+        if isinstance(record, (TestingSite, Shift, Household, VisitPlan, Visit, Hazard, SmallWish)):
             return record.grid_id
+        if isinstance(record, ResidentRequest):
+            return record.unit_id  # where it is handled now: once escalated, no longer the grid's to change
         if isinstance(record, TaskForce):
             return record.unit_id
-        if isinstance(record, Incident):
+        if isinstance(record, (Incident, DrillCallUp)):
             return record.scope_unit_id
+        if isinstance(record, Muster):
+            return record.grid_id or self.unit_of(record.call_up_id)
         if isinstance(record, Dispatch):
             return self.unit_of(record.site_id or record.incident_id)
         if isinstance(record, Person) and record.home_grid_id is not None:

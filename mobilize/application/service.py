@@ -39,6 +39,7 @@ from mobilize.domain.base import (
     require,
     utcnow,
 )
+from mobilize.domain.personal import personal_names
 from mobilize.settings import COMMAND_ATTEMPTS, command_attempts
 
 log = structlog.get_logger("mobilize.command")
@@ -78,8 +79,11 @@ def command(method: Callable[Concatenate[S, P], UUID]) -> Callable[..., UUID]:
         given = {"ordered_by": ctx.ordered_by, "reason": ctx.reason, "occurred_at": ctx.occurred_at}
         require_printable({**arguments, "actor": ctx.actor, "ordered_by": ctx.ordered_by, "reason": ctx.reason,
                            "command_id": ctx.command_id, "correlation_id": ctx.correlation_id})
+        personal = personal_names()
+        blinded = {k: self.keyring.blind(v) if k in personal and isinstance(v, str) else v
+                   for k, v in arguments.items()}  # the fingerprint is stored: no personal value in clear
         return self.handle(method.__name__, functools.partial(method, self, *args, **kwargs),
-                           fingerprint(method.__name__, {**arguments, "context": given}), ctx)
+                           fingerprint(method.__name__, {**blinded, "context": given}), ctx)
 
     return run
 

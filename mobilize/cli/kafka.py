@@ -51,7 +51,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         return tail(bootstrap, topic, args.from_beginning, args.max, args.timeout)
     app, views = open_app(settings), ViewStore.for_store(store)
     relay = KafkaRelay(app, views, bootstrap, topic, args.partitions or settings.kafka_partitions, args.batch,
-                       store=store)
+                       store=store, personal=settings.relay_personal)
     stop = threading.Event()
     previous = stop_on_sigterm(stop)
     try:

@@ -10,17 +10,25 @@ from mobilize.cli import (
     bench,
     demo,
     generate,
+    history,
+    ics,
     kafka,
     lists,
+    peace,  # registers the peace views with `views` before its commands are added
+    privacy,
     projections,
+    rota,
     serve,
     tokens,
     views,
+    whatif,
 )
 from mobilize.logs import configure_logging
+from mobilize.privacy.keys import WrongMasterKey
 from mobilize.settings import BadSetting, Settings
 
-GROUPS = (demo, views, lists, projections, audit, tokens, serve, kafka, generate, bench)
+GROUPS = (demo, peace, views, lists, projections, audit, ics, history, whatif, tokens, serve, kafka, generate, bench,
+          rota, privacy)
 """Each adds its sub-commands, and sets `func(settings, args) -> exit status` on them."""
 SERVICES = ("serve", "relay")
 """Long-running commands: they log at the configured level (console commands print tables, not logs)."""
@@ -49,5 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     quiet = settings.log_level == "info" and not service
     settings = settings.with_log_level(args.log_level or ("warning" if quiet else settings.log_level))
     configure_logging(settings)
-    status: int = args.func(settings, args)
+    try:
+        status: int = args.func(settings, args)
+    except (WrongMasterKey, BadSetting) as error:  # the key table refused the master key: nothing was read
+        print(f"mobilize: {error}", file=sys.stderr)
+        return 2
     return status

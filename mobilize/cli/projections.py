@@ -10,7 +10,9 @@ from typing import Any
 
 from mobilize.application import Mobilize, open_app
 from mobilize.cli.console import stop_on_sigterm, table
+from mobilize.privacy.retention import Retention, keep_sweeping
 from mobilize.progress import Progress
+from mobilize.projections import anchors
 from mobilize.projections.base import Runner, failures
 from mobilize.projections.registry import PROJECTIONS, projection
 from mobilize.projections.store import ViewStore
@@ -32,12 +34,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     """Carry out `projections …`; returns the exit status."""
     app, views = open_app(settings), ViewStore.for_store(settings.store)
     try:
-        return _projections(app, views, settings.store, args.verb, getattr(args, "name", None))
+        return _projections(app, views, settings, args.verb, getattr(args, "name", None))
     finally:
         views.close()
 
 
-def _projections(app: Mobilize, views: ViewStore, store: str, verb: str, name: str | None) -> int:
+def _projections(app: Mobilize, views: ViewStore, settings: Settings, verb: str, name: str | None) -> int:
     if verb == "status":
         head = app.recorder.max_notification_id() or 0
         names = [*PROJECTIONS, "kafka_relay"]  # the relay keeps its position beside the views'
@@ -56,19 +58,26 @@ def _projections(app: Mobilize, views: ViewStore, store: str, verb: str, name: s
         progress.finish()
         print(f"{name}: rebuilt from zero, {applied} events applied")
     else:
-        return _run_live(app, store)
+        return _run_live(app, settings)
     return 0
 
 
-def _run_live(app: Mobilize, store: str) -> int:
+def _run_live(app: Mobilize, settings: Settings) -> int:
     """Follow every projection until interrupted; while the database is away each waits and goes on by itself.
-    A projection stuck on an event stops alone (`projections status` says where and why); 1 when all did."""
-    stop = threading.Event()
+    A projection stuck on an event stops alone (`projections status` says where and why); 1 when all did.
+    The retention rules are swept every hour beside them (`mobilize.privacy.retention`); with
+    `MOBILIZE_ANCHOR_INTERVAL` set, the chain is also anchored that often (ADR 0016)."""
+    stop, store, retention = threading.Event(), settings.store, Retention(*settings.retention_days)
     runners = [Runner(app, ViewStore.for_store(store), projection(n), store=store)  # a connection each
                for n in PROJECTIONS]
     threads = [threading.Thread(target=r.follow, args=(stop,), name=r.projection.name) for r in runners]
+    if settings.anchor_interval > 0:
+        threads.append(threading.Thread(target=anchors.every, args=(app, settings, stop), name="anchors",
+                                        daemon=True))
     for thread in threads:
         thread.start()
+    sweeper = threading.Thread(target=keep_sweeping, args=(app, retention, stop), name="retention", daemon=True)
+    sweeper.start()
     print(f"following {len(runners)} projections; Ctrl-C (or SIGTERM) to stop", file=sys.stderr)
     previous = stop_on_sigterm(stop)
     try:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from mobilize.application import Mobilize, open_app
 from mobilize.cli.console import table
 from mobilize.cli.ids import BadId, check_args
 from mobilize.domain.base import CHINA
-from mobilize.projections.audit import AuditTrail
 from mobilize.projections.base import Runner
 from mobilize.projections.registry import projection
-from mobilize.projections.replay import BadMoment, replay, resolve
+from mobilize.projections.replay import BadMoment, parse_moment, reading, replay_reading
 from mobilize.projections.store import ViewStore
 from mobilize.settings import Settings
 
@@ -37,7 +36,8 @@ def _roster(views: ViewStore, now: datetime, args: argparse.Namespace) -> str:
 
     rows = on_duty(views, now, site_id=args.site, grid_id=args.grid, incident_id=args.incident,
                    task_force_id=args.task_force)
-    return table(rows, ("person", "post", "lane", "site", "grid", "status", "since", "shift_start", "shift_end"),
+    return table(rows, ("person", "post", "lane", "site", "grid", "status", "since", "shift_start", "shift_end",
+                        "exercise"),
                  f"Roster at {now:%Y-%m-%d %H:%M %Z}")
 
 
@@ -46,7 +46,7 @@ def _dispatches(views: ViewStore, now: datetime, args: argparse.Namespace) -> st
     from mobilize.projections.roster import dispatched
 
     return table(dispatched(views, incident_id=args.incident),
-                 ("subject", "kind", "state", "since", "task", "site_id"), "Live dispatches")
+                 ("subject", "kind", "state", "since", "task", "site_id", "exercise"), "Live dispatches")
 
 
 @view("resting", "roster")
@@ -63,10 +63,11 @@ def _gaps(views: ViewStore, now: datetime, args: argparse.Namespace) -> str:
     horizon = timedelta(hours=args.hours)
     posts = [r for r in post_gaps(views, now, horizon, incident_id=args.incident) if r["need"] or args.all]
     return "\n\n".join([
-        table(incident_gaps(views, now, horizon), ("incident_id", "window", "required", "have", "need",
+        table(incident_gaps(views, now, horizon), ("incident_id", "exercise", "window", "required", "have", "need",
                                                    "not_checked_in", "resting"),
               f"Staffing gaps at {now:%Y-%m-%d %H:%M %Z} (now and the next {args.hours:g} hours)"),
-        table(posts, ("site", "lane", "post", "window", "required", "have", "need", "not_checked_in", "resting"),
+        table(posts, ("site", "lane", "post", "window", "required", "have", "need", "not_checked_in", "resting",
+                      "exercise"),
               "Posts" + ("" if args.all else " short of people")),
     ])
 
@@ -103,21 +104,24 @@ def add_commands(commands: Any) -> None:
         _view_arguments(parser)
         parser.set_defaults(func=run)
     replay_parser = commands.add_parser("replay", help="print a view as it stood at a moment of the log")
-    replay_parser.add_argument("--as-of", required=True, help="a log position, or an ISO time with a zone")
     replay_parser.add_argument("view", choices=sorted(VIEWS))
-    _view_arguments(replay_parser, as_of=False)
+    _view_arguments(replay_parser)
     replay_parser.set_defaults(func=run)
 
 
-def _view_arguments(parser: argparse.ArgumentParser, as_of: bool = True) -> None:
-    parser.add_argument("--now", help="the moment the view is read at (ISO time with zone; default: now, or "
-                                      "the as-of moment)")
-    if as_of:
-        parser.add_argument("--as-of", help="replay the log up to a position or recorded time first")
+def _view_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--now", help="the moment the view is read at (ISO time with zone); alone, the view as it "
+                                      "happened by then")
+    parser.add_argument("--as-of", help="as known at: replay the events recorded by a log position or ISO time")
+    parser.add_argument("--as-happened", help="as happened by: replay the events that occurred by an ISO time, "
+                                              "late-recorded ones included")
     for option in ("--site", "--grid", "--incident", "--task-force", "--unit", "--person"):
         parser.add_argument(option, help=f"only this {option[2:].replace('-', ' ')} (id)")
     parser.add_argument("--hours", type=float, default=12.0, help="gaps: how far ahead to look (default 12)")
-    parser.add_argument("--all", action="store_true", help="gaps: list every post, not only those short")
+    parser.add_argument("--all", action="store_true", help="gaps: list every post, not only those short; hazards: "
+                                                           "verified ones too")
+    parser.add_argument("--week", help="action-day: an ISO week (2026-W09) or a day of it (default: this week)")
+    parser.add_argument("--overdue", action="store_true", help="requests: only those past their due time")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -125,6 +129,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     app, views = open_app(settings), ViewStore.for_store(settings.store)
     try:
         check_args(app, args, "site", "grid", "incident", "task_force", "unit", "person")
+        if args.command == "replay" and not (args.as_of or args.as_happened or args.now):
+            raise BadMoment("replay needs a moment: --as-of POSITION|TIME, --as-happened TIME or --now TIME")
         return _show(app, views, args.view if args.command == "replay" else args.command, args)
     except (BadMoment, BadId) as error:
         print(f"mobilize: {error}", file=sys.stderr)
@@ -135,33 +141,20 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 def _show(app: Mobilize, views: ViewStore, name: str, args: argparse.Namespace) -> int:
     projection_name, printer = VIEWS[name]
-    now = moment(args.now) if args.now else datetime.now(UTC)
-    if args.as_of:
-        until = resolve(app, views, args.as_of)
-        Runner(app, views, AuditTrail()).catch_up(until=until)
-        if not args.now:
-            now = _occurred_at(views, until, args.as_of)
-        print(printer(replay(app, projection_name, until), now.astimezone(CHINA), args))
-        print(f"(replayed to log position {until})")
+    now = moment(args.now) if args.now else None
+    as_happened = args.as_happened or (args.now if not args.as_of else None)  # --now alone: as it happened by then
+    if args.as_of or as_happened:
+        when = reading(app, views, as_of=args.as_of, as_happened=as_happened, now=now)
+        print(printer(replay_reading(app, projection_name, when), when.now.astimezone(CHINA), args))
+        print(f"({when.label()})")
         return 0
     Runner(app, views, projection(projection_name)).catch_up()
-    print(printer(views, now.astimezone(CHINA), args))
+    when = reading(app, views)
+    print(printer(views, when.now.astimezone(CHINA), args))
+    print(f"({when.label()})")
     return 0
 
 
-def _occurred_at(views: ViewStore, position: int, as_of: str) -> datetime:
-    """For a position, the field time of the event there; for a time, that time."""
-    if not (as_of.isascii() and as_of.isdigit()):
-        return moment(as_of)
-    rows = views.query("SELECT occurred_at FROM audit_trail WHERE position = ?", (position,))
-    return datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else datetime.now(UTC)
-
-
 def moment(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise BadMoment(f"{text!r} is not an ISO time, e.g. 2026-03-02T10:00+08:00") from None
-    if moment.tzinfo is None:
-        raise BadMoment(f"{text!r} has no time zone; add one, e.g. +08:00")
-    return moment
+    """An ISO time with a zone from the command line, or BadMoment."""
+    return parse_moment(text, "the time")

@@ -281,8 +281,10 @@ def _person(desk: CityDesk, rng: random.Random, city: City, grid: Grid, roles: l
     home_unit = rng.choice(HOME_UNITS) if "dual_registered_party_member" in roles else None
     phone = f"139{rng.randint(0, 99_999_999):08d}"
     given = desk.context(reason="grid registry")
-    arguments = {"name": name, "roles": roles, "home_grid_id": grid.id, "home_unit": home_unit, "phone": phone,
-                 "id_number": None, "qualifications": valid,
+    blind = desk.app.keyring.blind  # a command's fingerprint holds personal arguments blinded
+    arguments = {"name": name, "roles": roles, "home_grid_id": grid.id,
+                 "home_unit": blind(home_unit) if home_unit else None, "phone": blind(phone), "id_number": None,
+                 "qualifications": valid, "legal_basis": None, "basis_incident_id": None,
                  "context": {"ordered_by": given.ordered_by, "reason": given.reason, "occurred_at": given.occurred_at}}
     token = current_context.set(given.resolved(desk.app.clock()))
     try:

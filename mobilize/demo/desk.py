@@ -22,6 +22,11 @@ class Tally:
     examples: dict[str, str] = field(default_factory=dict)
     facts: Counter[str] = field(default_factory=Counter)
 
+    def merged(self, other: Tally) -> Tally:
+        """Both desks' counts together (the first example of a rule is this desk's, if it has one)."""
+        return Tally(self.accepted + other.accepted, self.refused + other.refused,
+                     {**other.examples, **self.examples}, self.facts + other.facts)
+
 
 class Desk:
     """One command center's console: every command goes through the application, stamped and counted."""

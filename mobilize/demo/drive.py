@@ -273,6 +273,8 @@ def _stand_down(desk: Desk, street: Street, drive: Drive, start: datetime) -> No
     for site in drive.sites:
         desk.do("close_site", site, reason="drive complete")
     desk.do("dissolve_temporary_branch", street.task_forces[0], reason="mission complete")
+    desk.do("stand_down", street.grids[0].id, drive.incident,  # refused: in war through the street, named to stand down
+            reason="grid 1 done early")
     desk.do("stand_down", street.id, drive.incident, reason="all samples negative in round 1")
     desk.do("close_incident", drive.incident, reason="round 1 complete")
     desk.do("dispatch", "task_force", street.task_forces[1], drive.incident, "late order")  # refused: closed

@@ -95,6 +95,8 @@ def serve_demo(settings: Settings, seed: int, speed: float = SPEED, host: str = 
     served = start_server(create_app(settings, app), host, port)
     print(f"viewer token  {token}")
     print(f"dashboard     {served.url}/api/dashboard?clock=log&token={token}")
+    print(f"console       {served.url}/console?token={token}  (read-only; an operator acts with a token of "
+          "`mobilize token create --role operator`)")
     print(f"playing the drive: one simulated hour every {3600 / speed:.0f} s; Ctrl-C stops", flush=True)
     try:
         rng = random.Random(seed)

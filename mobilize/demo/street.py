@@ -41,6 +41,8 @@ class Grid:
     name: str
     community: int
     leaders: list[UUID] = field(default_factory=list)
+    members: dict[str, list[UUID]] = field(default_factory=dict)
+    """The grid's people by their first role (the peace week picks its visitors and building leaders here)."""
 
 
 @dataclass
@@ -57,9 +59,10 @@ class Street:
     lapsed: list[UUID] = field(default_factory=list)
 
 
-def build_street(desk: Desk, rng: random.Random, start: datetime, grids_per_street: int = 50) -> Street:
-    """Build the tree and register its people, all in peace time before the drive."""
-    desk.at(start - timedelta(days=2))
+def build_street(desk: Desk, rng: random.Random, start: datetime, grids_per_street: int = 50,
+                 ahead: timedelta = timedelta(days=2)) -> Street:
+    """Build the tree and register its people, all in peace time, `ahead` of the drive."""
+    desk.at(start - ahead)
     street_id = desk.do("establish_unit", "Junhe Street", "street", reason="street registry")
     assert street_id is not None
     street = Street(street_id)
@@ -95,6 +98,14 @@ def _register_grid(desk: Desk, rng: random.Random, street: Street, grid: Grid, s
             _register(desk, rng, street, grid, roles, skills, start)
 
 
+def _id_number(phone: str) -> str:
+    """A made-up resident ID number (Baiyun district, Guangzhou), from the phone: no draw of the seeded
+    generator, so the demo plays as before."""
+    digits = [int(d) for d in phone]
+    birth = f"{1960 + (digits[-1] * 10 + digits[-2]) % 45}{digits[-3] % 9 + 1:02d}{digits[-4] % 9 + 10:02d}"
+    return f"440111{birth}{phone[-3:]}{'0123456789X'[sum(digits) % 11]}"
+
+
 def _register(desk: Desk, rng: random.Random, street: Street, grid: Grid, roles: list[str], skills: list[str],
               start: datetime) -> UUID:
     name = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}{rng.choice(GIVEN).lower()}"
@@ -104,13 +115,14 @@ def _register(desk: Desk, rng: random.Random, street: Street, grid: Grid, roles:
     home_unit = rng.choice(HOME_UNITS) if "dual_registered_party_member" in roles else None
     phone = f"138{rng.randint(0, 99_999_999):08d}"
     person = desk.do("register_person", name, roles, grid.id, home_unit=home_unit, phone=phone,
-                     qualifications=valid)
+                     id_number=_id_number(phone), qualifications=valid)
     assert person is not None
     street.skills[person] = [s for s, until in valid.items() if until > start + timedelta(days=1)]
     street.home[person] = grid.community
     if "sampler" in valid and "sampler" not in street.skills[person]:
         street.lapsed.append(person)
     street.names[person] = name
+    grid.members.setdefault(roles[0], []).append(person)
     return person
 
 

@@ -37,6 +37,8 @@ class Incident(MobilizeAggregate):
         self.exercise = exercise
         self.level = level
         self.closed = False
+        self.switched: list[UUID] = []
+        """The units switched to war for this incident and not yet stood down (the roots of the switches)."""
 
     @classmethod
     def declare(cls, title: str, kind: str, scope_unit_id: UUID, exercise: bool = False, level: int = 1) -> Incident:
@@ -63,8 +65,28 @@ class Incident(MobilizeAggregate):
     def _escalate(self, level: int) -> None:
         self.level = level
 
+    def record_switch(self, unit_id: UUID) -> None:
+        """Note that a unit was switched to war for this incident, so that closing it can stand the unit down."""
+        self.require_open()
+        self._record_switch(unit_id=unit_id)
+
+    @event("UnitSwitched")
+    def _record_switch(self, unit_id: UUID) -> None:
+        self.switched.append(unit_id)
+
+    def record_stand_down(self, unit_id: UUID) -> bool:
+        """Note that a unit switched for this incident is back in peace; False if it was not on the list."""
+        if unit_id not in self.switched:  # switches from before the incident kept this list are not on it
+            return False
+        self._record_stand_down(unit_id=unit_id)
+        return True
+
+    @event("UnitStoodDown")
+    def _record_stand_down(self, unit_id: UUID) -> None:
+        self.switched.remove(unit_id)
+
     def close(self) -> None:
-        """Close the incident; it takes no new dispatch or site afterwards."""
+        """Close the incident; it takes no new dispatch or site afterwards (its units are stood down with it)."""
         self.require_open()
         self._close()
 

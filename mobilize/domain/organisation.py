@@ -28,11 +28,12 @@ MAX_GRID_LEVEL = 3
 
 
 @dataclass(frozen=True)
-class WartimePolicy:
-    """Limits on duty while in war: the longest shift and the shortest rest between shifts."""
+class DutyPolicy:
+    """Limits on duty: the longest shift and the shortest rest between shifts, in war or in peace."""
 
     max_shift_hours: float
     min_rest_hours: float
+    mode: str = "war"
 
     def __post_init__(self) -> None:
         require(0 < self.max_shift_hours <= 24, InvalidCommand,
@@ -40,16 +41,36 @@ class WartimePolicy:
         require(0 <= self.min_rest_hours <= 48, InvalidCommand,
                 "shortest rest must be between 0 and 48 hours", min_rest_hours=self.min_rest_hours)
 
-    def strictest(self, other: WartimePolicy) -> WartimePolicy:
-        """The policy that holds when two switches cover the same unit."""
-        return WartimePolicy(min(self.max_shift_hours, other.max_shift_hours),
-                             max(self.min_rest_hours, other.min_rest_hours))
+    def strictest(self, other: DutyPolicy) -> DutyPolicy:
+        """The policy that holds when two switches (or two units' peace policies) cover the same unit."""
+        return DutyPolicy(min(self.max_shift_hours, other.max_shift_hours),
+                          max(self.min_rest_hours, other.min_rest_hours), self.mode)
+
+
+WartimePolicy = DutyPolicy
+"""The policy a switch to war sets (the name the war half has always used)."""
+
+DEFAULT_PEACE_POLICY = DutyPolicy(12, 11, "peace")
+"""The peace-time limits where no unit above has set its own: a 12-hour day at most and 11 hours of rest (a
+night's sleep and the way to and from it); a street or grid sets stricter or looser ones for its subtree."""
 
 
 class AlreadyInWar(RuleViolated):
     """Raised when a unit is switched to war for an incident it is already in war for."""
 
     rule = "already_in_war"
+
+
+class OutsideIncidentScope(RuleViolated):
+    """Raised when a unit is switched to war for an incident whose scope does not cover it."""
+
+    rule = "outside_incident_scope"
+
+
+class InWarThroughAncestor(RuleViolated):
+    """Raised when a unit in war only through an ancestor's switch is stood down on its own."""
+
+    rule = "in_war_through_ancestor"
 
 
 class OrgUnit(MobilizeAggregate):
@@ -63,6 +84,7 @@ class OrgUnit(MobilizeAggregate):
         self.grid_level = grid_level
         self.leaders: dict[str, UUID] = {}
         self.wars: dict[str, dict[str, Any]] = {}
+        self.peace_policy: DutyPolicy | None = None
 
     @classmethod
     def establish(cls, name: str, kind: str, parent: OrgUnit | None) -> OrgUnit:
@@ -97,6 +119,16 @@ class OrgUnit(MobilizeAggregate):
     @event("LeaderAppointed")
     def _appoint_leader(self, seat: str, person_id: UUID) -> None:
         self.leaders[seat] = person_id
+
+    def set_peace_policy(self, policy: DutyPolicy) -> None:
+        """Set the limits on duty in peace for this unit's subtree (the strictest along the tree holds)."""
+        require(policy != self.peace_policy, RuleViolated, f"{self.name} already has that peace-time policy",
+                unit=self.name)
+        self._set_peace_policy(max_shift_hours=policy.max_shift_hours, min_rest_hours=policy.min_rest_hours)
+
+    @event("PeacePolicySet")
+    def _set_peace_policy(self, max_shift_hours: float, min_rest_hours: float) -> None:
+        self.peace_policy = DutyPolicy(max_shift_hours, min_rest_hours, "peace")
 
     def switch_to_war(self, incident_id: UUID, exercise: bool, working_groups: list[str],
                       policy: WartimePolicy) -> None:

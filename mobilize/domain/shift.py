@@ -67,14 +67,20 @@ class Shift(MobilizeAggregate):
 
     @classmethod
     def schedule(cls, site_id: UUID, incident_id: UUID, grid_id: UUID, lane: int, post: str, skill: str,
-                 start: datetime, end: datetime, slots: int = 1) -> Shift:
-        """Schedule a window of duty at a post; `slots` people are needed on it."""
+                 start: datetime, end: datetime, slots: int = 1, shift_id: UUID | None = None) -> Shift:
+        """Schedule a window of duty at a post; `slots` people are needed on it; `shift_id` if the caller
+        derives the id (a rota does, so that a retry of it names the same shifts)."""
         start, end = aware(start, "start"), aware(end, "end")
         require(start < end, InvalidCommand, "a shift must end after it starts", start=start, end=end)
         require(end - start <= timedelta(hours=24), InvalidCommand, "a shift lasts at most 24 hours",
                 start=start, end=end)
         require(1 <= slots <= 20, InvalidCommand, "a shift needs between 1 and 20 people", slots=slots)
-        return cls(site_id, incident_id, grid_id, lane, post, skill, start, end, slots)
+        if shift_id is None:
+            return cls(site_id, incident_id, grid_id, lane, post, skill, start, end, slots)
+        # the event class @event("Scheduled") made; the type checker does not know of it
+        return cls._create(cls.Scheduled, id=shift_id,  # type: ignore[attr-defined]
+                           site_id=site_id, incident_id=incident_id, grid_id=grid_id, lane=lane, post=post,
+                           skill=skill, start=start, end=end, slots=slots)
 
     @property
     def hours(self) -> float:
@@ -90,11 +96,15 @@ class Shift(MobilizeAggregate):
 
     def assign(self, person_id: UUID, overridden: list[str], override_reason: str | None) -> None:
         """Put a person on the shift (their own booking is checked on the person)."""
+        self.check_assignment(person_id)
+        self._assign(person_id=person_id, overridden=overridden, override_reason=override_reason)
+
+    def check_assignment(self, person_id: UUID) -> None:
+        """Whether `assign` would take the person, changing nothing: raises its refusal (already on, full)."""
         require(str(person_id) not in self.people, RuleViolated, "that person is already on this shift",
                 person_id=person_id, shift_id=self.id)
         require(len(self.people) < self.slots, ShiftFull, f"all {self.slots} slots of this shift are taken",
                 shift_id=self.id, slots=self.slots)
-        self._assign(person_id=person_id, overridden=overridden, override_reason=override_reason)
 
     @event("Assigned")
     def _assign(self, person_id: UUID, overridden: list[str], override_reason: str | None) -> None:

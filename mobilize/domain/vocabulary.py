@@ -100,6 +100,59 @@ class SubjectKind(StrEnum):
     TASK_FORCE = "task_force"
 
 
+class CareFlag(StrEnum):
+    """What a visit must know of a household: 独居老人, 低收入, 残疾, 特殊关爱 (personal data: masked in feeds)."""
+
+    ELDERLY_ALONE = "elderly_alone"
+    LOW_INCOME = "low_income"
+    DISABILITY = "disability"
+    SPECIAL_CARE = "special_care"
+
+
+class VisitKind(StrEnum):
+    """定时走访 (on the action day's plan), 适时下访 (when needed), 随时接访 (a resident walks in)."""
+
+    SCHEDULED = "scheduled"
+    WHEN_NEEDED = "when_needed"
+    WALK_IN = "walk_in"
+
+
+class VisitOutcome(StrEnum):
+    """What a visit found: the household met, nobody at home, or the household gone."""
+
+    MET = "met"
+    NOT_AT_HOME = "not_at_home"
+    MOVED_OUT = "moved_out"
+
+
+class RequestCategory(StrEnum):
+    """Kinds of grid matters a resident's request (诉求) falls under (Chixi counts 13)."""
+
+    SOCIAL_ASSISTANCE = "social_assistance"  # 社会救助
+    HEALTH = "health"  # 卫生健康
+    ELDERLY_CARE = "elderly_care"  # 养老
+    DISPUTE = "dispute"  # 矛盾纠纷
+    ENVIRONMENT = "environment"  # 环境卫生
+    WORK_SAFETY = "work_safety"  # 安全生产
+    HOUSING = "housing"  # 住房
+    LAND = "land"  # 土地
+    COMPREHENSIVE_GOVERNANCE = "comprehensive_governance"  # 综治
+    PARTY_BUILDING = "party_building"  # 党建
+    CIVILITY = "civility"  # 文明创建
+    OTHER = "other"
+
+
+class HazardKind(StrEnum):
+    """隐患: what a sweep finds (Deqing's self-built and rented houses)."""
+
+    SELF_BUILT_HOUSE = "self_built_house"  # 自建房
+    FIRE = "fire"
+    GAS = "gas"
+    ELECTRICAL = "electrical"
+    FLOOD = "flood"
+    OTHER = "other"
+
+
 def names(vocabulary: type[StrEnum]) -> tuple[str, ...]:
     """The vocabulary's words as plain text, in their order."""
     return tuple(word.value for word in vocabulary)

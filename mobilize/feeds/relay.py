@@ -6,7 +6,9 @@ Each event becomes one message:
 - headers: `position` (the log position, decimal) and `event_type` (e.g. `Shift.CheckedIn`);
 - value: the event's envelope as UTF-8 JSON (`mobilize.log.envelope`: position, event type, aggregate
   id and version, occurred and recorded times, actor, order, reason, command and correlation ids,
-  payload), without personal fields (phone, ID number). Every stored event is published, in log
+  payload), without personal fields (phone, ID number, home unit: as each event class declares them), unless
+  the relay is told the topic is a trusted internal one (MOBILIZE_RELAY_PERSONAL=on: the fields go opened,
+  `[erased]` once erased). Every stored event is published, in log
   order, so a consumer sees each position the store gave out; the events of hidden aggregates
   (command records, access tokens) come too, with their payload withheld. Positions rise but may
   skip numbers: PostgreSQL's sequence does not give back a position a refused write drew.
@@ -43,6 +45,7 @@ from kafka.errors import (
 
 from mobilize.application import Mobilize
 from mobilize.log.envelope import encoded, envelope, for_relay
+from mobilize.privacy.seal import Opener
 from mobilize.projections.base import follow_log, reopen
 from mobilize.projections.store import ViewStore
 from mobilize.settings import KAFKA_PARTITIONS, KAFKA_TOPIC
@@ -76,9 +79,9 @@ class Message(NamedTuple):
     headers: list[tuple[str, bytes]]
 
 
-def message(app: Mobilize, note: Notification) -> Message:
-    """A stored event as the message the relay publishes."""
-    body = for_relay(envelope(app.mapper.to_domain_event(note), note))
+def message(app: Mobilize, note: Notification, personal: bool = False) -> Message:
+    """A stored event as the message the relay publishes (`personal`: to a trusted topic, fields opened)."""
+    body = for_relay(envelope(app.mapper.to_domain_event(note), note), Opener(app.keyring) if personal else None)
     return Message(note.id, body["aggregate_id"].encode(), encoded(body).encode(),
                    [("position", str(note.id).encode()), ("event_type", body["event_type"].encode())])
 
@@ -88,8 +91,11 @@ class KafkaRelay:
 
     def __init__(self, app: Mobilize, views: ViewStore, bootstrap: str, topic: str = TOPIC,
                  partitions: int = PARTITIONS, batch: int = BATCH, replication: int = 1,
-                 max_backoff: float = 10.0, store: str | None = None, **producer: Any) -> None:
+                 max_backoff: float = 10.0, store: str | None = None, personal: bool = False,
+                 **producer: Any) -> None:
         self.app, self.views, self.bootstrap, self.topic, self.store = app, views, bootstrap, topic, store
+        self.personal = personal
+        """Whether the topic is a trusted internal one, carrying personal fields opened (settings: off)."""
         self.partitions, self.batch, self.replication, self.max_backoff = partitions, batch, replication, max_backoff
         self.producer_config = {**PRODUCER, **producer}
         self._producer: KafkaProducer | None = None
@@ -110,7 +116,7 @@ class KafkaRelay:
         relayed, position = 0, self.position
         while not stop.is_set() and (until is None or position < until):
             notes = self.app.recorder.select_notifications(position + 1, self.batch, stop=until)
-            if not notes or not self._deliver([message(self.app, note) for note in notes], stop):
+            if not notes or not self._deliver([message(self.app, note, self.personal) for note in notes], stop):
                 break
             position = notes[-1].id
             with self.views.transaction() as tx:

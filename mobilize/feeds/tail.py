@@ -3,7 +3,9 @@
 Every open feed (a dashboard, an operator's screen) shows the same new events, each filtered by its
 caller's scope. Read and rendered per feed, ten dashboards would cost ten log reads per commit and ten
 decodings of every event; the tail reads each new stretch of the log once, keeps the last `KEEP` events
-with their frames ready (one for every role, one for viewers, who do not see personal fields) and
+with their frames ready (one for every role, one for viewers, who do not see personal fields; an event
+with personal fields keeps its envelope instead, opened for each entitled reader as it is sent, so that a
+person erased meanwhile shows erased: `Entry.frame_for`) and
 hands each feed what lies after its position. A feed that asks for events older than the tail holds
 (a client resuming from far back) is served from the store, as before, without touching the tail.
 """
@@ -18,7 +20,8 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from mobilize.application import Mobilize
-from mobilize.log.envelope import encoded, envelope, for_viewer, streamed
+from mobilize.log.envelope import encoded, envelope, for_viewer, personal, revealed, streamed
+from mobilize.privacy.seal import Opener
 
 BATCH = 500
 """Stored events read at once, and the most a feed is handed at once."""
@@ -31,6 +34,14 @@ class Entry(NamedTuple):
     aggregate_id: UUID
     frame: str | None
     viewer_frame: str | None
+    body: dict[str, Any] | None = None
+    """The envelope of an event with personal fields, opened per reader (its `frame` carries them sealed)."""
+
+    def frame_for(self, opener: Opener) -> str | None:
+        """The frame for an entitled reader: personal fields opened (or erased) as of now."""
+        if self.body is None:
+            return self.frame
+        return _frame(revealed(self.body, opener))
 
 
 class Tail:
@@ -129,8 +140,10 @@ class Tail:
         if not streamed(note):
             return Entry(note.id, aggregate_id, None, None)
         body = envelope(self.app.mapper.to_domain_event(note), note)
-        frame, viewed = _frame(body), for_viewer(body)
-        return Entry(note.id, aggregate_id, frame, frame if viewed is body else _frame(viewed))
+        viewed = for_viewer(body)
+        frame = _frame(body)
+        return Entry(note.id, aggregate_id, frame, frame if viewed is body else _frame(viewed),
+                     body if personal(body) else None)
 
 
 def _position(entry: Entry) -> int:

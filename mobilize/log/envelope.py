@@ -17,8 +17,11 @@ The policy:
 - events of a `HIDDEN` aggregate (idempotency bookkeeping, token hashes) are on no screen: live
   feeds skip them; channels that promise every position (the relay, the trail) carry the envelope
   with its payload `WITHHELD`, so that who did what and when stays visible and nothing else does;
-- `PERSONAL` fields are left out of the payload for an audience not entitled to them: a viewer's
-  screen, and the Kafka topic (its consumers are systems whose entitlement the log cannot check);
+- personal fields, as each event class declares them (`mobilize.domain.personal.declare`), are stored
+  sealed and carried sealed (`sealed:1:…`): they are left out of the payload for an audience not entitled
+  to them (a viewer's screen, the Kafka topic unless it is a trusted internal one: its consumers are
+  systems whose entitlement the log cannot check), and opened (`revealed`) for one that is (operators and
+  auditors through the API, the console); once the person's key is destroyed they open to `[erased]`;
 - a viewer's screen shows no `reason` either: free text, it may say why a person is away
   ("sick leave"), which is health data.
 """
@@ -26,16 +29,19 @@ The policy:
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from mobilize.domain.personal import declared
 from mobilize.log.codec import iso
+
+if TYPE_CHECKING:
+    from mobilize.privacy.seal import Opener
 
 HIDDEN = ("CommandRecord", "AccessToken")
 """Aggregates whose events' payloads no channel shows."""
-PERSONAL = ("phone", "id_number")
-"""Payload fields shown only to those entitled to personal data (operators and auditors, through the API)."""
 WITHHELD = None
 """The payload of a hidden event where its envelope is carried."""
 CONTEXT = frozenset(("actor", "ordered_by", "reason", "command_id", "correlation_id", "occurred_at", "timestamp",
@@ -73,12 +79,37 @@ def envelope(event: Any, note: Notification) -> dict[str, Any]:
     }
 
 
+def personal(body: dict[str, Any]) -> bool:
+    """Whether an envelope's payload holds personal fields (a frame that must be opened per reader)."""
+    declaration = declared(body["event_type"])
+    fields = body["payload"]
+    return bool(declaration and fields and any(key in fields for key in declaration.fields))
+
+
 def without_personal(body: dict[str, Any]) -> dict[str, Any]:
     """An envelope without the personal fields of its payload (the same object when it has none)."""
-    fields = body["payload"]
-    if not fields or not any(key in fields for key in PERSONAL):
+    if not personal(body):
         return body
-    return {**body, "payload": {key: value for key, value in fields.items() if key not in PERSONAL}}
+    declaration = declared(body["event_type"])
+    assert declaration is not None, "personal() found one"
+    return {**body, "payload": {k: v for k, v in body["payload"].items() if k not in declaration.fields}}
+
+
+def revealed(body: dict[str, Any], opener: Opener) -> dict[str, Any]:
+    """An envelope with its personal fields opened, for a reader entitled to them (`[erased]` once erased)."""
+    if not personal(body):
+        return body
+    return {**body, "payload": opened(body["event_type"], body["aggregate_id"], body["payload"], opener)}
+
+
+def opened(event_type: str, aggregate_id: str, fields: dict[str, Any], opener: Opener) -> dict[str, Any]:
+    """A payload with the personal fields its event class declares opened by `opener`."""
+    declaration = declared(event_type)
+    if declaration is None:
+        return fields
+    owner = fields.get(declaration.subject, aggregate_id) if declaration.subject != "originator_id" else aggregate_id
+    subject = UUID(str(owner)) if owner else None
+    return {k: opener.reveal(v, k, subject) if k in declaration.fields else v for k, v in fields.items()}
 
 
 def for_viewer(body: dict[str, Any]) -> dict[str, Any]:
@@ -87,14 +118,26 @@ def for_viewer(body: dict[str, Any]) -> dict[str, Any]:
     return shown if shown["reason"] is None else {**shown, "reason": None}
 
 
-def for_relay(body: dict[str, Any]) -> dict[str, Any]:
-    """An envelope as the Kafka topic carries it: no personal fields (hidden payloads are withheld already)."""
-    return without_personal(body)
+def for_relay(body: dict[str, Any], opener: Opener | None = None) -> dict[str, Any]:
+    """An envelope as the Kafka topic carries it: no personal fields (hidden payloads are withheld already),
+    or, for a trusted internal topic (an `opener` given), with them opened."""
+    return revealed(body, opener) if opener is not None else without_personal(body)
 
 
-def shown_payload(event_type: str, stored: str) -> str | None:
-    """A payload as the audit trail stored it, as its exports show it (withheld for hidden events)."""
-    return WITHHELD if hidden(event_type) else stored
+def shown_payload(event_type: str, stored: str, aggregate_id: str = "", opener: Opener | None = None) -> str | None:
+    """A payload as the audit trail stored it, as its exports show it: withheld for hidden events; personal
+    fields opened for an entitled reader (`opener`), left out otherwise."""
+    if hidden(event_type):
+        return WITHHELD
+    declaration = declared(event_type)
+    if declaration is None:
+        return stored
+    fields = json.loads(stored)
+    if opener is None:
+        shown = {k: v for k, v in fields.items() if k not in declaration.fields}
+    else:
+        shown = opened(event_type, aggregate_id, fields, opener)
+    return json.dumps(shown, sort_keys=True, ensure_ascii=False)
 
 
 def encoded(body: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ from eventsourcing.persistence import Notification
 from mobilize.application import Mobilize
 from mobilize.log.codec import Decoder, iso
 from mobilize.log.envelope import payload, shown_payload
+from mobilize.privacy.seal import Opener
 from mobilize.projections.base import Projection
 from mobilize.projections.recall import Recall
 from mobilize.projections.store import Transaction, ViewStore
@@ -130,6 +131,7 @@ class Verdict:
     head: str
     broken_at: int | None = None
     problem: str | None = None
+    position: int = 0  # the log position whose link is `head`
 
     @property
     def ok(self) -> bool:
@@ -145,13 +147,13 @@ def verify(app: Mobilize, views: ViewStore) -> Verdict:
     chained rows are walked side by side: a row without its event was removed, an event without its row
     was slipped in, a hash that differs was altered or moved.
     """
-    previous, checked = GENESIS, 0
+    previous, checked, at = GENESIS, 0, 0
     decode = Decoder(app.mapper)
     rows = iter(views.query(f"SELECT position, chain_hash, {', '.join(TOLD)} FROM audit_trail ORDER BY position"))
     row = next(rows, None)
-    for note in _stored(app):
+    for note in stored(app):
         if row is None:
-            return Verdict(checked, previous)  # the trail has not caught up with the newest events yet
+            return Verdict(checked, previous, position=at)  # the trail has not caught up with the newest events yet
         position, recorded = int(row[0]), row[1]
         if position < note.id:
             return Verdict(checked, previous, position, f"the stored event at position {position} is missing "
@@ -168,15 +170,15 @@ def verify(app: Mobilize, views: ViewStore) -> Verdict:
         if wrong:
             return Verdict(checked, previous, position, f"the trail's row at position {position} was altered: "
                                                         f"{', '.join(wrong)} differ from the stored event")
-        checked += 1
+        checked, at = checked + 1, position
         row = next(rows, None)
     if row is not None:
         return Verdict(checked, previous, int(row[0]), f"the stored event at position {row[0]} is missing "
                                                        "(chained, but no longer in the store)")
-    return Verdict(checked, previous)
+    return Verdict(checked, previous, position=at)
 
 
-def _stored(app: Mobilize) -> Iterator[Notification]:
+def stored(app: Mobilize) -> Iterator[Notification]:
     start = 1
     while notes := app.recorder.select_notifications(start, 1000):
         yield from notes
@@ -188,8 +190,10 @@ COLUMNS = ("position", "event_type", "aggregate_id", "version", "incident_id", "
 
 
 def trail(views: ViewStore, incident_id: str | None = None, person_id: str | None = None,
-          since: str | None = None, until: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """The trail in log order: of an incident, of a person, or of everything; `since`/`until` bound recorded time."""
+          since: str | None = None, until: str | None = None, limit: int | None = None,
+          opener: Opener | None = None) -> list[dict[str, Any]]:
+    """The trail in log order: of an incident, of a person, or of everything; `since`/`until` bound recorded time.
+    Personal fields are opened by `opener` (an entitled reader), left out without one."""
     sql, params = f"SELECT {', '.join(COLUMNS)} FROM audit_trail WHERE 1 = 1", []
     for clause, value in (("incident_id = ?", incident_id), ("person_id = ?", person_id),
                           ("recorded_at >= ?", since), ("recorded_at <= ?", until)):
@@ -199,7 +203,7 @@ def trail(views: ViewStore, incident_id: str | None = None, person_id: str | Non
     sql += " ORDER BY position" + (f" LIMIT {int(limit)}" if limit else "")
     rows = [dict(zip(COLUMNS, row, strict=True)) for row in views.query(sql, params)]
     for row in rows:  # the one policy of hidden events (mobilize.log.envelope), as the stream and relay apply it
-        row["payload"] = shown_payload(row["event_type"], row["payload"])
+        row["payload"] = shown_payload(row["event_type"], row["payload"], row["aggregate_id"], opener)
     return rows
 
 

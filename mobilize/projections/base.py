@@ -202,8 +202,9 @@ class Runner:
     """
 
     def __init__(self, app: Mobilize, views: ViewStore, projection: Projection, batch: int = BATCH,
-                 store: str | None = None) -> None:
+                 store: str | None = None, keep: Callable[[Any], bool] | None = None) -> None:
         self.app = app
+        self.keep = keep  # which decoded events to apply (a replay "as happened by" a moment); None: all
         self.views = views
         self.projection = projection
         self.batch = batch
@@ -319,11 +320,13 @@ class Runner:
 
     def _apply(self, tx: Transaction, rows: Sequence[Row]) -> None:
         """Apply the events of a batch that the view handles; the others are not even decoded."""
-        kind, handles, apply = self.kind, self.projection.handles, self.projection.apply
+        kind, handles, apply, keep = self.kind, self.projection.handles, self.projection.apply, self.keep
         for row in rows:
             if handles(kind(row[TOPIC])):
                 note = self.events.notification(row)
-                apply(tx, self.decode(note), note)
+                event = self.decode(note)
+                if keep is None or keep(event):
+                    apply(tx, event, note)
 
     def follow(self, stop: threading.Event, poll_seconds: float = 0.05) -> None:
         """Catch up, then keep applying new events until `stop` is set.

@@ -50,7 +50,7 @@ TABLES = (
         PRIMARY KEY (shift_id, person_id))""",
     "CREATE INDEX IF NOT EXISTS directory_duty_person ON directory_duty (person_id)",
     """CREATE TABLE IF NOT EXISTS directory_people (id TEXT PRIMARY KEY, name TEXT NOT NULL, roles TEXT NOT NULL,
-        home_grid_id TEXT, home_unit TEXT, availability TEXT NOT NULL, dispatch_id TEXT)""",
+        home_grid_id TEXT, availability TEXT NOT NULL, dispatch_id TEXT)""",
     "CREATE INDEX IF NOT EXISTS directory_people_grid ON directory_people (home_grid_id)",
     """CREATE TABLE IF NOT EXISTS directory_qualifications (person_id TEXT NOT NULL, skill TEXT NOT NULL,
         valid_until TEXT NOT NULL, PRIMARY KEY (person_id, skill))""",
@@ -183,10 +183,10 @@ class Directory(TracksModes, Projection):
                    (str(note.originator_id), str(event.person_id)))
 
     def Person_Registered(self, tx: Transaction, event: Any, note: Notification) -> None:
-        """A person, without phone or ID number: the directory lists, it does not identify."""
-        tx.execute("INSERT INTO directory_people VALUES (?, ?, ?, ?, ?, 'available', NULL)",
-                   (str(note.originator_id), event.name, ",".join(event.roles), _str(event.home_grid_id),
-                    event.home_unit))
+        """A person, without phone, ID number or home unit (personal data, sealed: ADR 0015): the directory lists,
+        it does not identify."""
+        tx.execute("INSERT INTO directory_people VALUES (?, ?, ?, ?, 'available', NULL)",
+                   (str(note.originator_id), event.name, ",".join(event.roles), _str(event.home_grid_id)))
 
     def Person_QualificationCertified(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO directory_qualifications VALUES (?, ?, ?) ON CONFLICT (person_id, skill) "

@@ -24,7 +24,7 @@ ACTIVITY = """CASE
 """What a person is doing at a moment (7 parameters, the moment each time): on a live dispatch (their own or
 their task force's), on a shift (checked in, or expected at a post), resting after a wartime shift, or free."""
 
-PEOPLE = (f"(SELECT p.id, p.name, p.roles, p.home_grid_id, g.name AS home_grid_name, p.home_unit, p.availability, "
+PEOPLE = (f"(SELECT p.id, p.name, p.roles, p.home_grid_id, g.name AS home_grid_name, p.availability, "
           f"{ACTIVITY} AS activity FROM directory_people p LEFT JOIN directory_units g ON g.id = p.home_grid_id) x")
 
 
@@ -49,7 +49,7 @@ def people(views: ViewStore, at: datetime, scope: str | None = None, q: str | No
     filters.add("x.activity = ?", activity, when=activity is not None)
     named(filters, "x.name", q)
     moment = iso(at)
-    rows, total = page(views, PEOPLE, "x.id, x.name, x.roles, x.home_grid_id, x.home_grid_name, x.home_unit, "
+    rows, total = page(views, PEOPLE, "x.id, x.name, x.roles, x.home_grid_id, x.home_grid_name, "
                        "x.availability, x.activity", filters, f"{by_name(views, 'x.name')}, x.id", limit, offset,
                        source_params=[moment] * 7)
     ids = [row[0] for row in rows]
@@ -58,7 +58,7 @@ def people(views: ViewStore, at: datetime, scope: str | None = None, q: str | No
             f"SELECT person_id, skill, valid_until FROM directory_qualifications WHERE person_id IN {within(ids)}",
             ids)):
         held[person].append({"skill": skill_held, "valid_until": until})
-    keys = ("id", "name", "roles", "home_grid_id", "home_grid_name", "home_unit", "availability", "activity")
+    keys = ("id", "name", "roles", "home_grid_id", "home_grid_name", "availability", "activity")
     return Listing([{**dict(zip(keys, row, strict=True)), "roles": row[2].split(","), "qualifications": held[row[0]]}
                     for row in rows], total)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
@@ -17,16 +17,18 @@ from eventsourcing.persistence import Notification
 from mobilize.domain.base import CHINA
 from mobilize.log.codec import iso
 from mobilize.projections.base import Projection
+from mobilize.projections.drills import TracksDrills, drill
 from mobilize.projections.store import Transaction, ViewStore
 
 HOUR = timedelta(hours=1)
 
 
-class DutyHours(Projection):
+class DutyHours(TracksDrills, Projection):
     """Duty periods per person and shift, and the overrides of wartime rest and shift-length limits."""
 
     name = "duty_hours"
-    tables = (
+    prefix = "duty"
+    tables: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS duty_people (person_id TEXT PRIMARY KEY, name TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS duty_shifts (shift_id TEXT PRIMARY KEY, incident_id TEXT NOT NULL)",
         """CREATE TABLE IF NOT EXISTS duty_periods (
@@ -39,7 +41,7 @@ class DutyHours(Projection):
             rules TEXT NOT NULL, reason TEXT, actor TEXT NOT NULL, ordered_by TEXT, occurred_at TEXT NOT NULL,
             recorded_at TEXT NOT NULL)""",
     )
-    drops = ("duty_people", "duty_shifts", "duty_periods", "duty_overrides")
+    drops = ("duty_people", "duty_shifts", "duty_periods", "duty_overrides", "duty_incidents")
 
     def Person_Registered(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO duty_people VALUES (?, ?)", (str(note.originator_id), event.name))
@@ -67,11 +69,15 @@ class DutyHours(Projection):
                    (iso(event.at), str(note.originator_id), str(event.person_id)))
 
 
+DutyHours.tables = (*DutyHours.tables, *DutyHours.drill_tables())
+
+
 def hours(views: ViewStore, now: datetime, person_id: UUID | None = None,
           incident_id: UUID | None = None) -> list[dict[str, Any]]:
     """Per person, CST day and incident: hours on duty, shifts, and the rests taken before that day's duties."""
-    sql = ("SELECT d.person_id, p.name, d.shift_id, d.incident_id, d.checked_in_at, d.checked_out_at "
-           "FROM duty_periods d LEFT JOIN duty_people p ON p.person_id = d.person_id WHERE 1 = 1")
+    sql = ("SELECT d.person_id, p.name, d.shift_id, d.incident_id, d.checked_in_at, d.checked_out_at, i.exercise "
+           "FROM duty_periods d LEFT JOIN duty_people p ON p.person_id = d.person_id "
+           "LEFT JOIN duty_incidents i ON i.id = d.incident_id WHERE 1 = 1")
     params: list[str] = []
     if person_id is not None:
         sql += " AND d.person_id = ?"
@@ -92,7 +98,8 @@ def _person(periods: list[tuple[Any, ...]], now: datetime, incident_id: str | No
     """One person's rows from their duty periods; a rest is told on the row of the check-in that ended it."""
     # Sorted here, not in SQL: PostgreSQL's collation need not order ISO strings as times.
     spans = sorted(((_time(began), _time(ended) if ended else None, shift, incident)
-                    for _, _, shift, incident, began, ended in periods), key=lambda span: (span[0], span[2]))
+                    for _, _, shift, incident, began, ended, _ in periods), key=lambda span: (span[0], span[2]))
+    drills = {incident: drill(exercise) for *_, incident, _, _, exercise in periods}
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     previous_end: datetime | None = None
     for began, ended, shift, incident in spans:
@@ -111,8 +118,8 @@ def _person(periods: list[tuple[Any, ...]], now: datetime, incident_id: str | No
                 cell["rests"].append(_hours(rest))
     shortest = min((rest for cell in cells.values() for rest in cell["rests"]), default=None)
     return [{"person_id": periods[0][0], "person": periods[0][1], "day": day, "incident_id": incident,
-             "hours": _hours(cell["length"]), "shifts": len(cell["shifts"]), "on_duty": cell["open"],
-             "rest_hours": cell["rests"], "shortest_rest_hours": shortest}
+             "exercise": drills[incident], "hours": _hours(cell["length"]), "shifts": len(cell["shifts"]),
+             "on_duty": cell["open"], "rest_hours": cell["rests"], "shortest_rest_hours": shortest}
             for (day, incident), cell in sorted(cells.items())]
 
 
@@ -132,8 +139,9 @@ def overrides(views: ViewStore, person_id: UUID | None = None,
               incident_id: UUID | None = None) -> list[dict[str, Any]]:
     """Every override of the wartime rest or shift-length limit, with its written reason, who and when."""
     sql = ("SELECT o.person_id, p.name, o.shift_id, o.incident_id, o.rules, o.reason, o.actor, o.ordered_by, "
-           "o.occurred_at, o.recorded_at, o.position "
-           "FROM duty_overrides o LEFT JOIN duty_people p ON p.person_id = o.person_id WHERE 1 = 1")
+           "o.occurred_at, o.recorded_at, o.position, i.exercise "
+           "FROM duty_overrides o LEFT JOIN duty_people p ON p.person_id = o.person_id "
+           "LEFT JOIN duty_incidents i ON i.id = o.incident_id WHERE 1 = 1")
     params: list[str] = []
     for column, value in (("o.person_id", person_id), ("o.incident_id", incident_id)):
         if value is not None:
@@ -142,7 +150,8 @@ def overrides(views: ViewStore, person_id: UUID | None = None,
     rows = sorted(views.query(sql, params), key=lambda row: (_time(row[8]), int(row[10])))
     keys = ("person_id", "person", "shift_id", "incident_id", "rules", "reason", "actor", "ordered_by",
             "occurred_at", "recorded_at")
-    return [dict(zip(keys, (*row[:4], json.loads(row[4]), *row[5:10]), strict=True)) for row in rows]
+    return [{**dict(zip(keys, (*row[:4], json.loads(row[4]), *row[5:10]), strict=True)), "exercise": drill(row[11])}
+            for row in rows]
 
 
 def _time(text: str) -> datetime:

@@ -12,18 +12,19 @@ from eventsourcing.persistence import Notification
 from mobilize.domain.shift import NO_SHOW_AFTER
 from mobilize.log.codec import iso
 from mobilize.projections.base import Projection
+from mobilize.projections.drills import TracksDrills, drill
 from mobilize.projections.modes import TracksModes
 from mobilize.projections.store import Transaction, ViewStore
 
 HORIZON = timedelta(hours=12)
 
 
-class StaffingGaps(TracksModes, Projection):
+class StaffingGaps(TracksModes, TracksDrills, Projection):
     """Slots of every shift and who fills them, with the rest each person still owes."""
 
     name = "staffing_gaps"
     prefix = "gaps"
-    drops = ("gaps_units", "gaps_wars", "gaps_sites", "gaps_shifts", "gaps_people", "gaps_rest")
+    drops = ("gaps_units", "gaps_wars", "gaps_sites", "gaps_shifts", "gaps_people", "gaps_rest", "gaps_incidents")
 
     def TestingSite_Planned(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO gaps_sites VALUES (?, ?, ?, 'planned')",
@@ -63,7 +64,7 @@ class StaffingGaps(TracksModes, Projection):
                    (status, str(note.originator_id), str(event.person_id)))
 
 
-StaffingGaps.tables = (*StaffingGaps.mode_tables(),
+StaffingGaps.tables = (*StaffingGaps.mode_tables(), *StaffingGaps.drill_tables(),
     "CREATE TABLE IF NOT EXISTS gaps_sites (id TEXT PRIMARY KEY, name TEXT NOT NULL, incident_id TEXT NOT NULL, "
     "state TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS gaps_shifts (id TEXT PRIMARY KEY, site_id TEXT NOT NULL, incident_id TEXT NOT NULL, "
@@ -77,8 +78,8 @@ StaffingGaps.tables = (*StaffingGaps.mode_tables(),
 
 WINDOW = """
 SELECT s.id, site.name, s.incident_id, s.lane, s.post, s.starts, s.ends, s.slots, p.person_id, p.status,
-       r.resting_until, s.site_id
-FROM gaps_shifts s JOIN gaps_sites site ON site.id = s.site_id
+       r.resting_until, s.site_id, i.exercise
+FROM gaps_shifts s JOIN gaps_sites site ON site.id = s.site_id LEFT JOIN gaps_incidents i ON i.id = s.incident_id
 LEFT JOIN gaps_people p ON p.shift_id = s.id LEFT JOIN gaps_rest r ON r.person_id = p.person_id
 WHERE site.state != 'closed' AND s.ends > ? AND s.starts < ?
 """
@@ -86,7 +87,8 @@ WHERE site.state != 'closed' AND s.ends > ? AND s.starts < ?
 
 def post_gaps(views: ViewStore, now: datetime, horizon: timedelta = HORIZON,
               incident_id: str | None = None) -> list[dict[str, Any]]:
-    """Required / have / need per site post, for shifts running now and those starting within `horizon`."""
+    """Required / have / need per site post, for shifts running now and those starting within `horizon`; each
+    row says whether its incident is a drill (`exercise`)."""
     sql, params = WINDOW, [iso(now), iso(now + horizon)]
     if incident_id is not None:
         sql += " AND s.incident_id = ?"
@@ -95,21 +97,27 @@ def post_gaps(views: ViewStore, now: datetime, horizon: timedelta = HORIZON,
     for row in views.query(sql, params):
         shift = shifts.setdefault(row[0], {"site": row[1], "incident_id": row[2], "lane": row[3], "post": row[4],
                                            "starts": datetime.fromisoformat(row[5]), "slots": row[7],
-                                           "have": 0, "late": 0, "resting": 0, "site_id": row[11]})
+                                           "have": 0, "late": 0, "resting": 0, "site_id": row[11],
+                                           "exercise": drill(row[12])})
         if row[8] is not None:
             _count(shift, row[9], row[10], now)
     posts: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(lambda: {"required": 0, "have": 0, "late": 0,
                                                                           "resting": 0})
     for shift in shifts.values():
         window = "now" if shift["starts"] <= now else "next"
-        post = posts[(shift["site"], shift["lane"], shift["post"], window, shift["incident_id"], shift["site_id"])]
+        post = posts[(shift["site"], shift["lane"], shift["post"], window, shift["incident_id"], shift["site_id"],
+                      shift["exercise"])]
         post["required"] += shift["slots"]
         for key in ("have", "late", "resting"):
             post[key] += shift[key]
     return [{"site": site, "lane": lane, "post": post, "window": window, "required": c["required"],
              "have": c["have"], "need": max(0, c["required"] - c["have"]), "not_checked_in": c["late"],
-             "resting": c["resting"], "incident_id": incident, "site_id": site_id}
-            for (site, lane, post, window, incident, site_id), c in sorted(posts.items())]
+             "resting": c["resting"], "incident_id": incident, "site_id": site_id, "exercise": exercise}
+            for (site, lane, post, window, incident, site_id, exercise), c in sorted(posts.items(), key=_order)]
+
+
+def _order(item: tuple[tuple[Any, ...], Any]) -> tuple[Any, ...]:
+    return item[0][:6]  # the drill flag follows from the incident (and may be None: not comparable)
 
 
 def _count(shift: dict[str, Any], status: str, resting_until: str | None, now: datetime) -> None:
@@ -127,13 +135,16 @@ def _count(shift: dict[str, Any], status: str, resting_until: str | None, now: d
 
 def incident_gaps(views: ViewStore, now: datetime, horizon: timedelta = HORIZON,
                   keep: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
-    """The same totals per incident and window (over the post rows `keep` keeps: a caller's reach)."""
+    """The same totals per incident and window (over the post rows `keep` keeps: a caller's reach); a drill's
+    totals are its own rows, flagged `exercise`, never added to a real incident's."""
     totals: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(
         ("required", "have", "need", "not_checked_in", "resting"), 0))
+    drills: dict[str, bool | None] = {}
     rows = post_gaps(views, now, horizon)
     for row in keep(rows) if keep else rows:
         total = totals[(row["incident_id"], row["window"])]
+        drills[row["incident_id"]] = row["exercise"]
         for key in total:
             total[key] += row[key]
-    return [{"incident_id": incident, "window": window, **counts}
+    return [{"incident_id": incident, "exercise": drills[incident], "window": window, **counts}
             for (incident, window), counts in sorted(totals.items())]

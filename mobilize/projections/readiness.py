@@ -14,11 +14,12 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from mobilize.log.codec import iso
+from mobilize.projections import drill_musters
 from mobilize.projections.base import Projection
 from mobilize.projections.store import Transaction, ViewStore
 
 
-class Readiness(Projection):
+class Readiness(drill_musters.DrillMusters, Projection):
     """The tree, its switches, people and their skills, task forces and drill call-ups, for the board."""
 
     name = "readiness"
@@ -47,9 +48,11 @@ class Readiness(Projection):
         """CREATE TABLE IF NOT EXISTS readiness_call_ups (
             dispatch_id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, task_force_id TEXT NOT NULL,
             task_force TEXT NOT NULL, called_up_at TEXT NOT NULL, mustered_at TEXT)""",
+        *drill_musters.TABLES,
     )
     drops = ("readiness_units", "readiness_tree", "readiness_switches", "readiness_people",
-             "readiness_qualifications", "readiness_task_forces", "readiness_incidents", "readiness_call_ups")
+             "readiness_qualifications", "readiness_task_forces", "readiness_incidents", "readiness_call_ups",
+             *drill_musters.DROPS)
 
     def OrgUnit_Established(self, tx: Transaction, event: Any, note: Notification) -> None:
         """Place the unit in the tree under its parent's ancestors."""
@@ -175,14 +178,15 @@ def mobilization_times(views: ViewStore, incident_id: UUID | None = None) -> lis
     """Per task force called up for a drill: call-up, muster (None until it arrives) and the minutes between."""
     only = "AND c.incident_id = ?" if incident_id else ""
     rows = views.query(
-        "SELECT c.incident_id, c.called_up_at, c.task_force, c.dispatch_id, c.task_force_id, c.mustered_at "
-        "FROM readiness_call_ups c JOIN readiness_incidents i ON i.id = c.incident_id "
+        "SELECT c.incident_id, c.called_up_at, c.task_force, c.dispatch_id, c.task_force_id, c.mustered_at, "
+        "i.exercise FROM readiness_call_ups c JOIN readiness_incidents i ON i.id = c.incident_id "
         f"WHERE i.exercise = 1 {only}", (str(incident_id),) if incident_id else ())
     times = []
-    for incident, called_up, name, dispatch, task_force, mustered in sorted(rows):  # in Python: see board
+    for incident, called_up, name, dispatch, task_force, mustered, exercise in sorted(rows):  # in Python: see board
         called_up_at, mustered_at = _time(called_up), _time(mustered) if mustered else None
         minutes = round((mustered_at - called_up_at).total_seconds() / 60, 1) if mustered_at else None
-        times.append({"incident": UUID(incident), "task_force": UUID(task_force), "name": name,
+        times.append({"incident": UUID(incident), "exercise": bool(exercise), "task_force": UUID(task_force),
+                      "name": name,
                       "dispatch": UUID(dispatch), "called_up_at": called_up_at, "mustered_at": mustered_at,
                       "minutes": minutes})
     return times

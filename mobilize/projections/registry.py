@@ -14,6 +14,7 @@ PROJECTIONS: dict[str, str] = {
     "readiness": "mobilize.projections.readiness:Readiness",
     "duty_hours": "mobilize.projections.duty_hours:DutyHours",
     "directory": "mobilize.projections.directory:Directory",
+    "peace": "mobilize.projections.peace:PeaceWork",
 }
 """Name → class; imported lazily so that one view's import cost is paid only by who uses it."""
 

@@ -9,19 +9,20 @@ from eventsourcing.persistence import Notification
 
 from mobilize.log.codec import iso
 from mobilize.projections.base import Projection
+from mobilize.projections.drills import TracksDrills, drill
 from mobilize.projections.modes import TracksModes
 from mobilize.projections.store import Transaction, ViewStore
 
 LIVE_DISPATCH = ("requested", "acknowledged", "en_route", "on_scene")
 
 
-class Roster(TracksModes, Projection):
+class Roster(TracksModes, TracksDrills, Projection):
     """People on shifts and dispatches, by site, grid, incident and task force."""
 
     name = "roster"
     prefix = "roster"
     drops = ("roster_units", "roster_wars", "roster_people", "roster_sites", "roster_shifts", "roster_duty",
-             "roster_members", "roster_task_forces", "roster_dispatches", "roster_rest")
+             "roster_members", "roster_task_forces", "roster_dispatches", "roster_rest", "roster_incidents")
 
     def Person_Registered(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO roster_people VALUES (?, ?, ?)",
@@ -104,7 +105,7 @@ class Roster(TracksModes, Projection):
         self._move(tx, note, event, "recalled")
 
 
-Roster.tables = (*Roster.mode_tables(),
+Roster.tables = (*Roster.mode_tables(), *Roster.drill_tables(),
     "CREATE TABLE IF NOT EXISTS roster_people (id TEXT PRIMARY KEY, name TEXT NOT NULL, roles TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS roster_sites (id TEXT PRIMARY KEY, name TEXT NOT NULL, incident_id TEXT NOT NULL, "
     "grid_id TEXT NOT NULL)",
@@ -123,9 +124,10 @@ Roster.tables = (*Roster.mode_tables(),
 
 ON_DUTY = """
 SELECT p.name, s.post, s.lane, site.name, g.name, s.incident_id, d.status, d.checked_in_at, s.starts, s.ends,
-       p.id, site.id, s.grid_id
+       p.id, site.id, s.grid_id, i.exercise
 FROM roster_duty d JOIN roster_shifts s ON s.id = d.shift_id JOIN roster_people p ON p.id = d.person_id
 JOIN roster_sites site ON site.id = s.site_id JOIN roster_units g ON g.id = s.grid_id
+LEFT JOIN roster_incidents i ON i.id = s.incident_id
 WHERE (d.status = 'checked_in' OR (d.status IN ('assigned', 'no_show') AND s.starts <= ? AND ? < s.ends))
 """
 
@@ -146,21 +148,22 @@ def on_duty(views: ViewStore, now: datetime, site_id: str | None = None, grid_id
     return [{"person": r[0], "post": r[1], "lane": r[2], "site": r[3], "grid": r[4], "incident_id": r[5],
              "status": "on duty" if r[6] == "checked_in" else ("no-show" if r[6] == "no_show" else "expected"),
              "since": r[7], "shift_start": r[8], "shift_end": r[9], "person_id": r[10], "site_id": r[11],
-             "grid_id": r[12]}
+             "grid_id": r[12], "exercise": drill(r[13])}
             for r in rows]
 
 
 def dispatched(views: ViewStore, incident_id: str | None = None) -> list[dict[str, Any]]:
-    """Every live dispatch and its state."""
-    sql = ("SELECT subject_name, subject_kind, state, since, task, incident_id, site_id, id FROM roster_dispatches "
-           f"WHERE state IN ({', '.join('?' for _ in LIVE_DISPATCH)})")
+    """Every live dispatch and its state, and whether its incident is a drill."""
+    sql = ("SELECT d.subject_name, d.subject_kind, d.state, d.since, d.task, d.incident_id, d.site_id, d.id, "
+           "i.exercise FROM roster_dispatches d LEFT JOIN roster_incidents i ON i.id = d.incident_id "
+           f"WHERE d.state IN ({', '.join('?' for _ in LIVE_DISPATCH)})")
     params: list[Any] = list(LIVE_DISPATCH)
     if incident_id is not None:
-        sql += " AND incident_id = ?"
+        sql += " AND d.incident_id = ?"
         params.append(str(incident_id))
-    rows = views.query(sql + " ORDER BY since, subject_name", params)
+    rows = views.query(sql + " ORDER BY d.since, d.subject_name", params)
     keys = ("subject", "kind", "state", "since", "task", "incident_id", "site_id", "dispatch_id")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return [{**dict(zip(keys, row[:-1], strict=True)), "exercise": drill(row[-1])} for row in rows]
 
 
 def resting(views: ViewStore, now: datetime) -> list[dict[str, Any]]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -17,11 +17,6 @@ from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext
 from mobilize.settings import Settings
 from tests.conftest import T0, World
-
-# the browser fixture, defined once for every browser test module (imported into two modules it was two
-# fixtures, and Playwright's sync API refuses a second start); without playwright those tests skip themselves
-with contextlib.suppress(pytest.skip.Exception):
-    from tests.browser import browser  # noqa: F401
 
 
 def issue(app: Mobilize, role: str, holder: str, scope: UUID | None = None) -> str:
@@ -80,9 +75,11 @@ class Desk:
 
 
 @pytest.fixture
-def desk(world: World, store: str) -> Iterator[Desk]:
-    """A world, an API over it, and clients of every role."""
-    api = create_app(Settings(store=store), application=world.app)
+def desk(world: World, store: str, tmp_path: Path) -> Iterator[Desk]:
+    """A world, an API over it, and clients of every role (the anchor key and file in the test's directory)."""
+    settings = Settings(store=store, anchor_key=str(tmp_path / "anchor.key"), anchors=str(tmp_path / "anchors.jsonl"))
+    api = create_app(settings, application=world.app)
+
     with TestClient(api, raise_server_exceptions=False) as client:
         yield Desk(world, client)
 

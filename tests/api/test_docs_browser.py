@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
+from fastapi import FastAPI
 
 from mobilize.api.app import create_app
 from mobilize.demo.live import Served
@@ -15,15 +15,20 @@ from tests.browser import Browser, Watched, screenshot, serve
 
 
 @pytest.fixture(scope="module")
-def served() -> Iterator[Served]:
+def api() -> FastAPI:
     """The API over an empty in-memory store (the docs need no data)."""
-    with serve(create_app(Settings(store="memory:"))) as running:
+    return create_app(Settings(store="memory:"))
+
+
+@pytest.fixture(scope="module")
+def served(api: FastAPI) -> Iterator[Served]:
+    with serve(api) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def spec(served: Served) -> dict[str, Any]:
-    return dict(httpx.get(f"{served.url}/openapi.json").json())
+def spec(api: FastAPI) -> dict[str, Any]:
+    return api.openapi()
 
 
 def test_swagger_ui_lists_every_operation_with_the_network_cut_off(browser: Browser, served: Served,

@@ -71,6 +71,11 @@ def test_the_bearer_scheme_is_declared_and_every_route_but_the_open_ones_needs_i
                for path, _, operation in operations(spec) if path not in open_routes)
 
 
+def test_every_operation_has_one_tag_so_the_docs_list_it_once(spec: dict[str, Any]) -> None:
+    tagged = {f"{method.upper()} {path}": operation.get("tags", []) for path, method, operation in operations(spec)}
+    assert {name: tags for name, tags in tagged.items() if len(tags) != 1} == {}
+
+
 def test_every_command_takes_an_idempotency_key(spec: dict[str, Any]) -> None:
     commands = [(path, operation) for path, method, operation in operations(spec) if method == "post"]
     assert len(commands) >= 25

@@ -17,14 +17,14 @@ REPLAY_SECONDS = 1.5
 def test_a_live_read_answers_while_replays_of_the_log_run(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     world = desk.world
     world.open_site(world.incident())
-    real, replaying = view_routes.replay, threading.Barrier(3)
+    real, replaying = view_routes.replay_reading, threading.Barrier(3)
 
     def slow_replay(*args: Any) -> Any:  # a replay of a long log: here it takes REPLAY_SECONDS
         replaying.wait(10)
         time.sleep(REPLAY_SECONDS)
         return real(*args)
 
-    monkeypatch.setattr(view_routes, "replay", slow_replay)
+    monkeypatch.setattr(view_routes, "replay_reading", slow_replay)
     answers: list[int] = []
     viewers = [threading.Thread(target=lambda: answers.append(desk.operator.get("/roster", as_of="5").status_code))
                for _ in range(2)]

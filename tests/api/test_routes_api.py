@@ -36,6 +36,8 @@ def test_an_operator_establishes_a_grid_seats_its_leader_and_switches_it_to_war_
                                           "max_shift_hours": 6, "min_rest_hours": 10, "reason": "cluster"}))
     at_war = ok(desk.viewer.get(f"/org-units/{grid}/mode"))
     ok(op.post(f"/org-units/{grid}/stand-down", {"incident_id": incident}))
+    by_default = ok(desk.viewer.get(f"/org-units/{grid}/mode"))
+    ok(op.post(f"/org-units/{grid}/peace-policy", {"max_shift_hours": 9, "min_rest_hours": 12}))
     at_peace = ok(desk.viewer.get(f"/org-units/{grid}/mode"))
 
     row = one(desk.viewer.get("/readiness", unit=grid, now=T0))
@@ -44,7 +46,8 @@ def test_an_operator_establishes_a_grid_seats_its_leader_and_switches_it_to_war_
     assert world.app.load(OrgUnit, grid, "grid").leaders == {"first_secretary": leader}
     assert (at_war["mode"], at_war["max_shift_hours"], at_war["min_rest_hours"]) == ("war", 6, 10)
     assert [s["working_groups"] for s in at_war["switches"]] == [["sampling"]]
-    assert (at_peace["mode"], at_peace["switches"], at_peace["max_shift_hours"]) == ("peace", [], None)
+    assert (by_default["mode"], by_default["switches"], by_default["max_shift_hours"]) == ("peace", [], 12)
+    assert (at_peace["mode"], at_peace["max_shift_hours"], at_peace["min_rest_hours"]) == ("peace", 9, 12)
 
 
 # --- people ---------------------------------------------------------------------------------------------------

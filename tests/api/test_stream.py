@@ -275,3 +275,24 @@ def test_a_token_holds_a_bounded_number_of_open_streams(listener: Listener, monk
                 break
         assert time.monotonic() < deadline, "the closed streams still count"
         time.sleep(0.1)
+
+
+def test_after_an_erasure_the_stream_shows_the_persons_fields_erased_even_from_frames_it_had_rendered(
+        listener: Listener) -> None:
+    world = listener.world
+    person = world.do("register_person", "Chen Jing", ["volunteer"], world.grid, phone="13800138000",
+                      id_number="440111199001011234")
+
+    def registered(token: str) -> dict[str, Any]:
+        return next(e for e in listener.events(token, after=0) if e["event_type"] == "Person.Registered")
+
+    assert registered(listener.grid_operator)["payload"]["phone"] == "13800138000"  # the tail has rendered it
+    world.do("erase_personal_data", person, ctx=world.ctx(reason="resident asked"))
+
+    for token in (listener.grid_operator, listener.auditor, listener.operator):
+        shown = registered(token)["payload"]
+        assert (shown["phone"], shown["id_number"]) == ("[erased]", "[erased]")
+    assert "phone" not in registered(listener.viewer)["payload"]
+    erasure = next(e for e in listener.events(listener.auditor, after=0)
+                   if e["event_type"] == "Person.PersonalDataErased")
+    assert erasure["reason"] == "resident asked" and erasure["aggregate_id"] == str(person)

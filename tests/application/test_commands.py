@@ -21,7 +21,7 @@ def test_every_event_records_actor_order_reason_command_correlation_and_both_tim
     world.do("switch_to_war", world.street, incident, ["sampling"], max_shift_hours=8, min_rest_hours=8, ctx=ctx)
 
     switched = [e for e in world.events() if e.command_id == "cmd-42"]
-    assert [type(e).__name__ for e in switched] == ["SwitchedToWar", "Accepted"]
+    assert [type(e).__name__ for e in switched] == ["SwitchedToWar", "UnitSwitched", "Accepted"]
     for event in switched:
         assert (event.actor, event.ordered_by, event.reason, event.correlation_id) == (
             "operator:li", "commander:wang", "cluster in grid 1", "incident-7")

@@ -264,13 +264,13 @@ def queue_behind(app: Mobilize, gate: dict[str, threading.Event], first: Callabl
     threads = [threading.Thread(target=run, args=(0,))]
     threads[0].start()
     assert gate["holding"].wait(30)
-    for i in range(1, len(calls)):
+    deadline = time.monotonic() + 30
+    for i in range(1, len(calls)):  # one at a time: the batch keeps the order of `rest`, as a test reads it
         threads.append(threading.Thread(target=run, args=(i,)))
         threads[-1].start()
-    deadline = time.monotonic() + 30
-    while len(committer._queue) < len(rest):
-        assert time.monotonic() < deadline, "the followers never queued"
-        time.sleep(0.002)
+        while len(committer._queue) < i:
+            assert time.monotonic() < deadline, "the followers never queued"
+            time.sleep(0.002)
     before_release()
     gate["release"].set()
     for thread in threads:

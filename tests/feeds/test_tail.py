@@ -10,6 +10,7 @@ import pytest
 from mobilize.feeds import tail as tail_module
 from mobilize.feeds.tail import Entry, Tail
 from mobilize.log.envelope import streamed
+from mobilize.privacy.seal import Opener
 from tests.conftest import World
 
 
@@ -71,7 +72,9 @@ def test_a_viewer_is_handed_no_personal_fields_and_hidden_events_have_no_frame(w
     entries, _ = tail.after(start)
 
     person = next(entry for entry in entries if entry.frame and "Person.Registered" in entry.frame)
-    assert "13800138000" in person.frame and "13800138000" not in person.viewer_frame
+    opened = person.frame_for(Opener(world.app.keyring))
+    assert opened is not None and "13800138000" in opened and "13800138000" not in person.viewer_frame
+    assert "13800138000" not in person.frame and "sealed:1:" in person.frame  # kept sealed until sent
     assert "X1" not in person.viewer_frame and "Chen Jing" in person.viewer_frame
     assert any(entry.frame is None and entry.viewer_frame is None for entry in entries)  # its command record
 

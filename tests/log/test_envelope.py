@@ -6,12 +6,14 @@ import json
 
 from mobilize.feeds.relay import message
 from mobilize.feeds.tail import Tail
-from mobilize.log.envelope import PERSONAL, WITHHELD, envelope, for_viewer, hidden, without_personal
+from mobilize.log.envelope import WITHHELD, envelope, for_viewer, hidden, without_personal
+from mobilize.privacy.seal import Opener
 from mobilize.projections.audit import AuditTrail, trail
 from mobilize.projections.base import Runner
 from mobilize.projections.store import ViewStore
 from tests.conftest import World
 
+PERSONAL = ("phone", "id_number", "home_unit")
 KEYS = {"position", "event_type", "aggregate_id", "aggregate_version", "occurred_at", "recorded_at", "actor",
         "ordered_by", "reason", "command_id", "correlation_id", "payload"}
 
@@ -31,7 +33,9 @@ def test_the_stream_and_the_relay_carry_the_same_envelope(world: World) -> None:
     relayed = json.loads(message(world.app, note).value)
     entry = Tail(world.app).after(start)[0][0]
     assert entry.frame is not None and entry.viewer_frame is not None
-    streamed = json.loads(entry.frame.split("data: ", 1)[1])
+    opened = entry.frame_for(Opener(world.app.keyring))
+    assert opened is not None
+    streamed = json.loads(opened.split("data: ", 1)[1])
     # then both are the one envelope, with who did it, on whose order, why and when
     assert set(relayed) == set(streamed) == KEYS
     assert (streamed["actor"], streamed["ordered_by"], streamed["aggregate_version"], streamed["reason"]) == (

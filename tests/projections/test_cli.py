@@ -51,7 +51,7 @@ def test_replay_as_of_a_recorded_time_shows_what_was_known_then(played, capsys) 
 
     assert main(["--store", store, "replay", "--as-of", moment.isoformat(), "dispatches"]) == 0
     out = capsys.readouterr().out
-    assert f"(replayed to log position {known_then})" in out
+    assert f"(as known at log position {known_then}, the last recorded by {moment.isoformat()}:" in out
 
     assert main(["--store", store, "replay", "--as-of", "yesterday", "roster"]) == 2
     assert "give a log position" in capsys.readouterr().err
@@ -60,14 +60,20 @@ def test_replay_as_of_a_recorded_time_shows_what_was_known_then(played, capsys) 
 @pytest.mark.parametrize("view", ["roster", "gaps", "dispatches", "resting", "readiness", "duty-hours"])
 def test_every_view_prints_as_a_table_live_and_as_of(played, capsys, view: str) -> None:
     store, app, _ = played
-    at = "--now=2026-03-02T10:00+08:00"
+    at, head = "--now=2026-03-02T18:00+08:00", str(app.recorder.max_notification_id())
 
     assert main(["--store", store, view, at]) == 0
-    live = capsys.readouterr().out
-    assert main(["--store", store, "replay", "--as-of", str(app.recorder.max_notification_id()), view, at]) == 0
+    now_alone = capsys.readouterr().out
+    assert main(["--store", store, "replay", "--as-happened", "2026-03-02T18:00+08:00", view]) == 0
+    as_happened = capsys.readouterr().out
+    assert main(["--store", store, view, "--as-of", head, at]) == 0
+    known = capsys.readouterr().out
+    assert main(["--store", store, "replay", "--as-of", head, view, at]) == 0
     replayed = capsys.readouterr().out
 
-    assert "row" in live and live.strip() == replayed.split("(replayed to")[0].strip()
+    assert "row" in now_alone and now_alone == as_happened
+    assert "(as happened by 2026-03-02 18:00 CST: every event that occurred by then" in as_happened
+    assert "row" in known and known == replayed and f"(as known at log position {head}:" in known
     ViewStore.for_store(store).close()
 
 

@@ -65,7 +65,7 @@ def test_check_in_to_check_out_is_duty_on_the_day_and_incident(drive: Drive) -> 
 
     assert drive.hours(T0 + 24 * HOUR) == [{
         "person_id": str(sampler), "person": "Chen Jing", "day": DAY_ONE, "incident_id": str(drive.incident),
-        "hours": 8.25, "shifts": 1, "on_duty": False, "rest_hours": [], "shortest_rest_hours": None,
+        "exercise": False, "hours": 8.25, "shifts": 1, "on_duty": False, "rest_hours": [], "shortest_rest_hours": None,
     }]
 
 
@@ -123,7 +123,7 @@ def test_an_override_is_listed_with_its_rules_written_reason_and_who_gave_it(dri
         "person_id": str(sampler), "person": "Xu Ping", "shift_id": str(late), "incident_id": str(drive.incident),
         "rules": ["wartime_longest_shift", "wartime_shortest_rest"],
         "reason": "only sampler left; commander approved", "actor": "operator:zhao", "ordered_by": "commander:huang",
-        "occurred_at": iso(T0 + HOUR), "recorded_at": iso(assigned.recorded_at),
+        "occurred_at": iso(T0 + HOUR), "recorded_at": iso(assigned.recorded_at), "exercise": False,
     }
     assert drive.overrides() == [expected]
     assert drive.overrides(person_id=sampler, incident_id=drive.incident) == [expected]

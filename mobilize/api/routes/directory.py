@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from mobilize.api.deps import Moment, Reach, Reachable
 from mobilize.api.read_side import Views
+from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.api.routes.directory_schemas import (
     IncidentRow,
     OrgTree,
@@ -31,9 +32,7 @@ from mobilize.projections import directory_people, directory_tree
 from mobilize.projections.directory_lists import Listing
 from mobilize.projections.store import ViewStore
 
-router = APIRouter(tags=["directory"], responses={401: {"description": "no valid bearer token"},
-                                                  404: {"description": "an id names nothing within your scope"},
-                                                  422: {"description": "a filter's value is malformed"}})
+router = APIRouter(tags=["directory"], responses=READ_REFUSALS)
 
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="rows to skip")]
 Search = Annotated[str | None, Query(max_length=200, description="part of the name (or title), case aside")]

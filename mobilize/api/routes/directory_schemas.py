@@ -159,14 +159,14 @@ class Qualification(BaseModel):
 
 
 class PersonRow(BaseModel):
-    """A person as lists show them: never a phone or an ID number (`GET /people/{id}` shows those to the entitled)."""
+    """A person as lists show them: never a phone, an ID number or a home unit (`GET /people/{id}` shows those to the
+    entitled)."""
 
     id: UUID
     name: str
     roles: list[str]
     home_grid_id: UUID | None
     home_grid_name: str | None
-    home_unit: str | None
     availability: str
     qualifications: list[Qualification]
     activity: Literal["free", "on_shift", "on_dispatch", "resting"]

@@ -48,5 +48,5 @@ def escalate(incident_id: UUID, body: Escalate, app: App, caller: Operator, requ
 
 @router.post("/incidents/{incident_id}/close", response_model=Done)
 def close(incident_id: UUID, body: CommandBody, app: App, caller: Operator, request: Request) -> Done:
-    """Close the incident; it takes no new dispatch or site afterwards."""
+    """Close the incident and stand down every unit still in war for it; it takes no new work afterwards."""
     return run(app, request, caller, body, incident_id, app.close_incident, incident_id)

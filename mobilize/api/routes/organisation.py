@@ -49,6 +49,13 @@ class StandDown(CommandBody):
     incident_id: UUID
 
 
+class PeacePolicy(CommandBody):
+    model_config = example("the community's own limits for the action day", max_shift_hours=10, min_rest_hours=12)
+
+    max_shift_hours: float = Field(gt=0, le=24, examples=[12])
+    min_rest_hours: float = Field(ge=0, le=48, examples=[11])
+
+
 @router.post("/org-units", status_code=201, response_model=Done)
 def establish_unit(body: EstablishUnit, app: App, caller: Operator, request: Request) -> Done:
     """Establish a street, community, grid or building under a parent unit."""
@@ -74,3 +81,10 @@ def stand_down(unit_id: UUID, body: StandDown, app: App, caller: Operator, reque
     """Return a unit and its subtree to peace for an incident."""
     return run(app, request, caller, body, unit_id, app.stand_down, unit_id, body.incident_id,
                follows=(body.incident_id,))
+
+
+@router.post("/org-units/{unit_id}/peace-policy", response_model=Done)
+def set_peace_policy(unit_id: UUID, body: PeacePolicy, app: App, caller: Operator, request: Request) -> Done:
+    """Set the longest shift and shortest rest in peace for a unit's subtree (the strictest along the tree holds)."""
+    return run(app, request, caller, body, unit_id, app.set_peace_policy, unit_id, body.max_shift_hours,
+               body.min_rest_hours)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -22,7 +23,8 @@ class RegisterPerson(CommandBody):
                             roles=["dual_registered_party_member", "volunteer"], home_grid_id=ex.GRID,
                             home_unit="Baiyun District Health Bureau", phone="+86 138 0000 0000",
                             id_number="440111199001010000",
-                            qualifications={"sampler": "2026-12-31T23:59:59+08:00"})
+                            qualifications={"sampler": "2026-12-31T23:59:59+08:00"}, legal_basis="emergency",
+                            basis_incident_id=ex.INCIDENT)
 
     name: str = Field(min_length=1, max_length=200, examples=["Chen Jing"])
     roles: list[Role] = Field(min_length=1, max_length=8)
@@ -31,6 +33,9 @@ class RegisterPerson(CommandBody):
     phone: str | None = Field(None, max_length=40)
     id_number: str | None = Field(None, max_length=40)
     qualifications: dict[Skill, Moment] = Field(default_factory=dict, description="skill → valid until")
+    legal_basis: Literal["emergency", "consent", "duty"] | None = Field(
+        None, description="why the personal data is processed (PIPL Art. 13); default duty")
+    basis_incident_id: UUID | None = Field(None, description="the incident an emergency basis serves")
 
 
 class Certify(CommandBody):
@@ -58,7 +63,8 @@ def register_person(body: RegisterPerson, app: App, caller: Operator, request: R
     """Register a person in their home grid, with the qualifications they hold."""
     return run(app, request, caller, body, body.home_grid_id, app.register_person, body.name, list(body.roles),
                body.home_grid_id, home_unit=body.home_unit, phone=body.phone, id_number=body.id_number,
-               qualifications=dict(body.qualifications))
+               qualifications=dict(body.qualifications), legal_basis=body.legal_basis,
+               basis_incident_id=body.basis_incident_id, follows=(body.basis_incident_id,))
 
 
 @router.post("/people/{person_id}/qualifications", response_model=Done)

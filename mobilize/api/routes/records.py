@@ -11,23 +11,26 @@ from pydantic import BaseModel
 
 from mobilize.api.deps import App, Caller, Reachable
 from mobilize.api.routes.common import READ_REFUSALS
-from mobilize.domain.person import Person
+from mobilize.domain.person import PERSONAL_FIELDS, Person
+from mobilize.privacy.seal import Opener
 
 router = APIRouter(tags=["records"], responses=READ_REFUSALS)
 
 
 class PersonOut(BaseModel):
-    """A person; `phone` and `id_number` are withheld from viewer tokens."""
+    """A person; `phone`, `id_number` and `home_unit` are withheld from viewer tokens, `[erased]` once erased."""
 
     id: UUID
     name: str
     roles: list[str]
     home_grid_id: UUID | None
-    home_unit: str | None
+    home_unit: str | None = None
     availability: str
     qualifications: dict[str, datetime]
     phone: str | None = None
     id_number: str | None = None
+    erased: bool = False
+
 
 
 class ModeOut(BaseModel):
@@ -45,19 +48,20 @@ def get_person(person_id: UUID, app: App, caller: Caller, reach: Reachable) -> P
     """A person's roles, qualifications and availability (a person outside the caller's scope is not found)."""
     person = app.load(Person, person_id, "person")
     reach.require(person_id, what="person")
-    trusted = caller.role != "viewer"
+    personal = {}
+    if caller.role != "viewer":  # entitled: opened here, for this reader (`[erased]` once erased)
+        opener = Opener(app.keyring)
+        personal = {name: opener.reveal(getattr(person, name), name, person.id) for name in PERSONAL_FIELDS}
     return PersonOut(id=person.id, name=person.name, roles=person.roles, home_grid_id=person.home_grid_id,
-                     home_unit=person.home_unit, availability=person.availability,
-                     qualifications=person.qualifications, phone=person.phone if trusted else None,
-                     id_number=person.id_number if trusted else None)
+                     availability=person.availability, qualifications=person.qualifications, erased=person.erased,
+                     **personal)
 
 
 @router.get("/org-units/{unit_id}/mode", response_model=ModeOut)
 def get_mode(unit_id: UUID, app: App, reach: Reachable) -> ModeOut:
-    """Whether a unit is in peace or war, through which switches, under which policy (units in scope)."""
+    """Whether a unit is in peace or war, through which switches, under which duty policy (units in scope)."""
     reach.require(unit_id, what="org unit")
     mode = app.mode_of(unit_id)
     policy = mode.policy
     return ModeOut(unit_id=unit_id, mode=mode.state, switches=mode.switches,
-                   max_shift_hours=policy.max_shift_hours if policy else None,
-                   min_rest_hours=policy.min_rest_hours if policy else None)
+                   max_shift_hours=policy.max_shift_hours, min_rest_hours=policy.min_rest_hours)

@@ -25,6 +25,7 @@ from mobilize.domain.base import DomainError
 from mobilize.feeds.bell import Bell
 from mobilize.feeds.tail import Entry, Tail
 from mobilize.log.reader import LAST
+from mobilize.privacy.seal import Opener
 
 log = structlog.get_logger("mobilize.api")
 router = APIRouter(tags=["stream"])
@@ -146,16 +147,19 @@ class Feed:
     def _frames(self, entries: list[Entry], caught_up: bool) -> tuple[str, bool]:
         if self.revoked:  # nothing more, not even the rest of this stretch
             return "", True
-        frames = "".join(frame for frame in map(self.frame, entries) if frame)
+        opener = Opener(self.app.keyring)  # personal fields opened as of this stretch, one key read per person
+        frames = "".join(frame for entry in entries if (frame := self.frame(entry, opener)))
         if entries:
             self.after = entries[-1].position
         return frames, caught_up
 
-    def frame(self, entry: Entry) -> str | None:
+    def frame(self, entry: Entry, opener: Opener | None = None) -> str | None:
         """The SSE frame of one stored event, or None when the caller may not see it."""
         if entry.frame is None or not self.sees(entry.aggregate_id):
             return None
-        return entry.viewer_frame if self.caller.role == "viewer" else entry.frame
+        if self.caller.role == "viewer":
+            return entry.viewer_frame
+        return entry.frame_for(opener or Opener(self.app.keyring))
 
     def sees(self, aggregate_id: UUID) -> bool:
         """Whether the record lies in the caller's subtree (a record under no unit lies in no subtree)."""

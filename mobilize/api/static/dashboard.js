@@ -9,8 +9,53 @@ const KEPT_EVENTS = 25;
 
 const params = new URLSearchParams(location.search);
 const clockFromLog = params.get("clock") === "log"; // a replayed or accelerated drive: "now" is its latest event
-const state = { token: null, logClock: null, position: null, source: null, eventViews: {} };
+const state = { token: null, logClock: null, position: null, source: null, eventViews: {}, link: "connecting",
+  lang: localStorage.getItem("mobilize.lang") === "en" ? "en" : "zh-CN" };
 const timers = {}, busy = {}, again = {};
+
+// ---- words: zh-CN by default, English on the switch -----------------------------------------------------------
+const WORDS = {
+  "zh-CN": {
+    title: "指挥中心", token: "令牌", bearer: "访问令牌", connect: "连接", kpis: "当前合计", required: "应到",
+    have: "已到", need: "缺口", on_duty: "在岗", no_shows: "缺勤", units_at_war: "战时单元", drill: "演练",
+    legend: "大数字：实战；“演练”：演练数字，单列，不计入实战。", gaps: "岗位缺口", gaps_sub: "当前缺员岗位 · ICS 215",
+    site: "采样点", lane: "通道", post: "岗位", late: "未签到", resting: "轮休", roster: "在岗名册",
+    roster_sub: "当前在岗人员 · ICS 203", person: "人员", status: "状态", since: "签到", shift: "班次",
+    modes: "网格状态", modes_sub: "平时 · 演练 · 战时", events: "实时事件", footer: "时间为北京时间（UTC+8）",
+    link_title: "实时事件流", connecting: "连接中…", live: "实时", reconnecting: "重连中…", clock: "北京时间",
+    log_clock: "（日志时间）", refused: "令牌被拒绝：未知、已吊销或输入有误", war: "战时", peace: "平时",
+    mode_since: "自", "on duty": "在岗", expected: "待签到", "no-show": "缺勤",
+    gaps_none: "当前没有进行中的班次",
+    gaps_note: (full, open, more) => `${open} 个岗位中 ${full} 个已满员` + (more ? ` · 另有 ${more} 个缺员` : ""),
+    roster_note: (total, on, expected, absent) => `当前应在岗 ${total} 人：在岗 ${on}，待签到 ${expected}，缺勤 ${absent}`,
+    drill_note: (text) => ` · 演练：${text}`,
+    sampler: "采样", registrar: "登记", marshal: "秩序维护", first_aid: "急救", disinfection: "消杀", driver: "司机",
+  },
+  en: {
+    title: "command center", token: "token", bearer: "Bearer token", connect: "connect", kpis: "totals now",
+    required: "required now", have: "have", need: "need", on_duty: "on duty", no_shows: "no-shows",
+    units_at_war: "units at war", drill: "drill",
+    legend: "Large figures: real incidents; \"drill\": drills, kept apart and never added to them.",
+    gaps: "Staffing gaps", gaps_sub: "posts short now · ICS 215", site: "site", lane: "lane", post: "post",
+    late: "late", resting: "resting", roster: "Roster", roster_sub: "at their posts now · ICS 203", person: "person",
+    status: "status", since: "since", shift: "shift", modes: "Grid modes", modes_sub: "peace · drill · war",
+    events: "Live events", footer: "times in China Standard Time (UTC+8)", link_title: "live event stream",
+    connecting: "connecting…", live: "live", reconnecting: "reconnecting…", clock: "CST", log_clock: " (log)",
+    refused: "this token was refused: it is unknown, revoked, or mistyped", war: "WAR", peace: "PEACE",
+    mode_since: "since", "on duty": "on duty", expected: "expected", "no-show": "no-show",
+    gaps_none: "no shift is running now",
+    gaps_note: (full, open, more) => `${full} of ${open} posts fully staffed` + (more ? ` · ${more} more short` : ""),
+    roster_note: (total, on, expected, absent) => `${total} people expected at a post now: ${on} on duty, `
+      + `${expected} not yet checked in, ${absent} no-shows`,
+    drill_note: (text) => ` · drills: ${text}`,
+    sampler: "sampler", registrar: "registrar", marshal: "marshal", first_aid: "first aid",
+    disinfection: "disinfection", driver: "driver",
+  },
+};
+WORDS["zh-CN"].peace_page = "平时工作"; // the link to the peace page
+WORDS.en.peace_page = "peace time";
+WORDS["zh-CN"].drill_mode = "演练";
+WORDS.en.drill_mode = "DRILL";
 
 // ---- small helpers --------------------------------------------------------------------------------------------
 const $ = (id) => document.getElementById(id);
@@ -34,6 +79,29 @@ function cst(iso) {
   const p = parts(new Date(iso));
   return `${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
+
+function t(key, ...args) { // a word in the page's language (a word without an entry is shown as it is)
+  const word = WORDS[state.lang][key] ?? key;
+  return typeof word === "function" ? word(...args) : word;
+}
+
+function translate() {
+  document.documentElement.lang = state.lang;
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-i18n-title]")) node.title = t(node.dataset.i18nTitle);
+  for (const node of document.querySelectorAll("[data-i18n-aria]")) node.setAttribute("aria-label", t(node.dataset.i18nAria));
+  $("lang").textContent = state.lang === "en" ? "中文" : "English";
+  $("lang").lang = state.lang === "en" ? "zh-CN" : "en";
+  link(state.link);
+  tick();
+}
+
+$("lang").addEventListener("click", () => {
+  state.lang = state.lang === "en" ? "zh-CN" : "en";
+  localStorage.setItem("mobilize.lang", state.lang);
+  translate();
+  if (state.token) refreshAll(); // rows carry words too (posts, statuses, modes)
+});
 
 function now() {
   return clockFromLog && state.logClock ? state.logClock : new Date();
@@ -70,7 +138,7 @@ async function api(path, query) {
   const search = new URLSearchParams(query || {});
   const response = await fetch(`/api${path}?${search}`, { headers: { Authorization: `Bearer ${state.token}` } });
   if (response.status === 401) {
-    askForToken("this token was refused: it is unknown, revoked, or mistyped");
+    askForToken(t("refused"));
     throw new Refused(path);
   }
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
@@ -78,12 +146,18 @@ async function api(path, query) {
 }
 
 // ---- the views ------------------------------------------------------------------------------------------------
-function kpi(id, value, judge) {
-  $(`k-${id}`).textContent = value;
+function kpi(id, real, drill, judge) { // real and drill figures side by side, never added together
+  $(`k-${id}`).textContent = real;
+  $(`d-${id}`).textContent = drill;
   const card = $(`k-${id}`).parentElement;
   card.classList.toggle("bad", judge === "bad");
   card.classList.toggle("good", judge === "good");
+  card.classList.toggle("drilling", drill > 0);
 }
+
+const isDrill = (row) => row.exercise === true;
+const split = (rows) => [rows.filter((row) => !isDrill(row)), rows.filter(isDrill)];
+const drillTag = (row) => (isDrill(row) ? el("span", { class: "tag drill" }, t("drill")) : "");
 
 function fill(table, rows) {
   const body = document.querySelector(`#${table} tbody`);
@@ -94,43 +168,54 @@ async function refreshGaps() {
   const moment = now().toISOString();
   const [posts, incidents] = await Promise.all([api("/gaps", { now: moment, limit: 1000 }),
     api("/gaps/incidents", { now: moment, limit: 1000 })]);
-  const current = incidents.items.filter((row) => row.window === "now");
-  const sum = (key) => current.reduce((total, row) => total + row[key], 0);
-  kpi("required", sum("required"));
-  kpi("have", sum("have"));
-  kpi("need", sum("need"), sum("need") > 0 ? "bad" : "good");
+  const [real, drill] = split(incidents.items.filter((row) => row.window === "now"));
+  const sum = (rows, key) => rows.reduce((total, row) => total + row[key], 0);
+  kpi("required", sum(real, "required"), sum(drill, "required"));
+  kpi("have", sum(real, "have"), sum(drill, "have"));
+  kpi("need", sum(real, "need"), sum(drill, "need"), sum(real, "need") > 0 ? "bad" : "good");
   const open = posts.items.filter((row) => row.window === "now");
-  const short = open.filter((row) => row.need > 0).sort((a, b) => b.need - a.need || a.site.localeCompare(b.site));
-  fill("gaps", short.slice(0, 30).map((row) => el("tr", {}, el("td", {}, row.site), el("td", {}, row.lane),
-    el("td", {}, row.post), el("td", { class: "n" }, row.required), el("td", { class: "n" }, row.have),
+  const short = open.filter((row) => row.need > 0) // real posts first: a drill never hides a real gap
+    .sort((a, b) => isDrill(a) - isDrill(b) || b.need - a.need || a.site.localeCompare(b.site));
+  fill("gaps", short.slice(0, 30).map((row) => el("tr", { class: isDrill(row) ? "drill" : "" },
+    el("td", {}, row.site, " ", drillTag(row)), el("td", {}, row.lane),
+    el("td", {}, t(row.post)), el("td", { class: "n" }, row.required), el("td", { class: "n" }, row.have),
     el("td", { class: "n need" }, row.need), el("td", { class: "n" }, row.not_checked_in),
     el("td", { class: "n" }, row.resting))));
-  $("gaps-note").textContent = open.length
-    ? `${open.length - short.length} of ${open.length} posts fully staffed` + (short.length > 30 ? ` · ${short.length - 30} more short` : "")
-    : "no shift is running now";
+  const note = (rows, more) => t("gaps_note", rows.filter((row) => row.need === 0).length, rows.length, more);
+  const [realOpen, drillOpen] = split(open);
+  $("gaps-note").textContent = open.length // real posts and drill posts counted apart
+    ? note(realOpen, Math.max(0, short.length - 30)) + (drillOpen.length ? t("drill_note", note(drillOpen, 0)) : "")
+    : t("gaps_none");
 }
 
 async function refreshRoster() {
   const roster = await api("/roster", { now: now().toISOString(), limit: 1000 });
-  const count = (status) => roster.items.filter((row) => row.status === status).length;
-  kpi("on-duty", count("on duty"));
-  kpi("no-show", count("no-show"), count("no-show") > 0 ? "bad" : undefined);
-  fill("roster", roster.items.map((row) => el("tr", { "data-person": row.person_id },
-    el("td", {}, row.site), el("td", {}, row.lane), el("td", {}, row.post), el("td", {}, row.person),
-    el("td", {}, el("span", { class: `pill ${row.status.replace(" ", "-")}` }, row.status)),
+  const [real, drill] = split(roster.items);
+  const count = (rows, status) => rows.filter((row) => row.status === status).length;
+  kpi("on-duty", count(real, "on duty"), count(drill, "on duty"));
+  kpi("no-show", count(real, "no-show"), count(drill, "no-show"), count(real, "no-show") > 0 ? "bad" : undefined);
+  fill("roster", roster.items.map((row) => el("tr", { "data-person": row.person_id, class: isDrill(row) ? "drill" : "" },
+    el("td", {}, row.site, " ", drillTag(row)), el("td", {}, row.lane), el("td", {}, t(row.post)),
+    el("td", {}, row.person),
+    el("td", {}, el("span", { class: `pill ${row.status.replace(" ", "-")}` }, t(row.status))),
     el("td", {}, cst(row.since)), el("td", {}, `${cst(row.shift_start)}–${cst(row.shift_end).slice(6)}`))));
-  $("roster-note").textContent = `${roster.total} people expected at a post now: ${count("on duty")} on duty, `
-    + `${count("expected")} not yet checked in, ${count("no-show")} no-shows`;
+  const note = (rows) => t("roster_note", rows.length, count(rows, "on duty"), count(rows, "expected"),
+    count(rows, "no-show"));
+  $("roster-note").textContent = note(real) + (drill.length ? t("drill_note", note(drill)) : "");
 }
 
 async function refreshReadiness() {
   const board = await api("/readiness", { now: now().toISOString(), limit: 1000 });
   const units = board.items.filter((row) => row.kind !== "building");
   const mode = (row) => (row.mode === "war" ? (row.exercise ? "drill" : "war") : "peace");
-  kpi("war", units.filter((row) => mode(row) === "war").length);
+  // at war for a real incident / in a drill: counted apart (a unit may be in both at once)
+  kpi("war", units.filter((row) => row.incidents.length > 0).length,
+    units.filter((row) => row.exercises.length > 0).length);
   $("modes").replaceChildren(...units.map((row) => el("div", { class: `tile ${mode(row)}`, title: row.name },
-    el("span", { class: "name" }, row.name), el("span", { class: "mode" }, mode(row).toUpperCase()),
-    el("span", { class: "since" }, `since ${cst(row.since)}`))));
+    el("span", { class: "name" }, row.name),
+    el("span", { class: "mode" }, t(mode(row) === "drill" ? "drill_mode" : mode(row))),
+    mode(row) === "war" && row.exercises.length ? el("span", { class: "tag drill" }, t("drill")) : "",
+    el("span", { class: "since" }, `${t("mode_since")} ${cst(row.since)}`))));
 }
 
 const REFRESH = { roster: refreshRoster, staffing_gaps: refreshGaps, readiness: refreshReadiness };
@@ -175,9 +260,11 @@ function onEvent(views, message) {
   while (list.children.length > KEPT_EVENTS) list.lastChild.remove();
 }
 
-function link(up) {
-  $("link").textContent = up ? "live" : "reconnecting…";
-  $("link").className = `link ${up ? "up" : "down"}`;
+function link(how) { // "connecting", "live" or "reconnecting"
+  state.link = how;
+  $("link").textContent = t(how);
+  $("link").className = `link ${how === "live" ? "up" : "down"}`;
+  $("link").dataset.state = how === "live" ? "up" : "down";
 }
 
 async function connect() {
@@ -191,9 +278,9 @@ async function connect() {
   }
   const source = new EventSource(`/api/stream?${query}`);
   state.source = source;
-  source.onopen = () => link(true);
+  source.onopen = () => link("live");
   source.onerror = () => { // the browser retries by itself (with Last-Event-ID) unless the server refused
-    link(false);
+    link("reconnecting");
     if (source.readyState === EventSource.CLOSED) reconnectLater();
   };
   for (const [type, views] of Object.entries(state.eventViews)) {
@@ -214,8 +301,8 @@ function reconnectLater() { // resumes after the last event seen; a refused toke
 
 function tick() {
   const p = parts(now());
-  $("clock").textContent = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} CST`
-    + (clockFromLog ? " (log)" : "");
+  $("clock").textContent = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${t("clock")}`
+    + (clockFromLog ? t("log_clock") : "");
 }
 
 async function start() {
@@ -225,7 +312,7 @@ async function start() {
     state.eventViews = await (await fetch("/api/dashboard/events")).json();
     await connect();
   } catch (error) { // the server is down or restarting: try again shortly
-    link(false);
+    link("reconnecting");
     setTimeout(start, 5000);
     return;
   }
@@ -234,5 +321,5 @@ async function start() {
 
 setInterval(tick, 1000);
 setInterval(() => { if (state.token) refreshAll(); }, FULL_REFRESH_MS);
-tick();
+translate();
 start();

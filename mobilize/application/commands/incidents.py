@@ -28,7 +28,12 @@ class IncidentCommands(CommandService):
 
     @command
     def close_incident(self, incident_id: UUID) -> UUID:
-        """Close an incident; it accepts no new dispatch or site afterwards."""
+        """Close an incident and stand down, in the same command, every unit still in war for it (ADR 0014)."""
         incident = self.load(Incident, incident_id, "incident")
+        incident.require_open()
+        units = [self.load(OrgUnit, unit_id, "org unit") for unit_id in list(incident.switched)]
+        for unit in units:
+            unit.stand_down(incident.id)
+            incident.record_stand_down(unit.id)
         incident.close()
-        return self.commit(incident)
+        return self.commit(incident, *units)

@@ -9,6 +9,7 @@ from mobilize.application.commands.organisation import OrganisationCommands
 from mobilize.application.service import command
 from mobilize.domain.base import InvalidCommand, NotFound, RuleViolated, require
 from mobilize.domain.incident import Incident
+from mobilize.domain.organisation import WartimePolicy
 from mobilize.domain.person import Person
 from mobilize.domain.shift import Shift
 from mobilize.domain.testing_site import POSTS, SiteRota, TestingSite
@@ -43,11 +44,23 @@ class ShiftCommands(OrganisationCommands):
         """Put a person on a shift; wartime limits apply unless overridden with a written reason."""
         shift = self.load(Shift, shift_id, "shift")
         person = self.load(Person, person_id, "person")
-        self._require_running(shift)
-        policy = self.mode_of(shift.grid_id).policy
+        policy = self.staffing_policy(shift)
         overridden = person.book(shift.id, shift.start, shift.end, shift.skill, policy, override_reason)
         shift.assign(person.id, overridden, override_reason if overridden else None)
         return self.commit(shift, person)
+
+    def staffing_policy(self, shift: Shift) -> WartimePolicy | None:
+        """The wartime policy a booking on the shift is held to (None in peace); refused unless the shift can
+        be staffed at all (its site not closed, its incident open)."""
+        self._require_running(shift)
+        return self.mode_of(shift.grid_id).policy
+
+    def check_assignment(self, shift: Shift, person: Person, policy: WartimePolicy | None) -> list[RuleViolated]:
+        """What `assign_to_shift` would say, changing nothing (`policy` from `staffing_policy`): raises its
+        refusal; returns the wartime rules broken, which only an override with a written reason lifts."""
+        breaches = person.check_booking(shift.start, shift.end, shift.skill, policy)
+        shift.check_assignment(person.id)
+        return breaches
 
     @command
     def unassign_from_shift(self, shift_id: UUID, person_id: UUID) -> UUID:

@@ -7,14 +7,20 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder, Mapper
 from eventsourcing.utils import Environment, EnvType
 
 from mobilize.application.store import cache, group_commit
 from mobilize.application.store import reads as reads_
+from mobilize.privacy.seal import Keyring, SealedAsText
+from mobilize.privacy.wiring import keyring_for, sealing_mapper
 
 
 class StoreWiring(Application[UUID]):
     """eventsourcing's application with this project's store adapters plugged in."""
+
+    keyring: Keyring
+    """The data keys of personal data, beside the store (`mobilize.privacy`)."""
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The configuration given (by `Settings.eventsourcing_env`), without the process environment.
@@ -38,10 +44,22 @@ class StoreWiring(Application[UUID]):
             return super().save(*objs, **kwargs, **({"reads": reads} if reads else {}))
         return committer.save(*objs, reads=reads)
 
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """eventsourcing's transcodings, and sealed personal fields (`mobilize.privacy.seal`)."""
+        super().register_transcodings(transcoder)
+        transcoder.register(SealedAsText())
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """eventsourcing's mapper, sealing the personal fields of events as they are stored."""
+        return sealing_mapper(self.factory, self.construct_transcoder())
+
     def construct_recorder(self) -> Any:
         """eventsourcing's recorder for the store, replaced by the project's own on the in-memory store and
-        SQLite (PostgreSQL's is named by the settings), so that every store checks read sets (`reads`)."""
-        return reads_.recorder_for(super().construct_recorder())
+        SQLite (PostgreSQL's is named by the settings), so that every store checks read sets (`reads`);
+        the key table beside it is opened under the master key (a wrong one fails here)."""
+        recorder = reads_.recorder_for(super().construct_recorder())
+        self.keyring = keyring_for(recorder, self.env, self.mapper)
+        return recorder
 
     def construct_repository(self) -> Any:
         """eventsourcing's repository, with the aggregate cache synced from the log (see `cache`)."""

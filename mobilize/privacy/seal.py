@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 from typing import Any
 from uuid import UUID
@@ -92,6 +93,16 @@ class SealedAsText(Transcoding):
 
     def decode(self, data: str) -> Sealed:
         return Sealed(data)
+
+
+JSON = "\x00json:"
+"""Marks sealed plain text that was a value of another kind (a list of care flags), JSON-encoded before sealing:
+no text a command takes can start with it (text at the edge refuses NUL)."""
+
+
+def plain_text(value: Any) -> str:
+    """What is sealed of a declared field's value: text as it is, any other value as marked JSON."""
+    return value if isinstance(value, str) else JSON + json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def aad(subject: UUID, field: str) -> bytes:
@@ -190,9 +201,10 @@ class Opener:
             if key is None:
                 return ERASED
             try:
-                return AESGCM(key).decrypt(raw[:NONCE], raw[NONCE:], aad(owner, name)).decode()
+                text = AESGCM(key).decrypt(raw[:NONCE], raw[NONCE:], aad(owner, name)).decode()
             except InvalidTag:
                 raise KeyTableError(f"a sealed {name} of {owner} does not open") from None
+            return json.loads(text[len(JSON):]) if text.startswith(JSON) else text
         if value is None or value == ERASED or subject is None:
             return value
         return ERASED if self._look(subject)[1] else value  # plain text recorded before sealing began

@@ -14,7 +14,7 @@ from eventsourcing.utils import resolve_topic
 
 from mobilize.domain.personal import ERASED, declared, subject_of
 from mobilize.privacy.keys import WrongMasterKey, table_for
-from mobilize.privacy.seal import Keyring
+from mobilize.privacy.seal import Keyring, Sealed, plain_text
 from mobilize.settings import MASTER_KEY_BYTES, master_key_source, write_master_key
 
 log = structlog.get_logger("mobilize.privacy")
@@ -34,8 +34,8 @@ class SealingMapper(Mapper[UUID]):
         if declaration is None or self.keyring is None or not self.sealing:
             return super().to_stored_event(domain_event)
         state = dict(vars(domain_event))
-        plain = {field: value for field in declaration.fields
-                 if isinstance(value := state.get(field), str) and value != ERASED}
+        plain = {field: plain_text(value) for field in declaration.fields
+                 if (value := state.get(field)) is not None and value != ERASED and not isinstance(value, Sealed)}
         if plain:
             subject = subject_of(domain_event, declaration)
             new = domain_event.originator_version == 1 and subject == domain_event.originator_id
@@ -49,8 +49,9 @@ class SealingMapper(Mapper[UUID]):
         declaration = declared(resolve_topic(snapshot.topic))
         if declaration is None:
             return snapshot
-        plain = {field: value for field in declaration.fields
-                 if isinstance(value := snapshot.state.get(field), str) and value != ERASED}
+        plain = {field: plain_text(value) for field in declaration.fields
+                 if (value := snapshot.state.get(field)) is not None and value != ERASED
+                 and not isinstance(value, Sealed)}
         if not plain:
             return snapshot
         assert self.keyring is not None, "checked by the caller"

@@ -191,9 +191,10 @@ COLUMNS = ("position", "event_type", "aggregate_id", "version", "incident_id", "
 
 def trail(views: ViewStore, incident_id: str | None = None, person_id: str | None = None,
           since: str | None = None, until: str | None = None, limit: int | None = None,
-          opener: Opener | None = None) -> list[dict[str, Any]]:
+          opener: Opener | None = None, shown: bool = True) -> list[dict[str, Any]]:
     """The trail in log order: of an incident, of a person, or of everything; `since`/`until` bound recorded time.
-    Personal fields are opened by `opener` (an entitled reader), left out without one."""
+    Personal fields are opened by `opener` (an entitled reader), left out without one; with `shown` False the
+    payloads stay as stored, for a caller that cuts a page first and shows only that (`show`)."""
     sql, params = f"SELECT {', '.join(COLUMNS)} FROM audit_trail WHERE 1 = 1", []
     for clause, value in (("incident_id = ?", incident_id), ("person_id = ?", person_id),
                           ("recorded_at >= ?", since), ("recorded_at <= ?", until)):
@@ -202,7 +203,13 @@ def trail(views: ViewStore, incident_id: str | None = None, person_id: str | Non
             params.append(str(value))
     sql += " ORDER BY position" + (f" LIMIT {int(limit)}" if limit else "")
     rows = [dict(zip(COLUMNS, row, strict=True)) for row in views.query(sql, params)]
-    for row in rows:  # the one policy of hidden events (mobilize.log.envelope), as the stream and relay apply it
+    return show(rows, opener) if shown else rows
+
+
+def show(rows: list[dict[str, Any]], opener: Opener | None = None) -> list[dict[str, Any]]:
+    """Trail rows with their payloads as a reader sees them: the one policy of hidden events and personal fields
+    (mobilize.log.envelope), as the stream and relay apply it; opening personal fields costs a key look-up each."""
+    for row in rows:
         row["payload"] = shown_payload(row["event_type"], row["payload"], row["aggregate_id"], opener)
     return rows
 

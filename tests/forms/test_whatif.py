@@ -27,8 +27,10 @@ def staffed(world: World) -> dict:
     chen, li = world.person("Chen Jing"), world.person("Li Na")
     now_1, now_2, tonight = world.shift(site, T0, lane=1), world.shift(site, T0, lane=2), world.shift(
         site, T0 + 10 * HOUR, lane=1)
-    for shift, person in ((now_1, chen), (now_2, li), (tonight, chen)):
+    for shift, person in ((now_1, chen), (now_2, li)):
         world.do("assign_to_shift", shift, person)
+    # two hours' rest between her shifts: peace's duty policy needs a written override
+    world.do("assign_to_shift", tonight, chen, override_reason="the only sampler of lane 1 tonight")
     world.do("check_in", now_1, chen, at=T0 + MINUTE)
     world.do("check_in", now_2, li, at=T0 + MINUTE)
     team = world.do("form_task_force", "Union team", "union", world.community, chen, "Flag 1")

@@ -171,9 +171,10 @@ def get_audit(app: App, views: Views, caller: Trusted, reach: Reachable, inciden
     reach.require(incident, person)
     rows = reach.rows(audit.trail(views, incident_id=_s(incident), person_id=_s(person),
                                   since=iso(moment(since)) if since else None,
-                                  until=iso(moment(until)) if until else None, opener=Opener(app.keyring)),
-                     "aggregate_id")
-    return Page(items=rows[offset:offset + limit], total=len(rows), limit=limit, offset=offset)
+                                  until=iso(moment(until)) if until else None, shown=False), "aggregate_id")
+    # personal fields are opened for the page alone: the whole trail would cost a key look-up per sealed field
+    shown = audit.show(rows[offset:offset + limit], Opener(app.keyring))
+    return Page(items=shown, total=len(rows), limit=limit, offset=offset)
 
 
 def _s(value: UUID | None) -> str | None:

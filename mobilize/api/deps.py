@@ -212,6 +212,19 @@ class Reach:
             if record_id is not None and not self.covers(record_id):
                 raise NotFound(f"no {what} with id {record_id} within your scope", id=record_id)
 
+    def require_related(self, *record_ids: UUID | None, what: str = "record") -> None:
+        """404 for any given id neither in reach nor above it, as `related` judges commands: a grid works under its
+        street's incident and may name it; a neighbour grid's or another street's does not exist to it."""
+        for record_id in record_ids:
+            if record_id is None or self.covers(record_id):
+                continue
+            try:
+                above = self.scope is not None and self.app.within(self.scope, self.app.unit_of(record_id))
+            except DomainError:
+                above = False
+            if not above:
+                raise NotFound(f"no {what} with id {record_id} within your scope", id=record_id)
+
     def rows(self, rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
         """The rows any of whose `keys` names a record in reach."""
         if self.scope is None:

@@ -66,14 +66,16 @@ class Queries(CommandService):
         return Mode(unit_id, switches, [unit.peace_policy for unit in ancestry if unit.peace_policy is not None])
 
     def unit_of(self, aggregate_id: UUID) -> UUID:
-        """The org unit a record sits under: the unit itself, a home grid, a grid's record, an incident's scope."""
+        """The org unit a record sits under: the unit itself, a home grid, a grid's record, an incident's scope.
+
+        A record never leaves its unit (reads and the stream remember where a record sits): a resident's request
+        stays its grid's record when it is escalated; who may change it then is `handling_unit`'s answer.
+        """
         record = self.load(MobilizeAggregate, aggregate_id, "record")
         if isinstance(record, OrgUnit):
             return record.id
-        if isinstance(record, (TestingSite, Shift, Household, VisitPlan, Visit, Hazard, SmallWish)):
+        if isinstance(record, (TestingSite, Shift, Household, VisitPlan, Visit, Hazard, SmallWish, ResidentRequest)):
             return record.grid_id
-        if isinstance(record, ResidentRequest):
-            return record.unit_id  # where it is handled now: once escalated, no longer the grid's to change
         if isinstance(record, TaskForce):
             return record.unit_id
         if isinstance(record, (Incident, DrillCallUp)):
@@ -85,6 +87,11 @@ class Queries(CommandService):
         if isinstance(record, Person) and record.home_grid_id is not None:
             return record.home_grid_id
         raise NotFound(f"record {aggregate_id} belongs to no org unit", id=aggregate_id)
+
+    def handling_unit(self, request_id: UUID) -> UUID:
+        """The unit handling a resident's request now: its grid, or once escalated the community or the street,
+        whose alone commands on it are (the scope a command on the request is checked against)."""
+        return self.load(ResidentRequest, request_id, "request").unit_id
 
     def within(self, unit_id: UUID, scope_unit_id: UUID) -> bool:
         """Whether `unit_id` lies in the subtree of `scope_unit_id`."""

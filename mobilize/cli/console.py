@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from mobilize.domain.base import CHINA
+from mobilize.forms.render import spreadsheet_cell
 
 
 def shown(value: Any, whole_ids: bool = False) -> str:
@@ -53,13 +54,14 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "
 
 
 def as_csv(rows: Sequence[dict[str, Any]]) -> str:
-    """Rows as CSV with a header line."""
+    """Rows as CSV with a header line, each cell as `spreadsheet_cell` writes it (names and reasons are typed by
+    people)."""
     if not rows:
         return ""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows([{key: spreadsheet_cell(cell) for key, cell in row.items()} for row in rows])
     return out.getvalue()
 
 

@@ -7,6 +7,8 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, require
+from mobilize.domain.household import Household
+from mobilize.domain.organisation import OrgUnit
 from mobilize.domain.person import Person
 from mobilize.domain.personal import declare
 
@@ -29,10 +31,14 @@ class SmallWish(MobilizeAggregate):
         self.claimant: str | None = None
 
     @classmethod
-    def register(cls, grid_id: UUID, household_id: UUID | None, wish: str) -> SmallWish:
-        """Register a wish (a wheelchair, a school bag, a ride to the clinic)."""
+    def register(cls, grid: OrgUnit, household: Household | None, wish: str) -> SmallWish:
+        """Register a wish (a wheelchair, a school bag, a ride to the clinic) of a grid, of one of its households."""
+        require(grid.kind == "grid", InvalidCommand, f"{grid.name} is a {grid.kind}; small wishes are a grid's",
+                field="grid_id")
+        require(household is None or household.grid_id == grid.id, InvalidCommand,
+                f"the household is not in {grid.name}", field="household_id")
         require(bool(wish.strip()), InvalidCommand, "say what the wish is", field="wish")
-        return cls(grid_id, household_id, wish.strip())
+        return cls(grid.id, household.id if household else None, wish.strip())
 
     def claim(self, member: Person | None, unit: str | None) -> None:
         """A party member or a co-building unit (共建单位) takes the wish on: exactly one of the two."""
@@ -62,3 +68,4 @@ class SmallWish(MobilizeAggregate):
 # Personal data (ADR 0015): sealed in the store under the record's own key, left out of viewers' frames and the
 # Kafka topic; a household's address and care flags, and the free text about its circumstances.
 declare(getattr(SmallWish, "Registered"), "wish")  # noqa: B009 - the class is made by @event; mypy cannot see it
+declare(getattr(SmallWish, "Fulfilled"), "note")  # noqa: B009 - the class is made by @event; mypy cannot see it

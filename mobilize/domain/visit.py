@@ -106,4 +106,4 @@ class Visit(MobilizeAggregate):
 
 # Personal data (ADR 0015): sealed in the store under the record's own key, left out of viewers' frames and the
 # Kafka topic; a household's address and care flags, and the free text about its circumstances.
-declare(getattr(Visit, "Recorded"), "observations", "follow_up")  # noqa: B009 - the class is made by @event; mypy cannot see it
+declare(getattr(Visit, "Recorded"), "observations", "follow_up", "outside_grid_order")  # noqa: B009 - the class is made by @event; mypy cannot see it

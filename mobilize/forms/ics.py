@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from mobilize.application import Mobilize
 from mobilize.forms.model import Ask, Form, FormProblem, Parts, Table
@@ -20,22 +21,28 @@ from mobilize.projections.store import ViewStore
 
 FORMS = ("201", "203", "204", "211", "214", "215")
 
+Scope = UUID | None
+"""The org unit whose subtree the caller reads (None: everything, for auditors and unscoped tokens)."""
 
-def build(app: Mobilize, views: ViewStore | None, number: str, reading: Reading, ask: Ask | None = None) -> Form:
-    """Form `number` as `reading` shows the log (`views`, live, are read for the audit trail of 214 only)."""
+
+def build(app: Mobilize, views: ViewStore | None, number: str, reading: Reading, ask: Ask | None = None,
+          scope: Scope = None) -> Form:
+    """Form `number` as `reading` shows the log (`views`, live, are read for the audit trail of 214 only), for a
+    caller who reads the subtree of `scope`."""
     ask = ask or Ask()
     if number not in FORMS:
         raise FormProblem(f"form {number!r}: one of {', '.join(FORMS)}")
     if number == "214" and not (ask.person or ask.unit):
         raise FormProblem("form 214 is the activity log of a person or a unit: give person or unit")
     now = situation(app, reading)
-    incident = _incident(now, ask)
-    fields, tables = BUILDERS[number](app, views, now, incident, ask)
+    incident = _incident(app, now, ask, scope)
+    fields, tables = BUILDERS[number](app, views, now, incident, ask, scope)
     return Form(number, fields, tables, reading.position, now.head, reading.label(), reading.meaning)
 
 
-def _incident(now: Situation, ask: Ask) -> Any:
-    """The incident asked for; else the site's; else the last declared open real one (no drill); else the last."""
+def _incident(app: Mobilize, now: Situation, ask: Ask, scope: Scope) -> Any:
+    """The incident asked for; else the site's; else, of those the caller works under, the last declared open real
+    one (no drill); else the last. (The API has checked that what was asked for is the caller's to see.)"""
     site = now.get("TestingSite", ask.site)
     wanted = ask.incident or (str(site.incident_id) if site is not None else None)
     if wanted is not None:
@@ -43,9 +50,20 @@ def _incident(now: Situation, ask: Ask) -> Any:
         if found is None:
             raise FormProblem(f"incident {wanted}: no such incident at this moment")
         return found
-    incidents = now.of("Incident")
+    incidents = [i for i in now.of("Incident") if _works_under(app, scope, i)]
     real = [i for i in incidents if not i.exercise and not i.closed]
     return (real or incidents or [None])[-1]
+
+
+def _reaches(app: Mobilize, scope: Scope, unit_id: UUID) -> bool:
+    """Whether a unit lies in the caller's subtree."""
+    return scope is None or app.within(unit_id, scope)
+
+
+def _works_under(app: Mobilize, scope: Scope, incident: Any) -> bool:
+    """Whether the caller works under the incident: one declared in its subtree, or above it (a grid works under
+    its street's incident); never a neighbour's or another street's, whose very title is not the caller's to read."""
+    return scope is None or _reaches(app, scope, incident.scope_unit_id) or app.within(scope, incident.scope_unit_id)
 
 
 def _incident_fields(now: Situation, incident: Any) -> list[tuple[str, Any]]:
@@ -70,7 +88,7 @@ def _sites(now: Situation, incident: Any) -> list[Any]:
     return [s for s in now.of("TestingSite") if incident is not None and s.incident_id == incident.id]
 
 
-def form_201(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask) -> Parts:
+def form_201(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask, scope: Scope) -> Parts:
     sites = Table("sites", ("site", "grid", "lanes", "state", "commander", "samples"), [
         {"site": s.name, "grid": now.name("OrgUnit", s.grid_id), "lanes": s.lanes, "state": s.state,
          "commander": now.name("Person", s.commander_id), "samples": s.samples, "site_id": str(s.id)}
@@ -83,7 +101,7 @@ def form_201(app: Mobilize, views: ViewStore | None, now: Situation, incident: A
     return _incident_fields(now, incident), [_wars(now, incident), sites, dispatches]
 
 
-def form_203(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask) -> Parts:
+def form_203(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask, scope: Scope) -> Parts:
     commanders = Table("site_commanders", ("site", "grid", "commander"), [
         {"site": s.name, "grid": now.name("OrgUnit", s.grid_id), "commander": now.name("Person", s.commander_id),
          "site_id": str(s.id)} for s in _sites(now, incident)])
@@ -101,7 +119,7 @@ def _shifts(now: Situation, sites: list[Any]) -> list[Any]:
                   key=lambda s: (now.name("TestingSite", s.site_id), s.lane, s.post, s.start))
 
 
-def form_204(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask) -> Parts:
+def form_204(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask, scope: Scope) -> Parts:
     sites = [s for s in _sites(now, incident) if ask.site is None or str(s.id) == ask.site]
     if ask.site is not None and not sites:
         raise FormProblem(f"site {ask.site}: no such site of this incident at this moment")
@@ -114,14 +132,14 @@ def form_204(app: Mobilize, views: ViewStore | None, now: Situation, incident: A
                          "person": now.name("Person", person_id or None), "status": entry.get("status", ""),
                          "site_id": str(shift.site_id), "person_id": person_id or None})
     fields = _incident_fields(now, incident)[:1]
-    if len(sites) == 1:
+    if len(sites) == 1 and _reaches(app, scope, sites[0].grid_id):  # the API cuts a neighbour's rows, not the header
         site = sites[0]
         fields += [("site", site.name), ("grid", now.name("OrgUnit", site.grid_id)), ("state", site.state),
                    ("commander", now.name("Person", site.commander_id)), ("lanes", site.lanes)]
     return fields, [Table("assignments", ("site", "lane", "post", "start", "end", "slots", "person", "status"), rows)]
 
 
-def form_211(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask) -> Parts:
+def form_211(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask, scope: Scope) -> Parts:
     rows = [{"person": now.name("Person", person_id), "site": now.name("TestingSite", shift.site_id),
              "lane": shift.lane, "post": shift.post, "checked_in_at": _t(entry.get("checked_in_at")),
              "checked_out_at": _t(entry.get("checked_out_at")), "status": entry["status"],
@@ -133,7 +151,7 @@ def form_211(app: Mobilize, views: ViewStore | None, now: Situation, incident: A
     return _incident_fields(now, incident)[:1], [Table("check_ins", columns, rows)]
 
 
-def form_214(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask) -> Parts:
+def form_214(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask, scope: Scope) -> Parts:
     assert views is not None, "form 214 reads the audit trail"
     Runner(app, views, AuditTrail()).catch_up()
     if ask.person is not None:
@@ -166,7 +184,7 @@ def _unit_records(now: Situation, unit: str) -> set[str]:
     return records
 
 
-def form_215(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask) -> Parts:
+def form_215(app: Mobilize, views: ViewStore | None, now: Situation, incident: Any, ask: Ask, scope: Scope) -> Parts:
     replayed = replay_reading(app, "staffing_gaps", now.reading)
     rows = [row for row in post_gaps(replayed, now.reading.now, timedelta(hours=ask.hours),
                                      incident_id=str(incident.id) if incident is not None else None)
@@ -175,7 +193,7 @@ def form_215(app: Mobilize, views: ViewStore | None, now: Situation, incident: A
     return [*_incident_fields(now, incident)[:1], ("reading", _t(now.reading.now))], [Table("posts", columns, rows)]
 
 
-BUILDERS: dict[str, Callable[[Mobilize, ViewStore | None, Situation, Any, Ask], Parts]] = {
+BUILDERS: dict[str, Callable[[Mobilize, ViewStore | None, Situation, Any, Ask, Scope], Parts]] = {
     "201": form_201, "203": form_203, "204": form_204, "211": form_211, "214": form_214, "215": form_215}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,20 +55,29 @@ def render(form: Form, lang: str = "zh", fmt: str = "html") -> bytes:
     return page.encode()
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as written: text opening like a formula gets a leading ' (OWASP's advice).
+
+    Names and reasons are typed by people: a site named `=HYPERLINK("http://x","Site")` would otherwise open as a
+    live link in whoever's spreadsheet reads the export. A plain number ("-2") runs nothing and is left as it is.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA) and not _NUMBER.fullmatch(value):
+        return f"'{value}"
+    return value
+
+
 def _csv(form: Form, words: Printed) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([words.title])
-    writer.writerows([list(field) for field in words.fields])
+    lines: list[list[Any]] = [[words.title], *(list(field) for field in words.fields)]
     for table_title, columns, rows in words.tables:
-        writer.writerow([])
-        writer.writerow([table_title])
-        writer.writerow(columns)
-        writer.writerows(rows)
-    writer.writerow([])
-    writer.writerow([word("position", "en"), form.position])
-    writer.writerow([word("head", "en"), form.head])
-    writer.writerow([word("reading", "en"), form.reading])
+        lines += [[], [table_title], columns, *rows]
+    lines += [[], [word("position", "en"), form.position], [word("head", "en"), form.head],
+              [word("reading", "en"), form.reading]]
+    out = io.StringIO()
+    csv.writer(out).writerows([[spreadsheet_cell(cell) for cell in line] for line in lines])
     return out.getvalue()
 
 

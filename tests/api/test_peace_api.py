@@ -127,3 +127,65 @@ def test_a_request_that_left_the_grid_is_the_communitys_to_change_and_still_the_
     assert taken_back.status_code == 403, taken_back.text
     assert [r["level"] for r in items(desk.grid_operator.get("/resident-requests"))] == ["community"]
     ok(community_operator.post(f"/resident-requests/{request}/resolve", {"resolver_id": li, "resolution": "fixed"}))
+    trail = desk.grid_operator.get("/audit", limit=1000).json()["items"]
+    assert [r["event_type"] for r in trail if r["aggregate_id"] == str(request)] == [
+        "ResidentRequest.Registered", "ResidentRequest.Assigned", "ResidentRequest.Escalated",
+        "ResidentRequest.Resolved"]  # the grid's record still, though the community handled it
+
+
+def test_a_grid_operator_commits_or_credits_only_its_own_grids_people(desk: Desk) -> None:
+    world, mine = desk.world, desk.grid_operator
+    li = world.do("register_person", "Li Wei", ["grid_worker_full_time"], world.grid)
+    wang = world.do("register_person", "Wang Gang", ["building_leader"], world.grid)
+    zhou = world.do("register_person", "Zhou Ming", ["volunteer"], world.other_grid)
+    home = world.do("register_household", world.grid, "7-302 Shimaqiao Road")
+    request = world.do("register_request", world.do("record_visit", world.grid, "walk_in", [li], "met"), "housing",
+                       "roof leaks", utcnow() + 3 * DAY)
+    hazard = world.do("report_hazard", world.grid, "gas", "Building 7 kitchen", li)
+    wish = world.do("register_wish", world.grid, "a school bag")
+
+    refusals = [mine.post(f"/resident-requests/{request}/assign", {"person_id": zhou}),
+                mine.post(f"/resident-requests/{request}/resolve", {"resolver_id": zhou, "resolution": "fixed"}),
+                mine.post("/hazards", {"grid_id": world.grid, "kind": "gas", "location": "shed", "finder_id": zhou}),
+                mine.post(f"/hazards/{hazard}/rectification-order", {"responsible_id": zhou,
+                                                                      "deadline": utcnow() + DAY}),
+                mine.post(f"/wishes/{wish}/claim", {"member_id": zhou}),
+                mine.post("/visit-plans", {"grid_id": world.grid, "day": "2026-03-02", "household_id": home,
+                                           "visitor_ids": [li, zhou]})]
+    ok(mine.post(f"/hazards/{hazard}/rectification-order", {"responsible_id": wang, "deadline": utcnow() + DAY}))
+    refusals.append(mine.post(f"/hazards/{hazard}/rectified", {"rectifier_id": zhou}))
+    ok(mine.post(f"/hazards/{hazard}/rectified", {"rectifier_id": wang}))
+    refusals.append(mine.post(f"/hazards/{hazard}/verification", {"verifier_id": zhou}))
+
+    assert [r.status_code for r in refusals] == [403] * 8, [r.text for r in refusals]
+    assert [type(e).__qualname__ for e in world.events() if e.originator_id in {request, hazard, wish}] == [
+        "ResidentRequest.Registered", "Hazard.Found", "SmallWish.Registered", "Hazard.RectificationOrdered",
+        "Hazard.Rectified"]
+    # a visitor from another grid is the domain's to allow: on an order, or on a plan the community drew
+    refused(mine.post("/visits", {"grid_id": world.grid, "kind": "when_needed", "visitor_ids": [zhou],
+                                  "outcome": "met", "household_id": home}), 409, "visit_outside_grid")
+    created(mine.post("/visits", {"grid_id": world.grid, "kind": "when_needed", "visitor_ids": [zhou],
+                                  "outcome": "met", "household_id": home,
+                                  "outside_grid_order": "the community secretary sent him: Li Wei is ill"}))
+    ok(desk.operator.post("/visit-plans", {"grid_id": world.grid, "day": "2026-03-02", "household_id": home,
+                                           "visitor_ids": [zhou]}))
+    created(mine.post("/visits", {"grid_id": world.grid, "kind": "scheduled", "visitor_ids": [zhou],
+                                  "outcome": "met", "household_id": home, "day": "2026-03-02"}))
+
+
+def test_a_hazard_or_a_wish_sits_in_a_grid_and_a_wish_names_a_household_of_it(desk: Desk) -> None:
+    op, world = desk.operator, desk.world
+    li = world.do("register_person", "Li Wei", ["grid_worker_full_time"], world.grid)
+    theirs = world.do("register_household", world.other_grid, "9-901 Qinghu Road")
+
+    street = refused(op.post("/hazards", {"grid_id": world.street, "kind": "gas", "location": "the office",
+                                          "finder_id": li}), 422, "invalid_command")
+    not_a_grid = refused(op.post("/wishes", {"grid_id": world.street, "wish": "a lamp"}), 422, "invalid_command")
+    elsewhere = refused(op.post("/wishes", {"grid_id": world.grid, "wish": "a lamp", "household_id": theirs}), 422,
+                        "invalid_command")
+    missing = op.post("/wishes", {"grid_id": world.grid, "wish": "a lamp", "household_id": world.street})
+    out_of_scope = desk.grid_operator.post("/wishes", {"grid_id": world.grid, "wish": "a lamp",
+                                                       "household_id": theirs})
+
+    assert [r["facts"]["field"] for r in (street, not_a_grid, elsewhere)] == ["grid_id", "grid_id", "household_id"]
+    assert (missing.status_code, out_of_scope.status_code) == (404, 403), (missing.text, out_of_scope.text)

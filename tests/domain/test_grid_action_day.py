@@ -10,6 +10,7 @@ from mobilize.domain.base import InvalidCommand, RuleViolated
 from mobilize.domain.personal import declared
 from mobilize.domain.visit import OutsideVisitorsGrid
 from mobilize.log.envelope import for_relay, for_viewer
+from mobilize.privacy.seal import Opener, Sealed
 from tests.conftest import World
 
 MONDAY = date(2026, 3, 2)
@@ -34,8 +35,8 @@ def test_a_grid_plans_its_monday_and_records_the_visits_on_the_plan(world: World
     assert (drawn.day, drawn.theme, assigned.household_id, assigned.visitor_ids) == (
         "2026-03-02", "visiting residents", home, [li, secretary])
     [recorded] = [e for e in world.events() if e.originator_id == visit]
-    assert (recorded.kind, recorded.plan_id, recorded.follow_up) == (
-        "scheduled", plan, "drive her to the clinic on Wednesday")
+    follow_up = Opener(world.app.keyring).reveal(recorded.follow_up, "follow_up", visit)  # sealed in the store
+    assert (recorded.kind, recorded.plan_id, follow_up) == ("scheduled", plan, "drive her to the clinic on Wednesday")
     assert world.app.unit_of(visit) == world.grid
 
 
@@ -50,8 +51,10 @@ def test_a_visit_outside_the_visitors_grid_is_refused_unless_planned_or_ordered(
 
     ordered = world.do("record_visit", world.grid, "when_needed", [stranger], "met", household_id=home,
                        outside_grid_order="the grid leader sent him: the household's own worker is ill")
-    assert [e.outside_grid_order for e in world.events() if e.originator_id == ordered] == [
-        "the grid leader sent him: the household's own worker is ill"]
+    opener = Opener(world.app.keyring)  # the order is free text about the household: sealed in the store
+    assert all(isinstance(e.outside_grid_order, Sealed) for e in world.events() if e.originator_id == ordered)
+    assert [opener.reveal(e.outside_grid_order, "outside_grid_order", ordered) for e in world.events()
+            if e.originator_id == ordered] == ["the grid leader sent him: the household's own worker is ill"]
 
 
 def test_a_scheduled_visit_must_be_on_the_plan_and_a_visit_names_who_went(world: World) -> None:

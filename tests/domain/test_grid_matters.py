@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
-from mobilize.domain.base import InvalidCommand, RuleViolated
+from mobilize.domain.base import InvalidCommand, NotFound, RuleViolated
 from mobilize.domain.hazard import HazardStateRefused, SelfVerification
+from mobilize.domain.personal import declared
 from mobilize.domain.resident_request import RequestNotOpen, ResidentRequest
 from mobilize.domain.small_wish import WishStateRefused
+from mobilize.log.envelope import for_relay, for_viewer
+from mobilize.privacy.seal import Opener, Sealed
 from tests.conftest import HOUR, T0, World
 
 DAY = 24 * HOUR
@@ -65,7 +68,8 @@ def test_a_request_escalates_grid_to_community_to_street_each_step_with_who_and_
     assert world.app.load(ResidentRequest, request, "request").due_at == T0 + 10 * DAY
     with pytest.raises(RuleViolated, match="nowhere higher"):
         world.do("escalate_request", request, ctx=world.ctx(reason="again"))
-    assert world.app.unit_of(request) == world.street  # the street's to handle now
+    assert world.app.handling_unit(request) == world.street  # the street's to handle now
+    assert world.app.unit_of(request) == world.grid  # and still the grid's record, to read and to stream
 
 
 def test_a_request_needs_a_category_a_summary_and_a_due_time_after_now(world: World) -> None:
@@ -120,3 +124,47 @@ def test_a_small_wish_is_claimed_by_a_member_or_a_unit_then_fulfilled(world: Wor
 
     assert [(type(e).__qualname__, getattr(e, "claimant", None)) for e in events_of(world, wish)][1:] == [
         ("SmallWish.Claimed", "Zhou Ming"), ("SmallWish.Fulfilled", "Zhou Ming")]
+
+
+def test_a_wish_names_an_existing_household_of_its_grid_and_wishes_and_hazards_sit_in_a_grid(world: World) -> None:
+    li = world.do("register_person", "Li Wei", ["grid_worker_full_time"], world.grid)
+    mine = world.do("register_household", world.grid, "7-302 Shimaqiao Road")
+    theirs = world.do("register_household", world.other_grid, "9-901 Qinghu Road")
+    size = world.log_size()
+
+    with pytest.raises(NotFound, match="household"):
+        world.do("register_wish", world.grid, "a school bag", uuid4())
+    with pytest.raises(InvalidCommand, match="the household is not in Shimaqiao Grid 1"):
+        world.do("register_wish", world.grid, "a school bag", theirs)
+    with pytest.raises(InvalidCommand, match="small wishes are a grid's"):
+        world.do("register_wish", world.street, "a school bag")
+    with pytest.raises(InvalidCommand, match="hazards are found in a grid"):
+        world.do("report_hazard", world.community, "gas", "Community office kitchen", li)
+    assert world.log_size() == size
+
+    wish = world.do("register_wish", world.grid, "a school bag", mine)
+    assert [e.household_id for e in events_of(world, wish)] == [mine]
+
+
+def test_the_free_text_of_a_hazard_and_a_wish_is_sealed_and_kept_from_viewers_and_the_topic(world: World) -> None:
+    li = world.do("register_person", "Li Wei", ["grid_worker_full_time"], world.grid)
+    owner = world.do("register_person", "Wang Gang", ["building_leader"], world.grid)
+    hazard = world.do("report_hazard", world.grid, "gas", "7-302 kitchen", li, description="she cooks on a leaky hose")
+    world.do("order_rectification", hazard, owner, T0 + 7 * DAY)
+    world.do("rectify_hazard", hazard, owner, note="hose replaced; her son pays")
+    wish = world.do("register_wish", world.grid, "a wheelchair")
+    world.do("claim_wish", wish, unit="Baiyun Water Company")
+    world.do("fulfil_wish", wish, "delivered to her bedside")
+
+    opener = Opener(world.app.keyring)
+    texts = {}
+    for name, field in (("Hazard.Found", "description"), ("Hazard.Rectified", "note"), ("SmallWish.Fulfilled", "note")):
+        [stored] = [e for e in world.events() if type(e).__qualname__ == name]
+        declaration = declared(type(stored))
+        assert declaration is not None and field in declaration.fields
+        assert isinstance(getattr(stored, field), Sealed)
+        texts[name] = opener.reveal(getattr(stored, field), field, stored.originator_id)
+        body = {"event_type": name, "payload": {field: getattr(stored, field), "late": False}, "reason": None}
+        assert field not in for_viewer(body)["payload"] and field not in for_relay(body)["payload"]
+    assert texts == {"Hazard.Found": "she cooks on a leaky hose", "Hazard.Rectified": "hose replaced; her son pays",
+                     "SmallWish.Fulfilled": "delivered to her bedside"}

@@ -69,7 +69,7 @@ def test_a_request_escalates_one_level_at_a_time_and_is_resolved_by_someone() ->
 def test_a_hazard_is_verified_by_someone_other_than_its_rectifier() -> None:
     g = grid()
     finder, owner = person("Li Wei", g), person("Wang Gang", g)
-    hazard = Hazard.find(g.id, "gas", "kitchen", "", finder)
+    hazard = Hazard.find(g, "gas", "kitchen", "", finder)
     hazard.order_rectification(owner, T0 + 24 * HOUR)
     at(T0 + 30 * HOUR)
     hazard.rectify(owner, "hose replaced")
@@ -83,7 +83,7 @@ def test_a_hazard_is_verified_by_someone_other_than_its_rectifier() -> None:
 
 def test_a_wish_is_claimed_by_exactly_one_member_or_unit_and_a_muster_counts_minutes() -> None:
     g = grid()
-    wish = SmallWish.register(g.id, None, "a wheelchair")
+    wish = SmallWish.register(g, None, "a wheelchair")
     with pytest.raises(InvalidCommand, match="exactly one"):
         wish.claim(None, " ")
     wish.claim(None, "Baiyun Water Company")

@@ -57,7 +57,7 @@ def end_call_up(call_up_id: UUID, body: CommandBody, app: App, caller: Operator,
 def get_league(app: App, views: ReplayableViews, reach: Reachable, level: Literal["grid", "community"] = "grid",
                incident: UUID | None = None, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> Page:
     """Grids or communities ranked by their people's median muster minutes across drills (drills only)."""
-    reach.require(incident)
+    reach.require_related(incident, what="incident")
     return page(app, views, "readiness", as_of, limit, offset,
                 lambda v, _at: reach.rows(drill_musters.league(v, level, incident_id=incident), "unit_id"))
 
@@ -66,6 +66,6 @@ def get_league(app: App, views: ReplayableViews, reach: Reachable, level: Litera
 def get_musters(app: App, views: ReplayableViews, reach: Reachable, incident: UUID | None = None, as_of: AsOf = None,
                 limit: Limit = 100, offset: Offset = 0) -> Page:
     """Each person's drill muster: call-up, check-in, minutes (people of the caller's grids)."""
-    reach.require(incident)
+    reach.require_related(incident, what="incident")
     return page(app, views, "readiness", as_of, limit, offset,
                 lambda v, _at: reach.rows(drill_musters.musters(v, incident_id=incident), "grid_id"))

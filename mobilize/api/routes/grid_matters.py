@@ -1,4 +1,9 @@
-"""What the grid resolves: residents' requests (诉求), hazards (隐患), small wishes (微心愿)."""
+"""What the grid resolves: residents' requests (诉求), hazards (隐患), small wishes (微心愿).
+
+Scope: a person a command puts in charge or commits (an assignee, whoever must rectify, a claiming member) lies
+in the caller's subtree; a person a command records as having done something (finder, rectifier, verifier,
+resolver) lies in or above it. A request once escalated is the handling unit's to change, no longer the grid's.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from mobilize.api import examples as ex
 from mobilize.api.deps import App, CommandBody, Moment, Operator
 from mobilize.api.examples import example
 from mobilize.api.routes.common import REFUSALS, Done, run
+from mobilize.application import Mobilize
+from mobilize.domain.base import NotFound
 from mobilize.domain.vocabulary import HazardKind, RequestCategory
 
 router = APIRouter(tags=["grid matters"], responses=REFUSALS)
@@ -115,47 +122,51 @@ def register_request(body: RegisterRequest, app: App, caller: Operator, request:
 @router.post("/resident-requests/{request_id}/assign", response_model=Done)
 def assign_request(request_id: UUID, body: Person, app: App, caller: Operator, request: Request) -> Done:
     """Put a person in charge of the request."""
-    return run(app, request, caller, body, request_id, app.assign_request, request_id, body.person_id)
+    return run(app, request, caller, body, (_handling(app, request_id), body.person_id), app.assign_request,
+               request_id, body.person_id)
 
 
 @router.post("/resident-requests/{request_id}/escalate", response_model=Done)
 def escalate_request(request_id: UUID, body: Escalate, app: App, caller: Operator, request: Request) -> Done:
     """Hand the request up one level (grid → community → street); `reason` is required."""
-    return run(app, request, caller, body, request_id, app.escalate_request, request_id, body.due_at)
+    return run(app, request, caller, body, _handling(app, request_id), app.escalate_request, request_id,
+               body.due_at)
 
 
 @router.post("/resident-requests/{request_id}/resolve", response_model=Done)
 def resolve_request(request_id: UUID, body: Resolve, app: App, caller: Operator, request: Request) -> Done:
     """Resolve the request: who resolved it, and how."""
-    return run(app, request, caller, body, request_id, app.resolve_request, request_id, body.resolver_id,
-               body.resolution)
+    return run(app, request, caller, body, _handling(app, request_id), app.resolve_request, request_id,
+               body.resolver_id, body.resolution, follows=(body.resolver_id,))
 
 
 @router.post("/hazards", status_code=201, response_model=Done)
 def report_hazard(body: ReportHazard, app: App, caller: Operator, request: Request) -> Done:
     """Record a hazard found in a sweep."""
     return run(app, request, caller, body, body.grid_id, app.report_hazard, body.grid_id, body.kind, body.location,
-               body.finder_id, description=body.description)
+               body.finder_id, description=body.description, follows=(body.finder_id,))
 
 
 @router.post("/hazards/{hazard_id}/rectification-order", response_model=Done)
 def order_rectification(hazard_id: UUID, body: OrderRectification, app: App, caller: Operator,
                         request: Request) -> Done:
     """Order the hazard rectified: who is responsible, by when."""
-    return run(app, request, caller, body, hazard_id, app.order_rectification, hazard_id, body.responsible_id,
-               body.deadline)
+    return run(app, request, caller, body, (hazard_id, body.responsible_id), app.order_rectification, hazard_id,
+               body.responsible_id, body.deadline)
 
 
 @router.post("/hazards/{hazard_id}/rectified", response_model=Done)
 def rectify_hazard(hazard_id: UUID, body: Rectified, app: App, caller: Operator, request: Request) -> Done:
     """Record the hazard put right, and by whom."""
-    return run(app, request, caller, body, hazard_id, app.rectify_hazard, hazard_id, body.rectifier_id, body.note)
+    return run(app, request, caller, body, hazard_id, app.rectify_hazard, hazard_id, body.rectifier_id, body.note,
+               follows=(body.rectifier_id,))
 
 
 @router.post("/hazards/{hazard_id}/verification", response_model=Done)
 def verify_hazard(hazard_id: UUID, body: Verification, app: App, caller: Operator, request: Request) -> Done:
     """Check the rectification (not by the rectifier); a failed check orders it again."""
-    return run(app, request, caller, body, hazard_id, app.verify_hazard, hazard_id, body.verifier_id, body.passed)
+    return run(app, request, caller, body, hazard_id, app.verify_hazard, hazard_id, body.verifier_id, body.passed,
+               follows=(body.verifier_id,))
 
 
 @router.post("/wishes", status_code=201, response_model=Done)
@@ -168,7 +179,8 @@ def register_wish(body: RegisterWish, app: App, caller: Operator, request: Reque
 @router.post("/wishes/{wish_id}/claim", response_model=Done)
 def claim_wish(wish_id: UUID, body: Claim, app: App, caller: Operator, request: Request) -> Done:
     """A member or a co-building unit claims the wish."""
-    return run(app, request, caller, body, wish_id, app.claim_wish, wish_id, member_id=body.member_id, unit=body.unit)
+    return run(app, request, caller, body, _given(wish_id, body.member_id), app.claim_wish, wish_id,
+               member_id=body.member_id, unit=body.unit)
 
 
 @router.post("/wishes/{wish_id}/fulfil", response_model=Done)
@@ -180,3 +192,12 @@ def fulfil_wish(wish_id: UUID, body: Fulfil, app: App, caller: Operator, request
 def _given(*record_ids: UUID | None) -> tuple[UUID, ...]:
     """The records named, without the optional ones left out (an absent record is no scope to check)."""
     return tuple(r for r in record_ids if r is not None)
+
+
+def _handling(app: Mobilize, request_id: UUID) -> UUID:
+    """The unit handling the request now, whose scope a command on it needs (the request's id if there is none:
+    the command then answers 404 in its own words)."""
+    try:
+        return app.handling_unit(request_id)
+    except NotFound:
+        return request_id

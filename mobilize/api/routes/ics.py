@@ -32,17 +32,18 @@ def get_form(form: FormNumber, app: App, caller: Trusted, reach: Reachable, requ
     """ICS 201 briefing, 203 organisation, 204 assignments (per site), 211 check-ins, 214 activity log (person or
     unit), 215 required/have/need — as known at `as_of` or as happened by `as_happened` (`now` alone: as it happened
     by then); operators see the rows of their subtree."""
-    reach.require(incident, site, person, unit)
+    reach.require(site, person, unit)
+    reach.require_related(incident, what="incident")
     sides: ReadSides = request.app.state.read_side
     ask = Ask(incident=_s(incident), site=_s(site), person=_s(person), unit=_s(unit), hours=hours)
     try:
         with sides.lease() as live:
             when = reading(app, live, as_of=as_of, as_happened=as_happened or (now if as_of is None else None),
                            now=now)
-            made: Form | None = build(app, live, form, when, ask) if form == "214" else None
+            made: Form | None = build(app, live, form, when, ask, reach.scope) if form == "214" else None
         if made is None:
             with sides.replaying():
-                made = build(app, None, form, when, ask)
+                made = build(app, None, form, when, ask, reach.scope)
     except (BadMoment, FormProblem) as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
     made.keep(lambda rows: reach.rows(rows, "site_id", "grid_id", "person_id", "aggregate_id"))

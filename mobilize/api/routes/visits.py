@@ -1,4 +1,9 @@
-"""The grid action day (网格行动日): households, the day's visit plan, visits."""
+"""The grid action day (网格行动日): households, the day's visit plan, visits.
+
+Scope: the plan commits its visitors, so they lie in the caller's subtree (a community plans a visitor of one
+grid into another); a visit records who went, and a visitor from another grid is the domain's to allow, on the
+plan or on an order (`outside_grid_order`), so a visit's visitors are not held to the caller's subtree.
+"""
 
 from __future__ import annotations
 
@@ -82,8 +87,8 @@ def flag_household(household_id: UUID, body: CareFlags, app: App, caller: Operat
 @router.post("/visit-plans", response_model=Done)
 def plan_visits(body: PlanVisits, app: App, caller: Operator, request: Request) -> Done:
     """Plan who visits a household on a grid's action day; answers the day's plan."""
-    return run(app, request, caller, body, (body.grid_id, body.household_id), app.plan_visits, body.grid_id,
-               body.day, body.household_id, body.visitor_ids, theme=body.theme)
+    return run(app, request, caller, body, (body.grid_id, body.household_id, *body.visitor_ids), app.plan_visits,
+               body.grid_id, body.day, body.household_id, body.visitor_ids, theme=body.theme)
 
 
 @router.post("/visits", status_code=201, response_model=Done)

@@ -37,7 +37,8 @@ def what_if_gaps(app: App, reach: Reachable, request: Request,
     """Pull a person or every member of a task force at `at`: whoever is on duty checks out then, whoever is booked
     comes off the shifts not yet over — in memory only; the gaps that would follow beside the real ones (sites in
     the caller's scope). Nothing is written (`written` is always 0)."""
-    reach.require(person, task_force, incident)
+    reach.require(person, task_force)
+    reach.require_related(incident, what="incident")
     sides: ReadSides = request.app.state.read_side
     try:
         with sides.lease() as live:

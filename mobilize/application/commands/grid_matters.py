@@ -9,6 +9,7 @@ from mobilize.application.queries import Queries
 from mobilize.application.service import command
 from mobilize.domain.base import current_context
 from mobilize.domain.hazard import Hazard
+from mobilize.domain.household import Household
 from mobilize.domain.organisation import OrgUnit
 from mobilize.domain.person import Person
 from mobilize.domain.resident_request import LEVELS, ResidentRequest
@@ -55,7 +56,7 @@ class GridMatterCommands(Queries):
     def report_hazard(self, grid_id: UUID, kind: str, location: str, finder_id: UUID, description: str = "") -> UUID:
         """Record a hazard found in a sweep."""
         grid = self.load(OrgUnit, grid_id, "grid")
-        return self.commit(Hazard.find(grid.id, kind, location, description, self.load(Person, finder_id, "person")))
+        return self.commit(Hazard.find(grid, kind, location, description, self.load(Person, finder_id, "person")))
 
     @command
     def order_rectification(self, hazard_id: UUID, responsible_id: UUID, deadline: datetime) -> UUID:
@@ -82,7 +83,8 @@ class GridMatterCommands(Queries):
     def register_wish(self, grid_id: UUID, wish: str, household_id: UUID | None = None) -> UUID:
         """Register a resident's small wish."""
         grid = self.load(OrgUnit, grid_id, "grid")
-        return self.commit(SmallWish.register(grid.id, household_id, wish))
+        household = self.load(Household, household_id, "household") if household_id else None
+        return self.commit(SmallWish.register(grid, household, wish))
 
     @command
     def claim_wish(self, wish_id: UUID, member_id: UUID | None = None, unit: str | None = None) -> UUID:

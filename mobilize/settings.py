@@ -171,7 +171,7 @@ def master_key_source(env: Mapping[str, str]) -> tuple[bytes | None, str | None]
     given = env.get(MASTER_KEY, "").strip()
     if given:
         return _master_key(given, MASTER_KEY), None
-    path = env.get(MASTER_KEY_FILE, "").strip() or _default_key_file(env)
+    path = env.get(MASTER_KEY_FILE, "").strip() or default_key_file(env)
     if path is None:
         return None, None
     file = Path(path)
@@ -180,7 +180,9 @@ def master_key_source(env: Mapping[str, str]) -> tuple[bytes | None, str | None]
     return _master_key(file.read_text().strip(), f"{MASTER_KEY_FILE} {path}"), path
 
 
-def _default_key_file(env: Mapping[str, str]) -> str | None:
+def default_key_file(env: Mapping[str, str]) -> str | None:
+    """Where the master key file is kept when no setting names one: beside a SQLite store, or
+    `mobilize.master-key` in the working directory for PostgreSQL; None for a store in memory."""
     module = env.get("PERSISTENCE_MODULE", "eventsourcing.popo")
     if module == "eventsourcing.sqlite":
         name = env.get("SQLITE_DBNAME", ":memory:")

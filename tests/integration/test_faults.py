@@ -32,12 +32,19 @@ from mobilize.cli.main import main
 from mobilize.projections.base import Runner
 from mobilize.projections.registry import PROJECTIONS
 from mobilize.projections.store import ViewStore
-from mobilize.settings import Settings, store_env
+from mobilize.settings import Settings, default_key_file, store_env
 from tests.api.conftest import issue
 from tests.conftest import World, store_for
 
 ROOT = Path(__file__).parents[2]
 CHILD_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def child_env(store: str) -> dict[str, str]:
+    """What a child process of the test needs: the checkout, and the master key the test's own application made
+    (for PostgreSQL a file in this process's working directory, and the children run elsewhere)."""
+    path = default_key_file(store_env(store))
+    return {**CHILD_ENV, **({"MOBILIZE_MASTER_KEY_FILE": str(Path(path).resolve())} if path else {})}
 OUTAGE_SECONDS = 3.0
 FAIL_FAST_BOUND = 5.0
 """Seconds a command or a read may take to answer 503 while the database is away."""
@@ -198,7 +205,7 @@ def test_projections_run_survives_a_database_restart_and_catches_up(restartable:
     output = (tmp_path / "run.log").open("w")
     child = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "mobilize", "--store", store,
                               "projections", "run"],
-                             stdout=output, stderr=subprocess.STDOUT, env=CHILD_ENV, cwd=tmp_path)
+                             stdout=output, stderr=subprocess.STDOUT, env=child_env(store), cwd=tmp_path)
     try:
         _wait_for(lambda: set(_positions(store).values()) == {head} and len(_positions(store)) == len(PROJECTIONS),
                   20, "projections run caught up before the restart")
@@ -234,7 +241,7 @@ def test_the_relay_survives_a_database_restart_and_publishes_every_position(rest
     output = (tmp_path / "relay.log").open("w")
     child = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "mobilize", "--store", store, "relay",
                               "--bootstrap", kafka, "--topic", topic],
-                             stdout=output, stderr=subprocess.STDOUT, env=CHILD_ENV, cwd=tmp_path)
+                             stdout=output, stderr=subprocess.STDOUT, env=child_env(store), cwd=tmp_path)
     try:
         _wait_for(lambda: _positions(store).get("kafka_relay") == head, 30, "the relay caught up before the restart")
         with outage():

@@ -29,7 +29,7 @@ from mobilize.application import Mobilize
 from mobilize.cli.main import main
 from mobilize.feeds.relay import NAME, KafkaRelay
 from mobilize.projections.store import ViewStore
-from mobilize.settings import store_env
+from mobilize.settings import default_key_file, store_env
 from tests.conftest import World, store_for
 from tests.kafka import (  # noqa: F401 - fixtures
     Received,
@@ -46,6 +46,13 @@ pytestmark = requires_kafka
 ROOT = Path(__file__).parents[2]
 BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("MOBILIZE_TEST_POSTGRES") else [])
 CHILD_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def child_env(store: str) -> dict[str, str]:
+    """What a child process of the test needs: the checkout, and the master key the test's own application made
+    (for PostgreSQL a file in this process's working directory, and the children run elsewhere)."""
+    path = default_key_file(store_env(store))
+    return {**CHILD_ENV, **({"MOBILIZE_MASTER_KEY_FILE": str(Path(path).resolve())} if path else {})}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -155,7 +162,7 @@ def test_a_relay_killed_mid_stream_resumes_with_nothing_missing(world, store, ka
     views = ViewStore.for_store(store)
     with open(tmp_path / "relay.log", "w") as output:
         child = subprocess.Popen(relay_command(store, kafka, topic, "--batch", "5"), stdout=output, stderr=output,
-                                 env=CHILD_ENV, cwd=tmp_path)
+                                 env=child_env(store), cwd=tmp_path)
         # when it is killed with SIGKILL a third of the way through
         try:
             wait_for(lambda: views.position(NAME) >= head_at_kill // 3 or child.poll() is not None, 60,
@@ -168,7 +175,7 @@ def test_a_relay_killed_mid_stream_resumes_with_nothing_missing(world, store, ka
     drive.play(rng, 200)
     head = world.log_size()
     rerun = subprocess.run(relay_command(store, kafka, topic, "--once"), capture_output=True, text=True,
-                           env=CHILD_ENV, cwd=tmp_path, timeout=120)
+                           env=child_env(store), cwd=tmp_path, timeout=120)
 
     # then nothing is missing; only the batch in flight at the kill may have been sent twice
     assert 0 < killed_at < head_at_kill < head, (tmp_path / "relay.log").read_text()[-2000:]

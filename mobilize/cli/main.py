@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from mobilize.cli import (
@@ -62,4 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     except (WrongMasterKey, BadSetting) as error:  # the key table refused the master key: nothing was read
         print(f"mobilize: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader left (`mobilize audit trail | head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter's last flush goes nowhere
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool cut short by its pipe
     return status

@@ -37,6 +37,12 @@ ANCHORS, DEFAULT_ANCHORS = "MOBILIZE_ANCHORS", "mobilize.anchors.jsonl"
 ANCHOR_INTERVAL = "MOBILIZE_ANCHOR_INTERVAL"
 """Seconds between anchors signed by `projections run`; empty or 0: none."""
 
+PAGE_ANSWER_MINUTES, DEFAULT_PAGE_ANSWER_MINUTES = "MOBILIZE_PAGE_ANSWER_MINUTES", 10.0
+"""Minutes a page waits for its answer (收到) at each level before the pager escalates it: the person, then
+the grid's leaders, then the command center."""
+WEBHOOKS_FILE = "MOBILIZE_WEBHOOKS_FILE"
+"""A JSON file naming the webhooks pages are posted to (`mobilize.paging.webhooks`); empty: none."""
+
 LIBRARY = ("PERSISTENCE_MODULE", "POSTGRES_", "SQLITE_", "CIPHER_", "COMPRESSOR_TOPIC", "AGGREGATE_CACHE_",
            "DEEPCOPY_FROM_AGGREGATE_CACHE", "IS_SNAPSHOTTING_ENABLED", "CREATE_TABLE", "APPLICATION_RECORDER_TOPIC",
            "TRACKING_RECORDER_TOPIC", "PROCESS_RECORDER_TOPIC", "INFRASTRUCTURE_FACTORY", "FACTORY_TOPIC",
@@ -95,6 +101,8 @@ class Settings:
     anchor_key: str = DEFAULT_ANCHOR_KEY
     anchors: str = DEFAULT_ANCHORS
     anchor_interval: float = 0.0
+    page_answer_minutes: float = DEFAULT_PAGE_ANSWER_MINUTES
+    webhooks_file: str = ""
     library: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # may hold a password or a cipher key
 
     @classmethod
@@ -121,6 +129,8 @@ class Settings:
             anchor_key=env.get(ANCHOR_KEY) or DEFAULT_ANCHOR_KEY,
             anchors=env.get(ANCHORS) or DEFAULT_ANCHORS,
             anchor_interval=seconds(ANCHOR_INTERVAL, env.get(ANCHOR_INTERVAL)),
+            page_answer_minutes=page_minutes(env.get(PAGE_ANSWER_MINUTES)),
+            webhooks_file=env.get(WEBHOOKS_FILE, "").strip(),
             library=tuple(sorted((key, value) for key, value in env.items() if _library(key))),
         )
 
@@ -142,6 +152,7 @@ class Settings:
                 RETENTION_EMERGENCY_DAYS: str(self.retention_days[0]),
                 RETENTION_CONSENT_DAYS: str(self.retention_days[1]), ANCHOR_KEY: self.anchor_key,
                 ANCHORS: self.anchors, ANCHOR_INTERVAL: str(self.anchor_interval),
+                PAGE_ANSWER_MINUTES: str(self.page_answer_minutes), WEBHOOKS_FILE: self.webhooks_file,
                 **dict(self.master_key), **dict(self.library)}
 
     def export(self) -> None:
@@ -162,7 +173,8 @@ class Settings:
         defaults = POSTGRES_DEFAULTS if store["PERSISTENCE_MODULE"] == "eventsourcing.postgres" else {}
         return {**defaults, **dict(self.library), **store, **dict(self.master_key),
                 GROUP_COMMIT: "on" if self.group_commit else "off",
-                COMMAND_ATTEMPTS: str(self.command_attempts), "AGGREGATE_CACHE_MAXSIZE": str(self.cache_size or "")}
+                COMMAND_ATTEMPTS: str(self.command_attempts), "AGGREGATE_CACHE_MAXSIZE": str(self.cache_size or ""),
+                PAGE_ANSWER_MINUTES: str(self.page_answer_minutes)}
 
 
 def master_key_source(env: Mapping[str, str]) -> tuple[bytes | None, str | None]:
@@ -252,6 +264,19 @@ def seconds(name: str, value: str | None) -> float:
         number = -1.0
     if not 0 <= number < 10**7:
         raise BadSetting(f"{name} {value!r}: expected a number of seconds (0 or empty: off)")
+    return number
+
+
+def page_minutes(value: str | None) -> float:
+    """MOBILIZE_PAGE_ANSWER_MINUTES: minutes, more than 0 and at most a day; unset or empty means the default."""
+    if value is None or not value.strip():
+        return DEFAULT_PAGE_ANSWER_MINUTES
+    try:
+        number = float(value.strip())
+    except ValueError:
+        number = -1.0
+    if not 0 < number <= 24 * 60:
+        raise BadSetting(f"{PAGE_ANSWER_MINUTES} {value!r}: expected minutes, more than 0 and at most 1440")
     return number
 
 

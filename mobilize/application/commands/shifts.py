@@ -6,6 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from mobilize.application.commands.organisation import OrganisationCommands
+from mobilize.application.commands.paging import PagingCommands, shift_text
 from mobilize.application.service import command
 from mobilize.domain.base import InvalidCommand, NotFound, RuleViolated, require
 from mobilize.domain.incident import Incident
@@ -15,7 +16,7 @@ from mobilize.domain.shift import Shift
 from mobilize.domain.testing_site import POSTS, SiteRota, TestingSite
 
 
-class ShiftCommands(OrganisationCommands):
+class ShiftCommands(OrganisationCommands, PagingCommands):
     """Schedule shifts at site posts and put people on them."""
 
     @command
@@ -41,13 +42,16 @@ class ShiftCommands(OrganisationCommands):
 
     @command
     def assign_to_shift(self, shift_id: UUID, person_id: UUID, override_reason: str | None = None) -> UUID:
-        """Put a person on a shift; wartime limits apply unless overridden with a written reason."""
+        """Put a person on a shift; wartime limits apply unless overridden with a written reason. The person is
+        paged in the same command."""
         shift = self.load(Shift, shift_id, "shift")
         person = self.load(Person, person_id, "person")
         policy = self.staffing_policy(shift)
         overridden = person.book(shift.id, shift.start, shift.end, shift.skill, policy, override_reason)
         shift.assign(person.id, overridden, override_reason if overridden else None)
-        return self.commit(shift, person)
+        site = self.load(TestingSite, shift.site_id, "testing site")
+        title, body = shift_text(site.name, shift.lane, shift.post, shift.start, shift.end)
+        return self.commit(shift, person, self.page(person, "shift", shift.id, shift.incident_id, title, body))
 
     def staffing_policy(self, shift: Shift) -> WartimePolicy | None:
         """The wartime policy a booking on the shift is held to (None in peace); refused unless the shift can
@@ -69,7 +73,7 @@ class ShiftCommands(OrganisationCommands):
         person = self.load(Person, person_id, "person")
         shift.unassign(person.id)
         person.release(shift.id)
-        return self.commit(shift, person)
+        return self.commit(shift, person, *self.withdraw_pages([person.id], [shift.id], "taken off the shift"))
 
     @command
     def check_in(self, shift_id: UUID, person_id: UUID) -> UUID:

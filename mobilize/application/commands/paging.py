@@ -1,0 +1,188 @@
+"""Paging commands: a page sent with the dispatch or assignment it is about, then delivered, acknowledged,
+escalated or withdrawn, each in its own command (the pager's, the person's, the operator's)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from mobilize.application.service import CommandService, command
+from mobilize.domain.base import CHINA, InvalidCommand, NotFound, current_context, now, require
+from mobilize.domain.incident import Incident
+from mobilize.domain.notification import LEVELS, Inbox
+from mobilize.domain.organisation import OrgUnit
+from mobilize.domain.person import Person
+from mobilize.forms.labels import VALUES
+from mobilize.settings import DEFAULT_PAGE_ANSWER_MINUTES, PAGE_ANSWER_MINUTES, page_minutes
+
+
+class PagingCommands(CommandService):
+    """Page people, and follow each page to its answer."""
+
+    @property
+    def answer_within(self) -> timedelta:
+        """How long a page waits for its answer at each level (settings: MOBILIZE_PAGE_ANSWER_MINUTES)."""
+        minutes = page_minutes(self.env.get(PAGE_ANSWER_MINUTES)) if self.env.get(PAGE_ANSWER_MINUTES) else \
+            DEFAULT_PAGE_ANSWER_MINUTES
+        return timedelta(minutes=minutes)
+
+    def inbox(self, person: Person) -> Inbox:
+        """The person's inbox, opened if this is their first page."""
+        try:
+            return self.load(Inbox, Inbox.create_id(person.id), "inbox")
+        except NotFound:
+            return Inbox(person.id, person.name)
+
+    def page(self, person: Person, kind: str, subject_id: UUID, incident_id: UUID | None, title: str,
+             body: str, about_person_id: UUID | None = None, answered: bool = True) -> Inbox:
+        """The person's inbox with a new page in it (to commit with the command's other records)."""
+        exercise = bool(incident_id and self.load(Incident, incident_id, "incident").exercise)
+        inbox = self.inbox(person)
+        key = Inbox.notification_id(current_context.get().command_id, person.id, kind, subject_id)
+        inbox.send(key, kind, subject_id, incident_id, exercise, ("【演练】" if exercise else "") + title, body,
+                   now(), self.answer_within if answered else None, about_person_id)
+        return inbox
+
+    def withdraw_pages(self, person_ids: list[UUID], subject_ids: list[UUID], reason: str,
+                       held: dict[UUID, Inbox] | None = None) -> list[Inbox]:
+        """The inboxes of `person_ids` with their open pages about any of `subject_ids` withdrawn, and the
+        leaders' copies of those withdrawn too: every inbox changed, once (`held`: inboxes this command already
+        loaded, by person, changed in place)."""
+        held = {} if held is None else held
+        escalated = []
+        for person_id in dict.fromkeys(person_ids):
+            inbox = self._held(person_id, held)
+            for subject_id in subject_ids:
+                for entry in inbox.about(subject_id) if inbox is not None else []:
+                    inbox.withdraw(entry["id"], reason, now())  # type: ignore[union-attr]
+                    escalated.append(entry)
+        self._withdraw_escalations(escalated, reason, held)
+        return [inbox for inbox in held.values() if inbox.pending_events]
+
+    def answer_pages(self, person_id: UUID, subject_id: UUID) -> list[Inbox]:
+        """The person's inbox with its open pages about `subject_id` acknowledged (they acted on it), and the
+        leaders' copies withdrawn: every inbox changed (none when nothing was open)."""
+        held: dict[UUID, Inbox] = {}
+        inbox = self._held(person_id, held)
+        entries = inbox.about(subject_id) if inbox is not None else []
+        for entry in entries:
+            inbox.acknowledge(entry["id"], now())  # type: ignore[union-attr]
+        self._withdraw_escalations(entries, "answered by the person paged", held)
+        return [inbox for inbox in held.values() if inbox.pending_events]
+
+    def _held(self, person_id: UUID, held: dict[UUID, Inbox]) -> Inbox | None:
+        if person_id not in held:
+            try:
+                held[person_id] = self.load(Inbox, Inbox.create_id(person_id), "inbox")
+            except NotFound:
+                return None
+        return held[person_id]
+
+    @command
+    def mark_delivered(self, person_id: UUID, notification_id: UUID, channel: str = "field") -> UUID:
+        """The page reached the person's device (their field page says so); once per channel."""
+        require(bool(channel.strip()) and len(channel) <= 100, InvalidCommand, "a channel is named", field="channel")
+        inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
+        inbox.deliver(notification_id, channel.strip(), now())
+        return self.commit(inbox, result=notification_id)
+
+    @command
+    def acknowledge_page(self, person_id: UUID, notification_id: UUID) -> UUID:
+        """The person says they have the page (收到); the leaders it was escalated to are told it is answered.
+        A second acknowledgement records nothing."""
+        inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
+        entry = inbox.get(notification_id)
+        if not inbox.acknowledge(notification_id, now()):
+            return self.commit(inbox, result=notification_id)
+        held = {person_id: inbox}
+        self._withdraw_escalations([entry], "answered by the person paged", held)
+        return self.commit(*(i for i in held.values() if i.pending_events), result=notification_id)
+
+    @command
+    def record_delivery_attempt(self, person_id: UUID, notification_id: UUID, webhook: str, level: int,
+                                number: int, outcome: str, status: int | None = None, error: str | None = None,
+                                next_at: datetime | None = None) -> UUID:
+        """Record one attempt to post a page to a webhook, whatever came of it (the pager's)."""
+        inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
+        inbox.attempt(notification_id, webhook, level, number, outcome, status, error, now(), next_at)
+        return self.commit(inbox, result=notification_id)
+
+    @command
+    def escalate_page(self, person_id: UUID, notification_id: UUID) -> UUID:
+        """Nobody answered in time: the page goes up one level, to the grid's leaders (each paged in turn), or,
+        where the grid has none or they did not answer either, to the command center (the pager's)."""
+        inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
+        entry = inbox.get(notification_id)
+        person = self.load(Person, person_id, "person")
+        unit_id = self._answering_unit(person, entry)
+        leaders = [self.load(Person, leader, "grid leader") for leader in self._leaders(unit_id)
+                   if leader != person_id] if entry["level"] == 0 else []
+        waited = int(((now() - entry["sent_at"]).total_seconds() + 59) // 60)
+        if leaders:
+            inbox.escalate(notification_id, 1, unit_id, [leader.id for leader in leaders], now(), self.answer_within)
+            pages = [self.page(leader, "escalation", notification_id, entry["incident_id"],
+                               f"未应答：{person.name}", f"{_plain_title(entry['title'])}，{waited} 分钟内未确认收到。"
+                               "请联系本人并在此确认。", about_person_id=person_id, answered=False)
+                     for leader in leaders]
+            return self.commit(inbox, *pages, result=notification_id)
+        inbox.escalate(notification_id, 2, unit_id, [], now(), None)
+        return self.commit(inbox, result=notification_id)
+
+    def _answering_unit(self, person: Person, entry: dict[str, Any]) -> UUID | None:
+        """The grid whose leaders answer for an unanswered page: the person's home grid, else the shift's."""
+        if person.home_grid_id is not None:
+            return person.home_grid_id
+        if entry["kind"] == "shift":
+            from mobilize.domain.shift import Shift
+            return self.load(Shift, entry["subject_id"], "shift").grid_id
+        return None
+
+    def _leaders(self, unit_id: UUID | None) -> list[UUID]:
+        if unit_id is None:
+            return []
+        try:
+            unit = self.load(OrgUnit, unit_id, "grid")
+        except NotFound:
+            return []
+        return list(dict.fromkeys(unit.leaders.values()))
+
+    def _withdraw_escalations(self, entries: list[dict[str, Any]], reason: str,
+                              held: dict[UUID, Inbox] | None = None) -> list[Inbox]:
+        """The leaders' inboxes with their open copies of these pages withdrawn (those changed)."""
+        leaders = [leader for entry in entries for escalation in entry["escalations"] for leader in escalation["to"]]
+        if not leaders:
+            return []
+        return self.withdraw_pages(leaders, [entry["id"] for entry in entries], reason, held)
+
+    def inbox_of(self, person_id: UUID, limit: int = 50) -> list[dict[str, Any]]:
+        """The person's latest pages, newest first (none yet: empty)."""
+        try:
+            inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
+        except NotFound:
+            return []
+        entries = sorted(inbox.notifications.values(), key=lambda entry: entry["sent_at"], reverse=True)
+        return [{key: value for key, value in entry.items() if key not in ("attempts", "deliveries")}
+                | {"deliveries": len(entry["deliveries"]), "attempts": len(entry["attempts"])}
+                for entry in entries[:limit]]
+
+
+def _plain_title(title: str) -> str:
+    return title.removeprefix("【演练】")
+
+
+def shift_text(site_name: str, lane: int, post: str, start: datetime, end: datetime) -> tuple[str, str]:
+    """A shift page's title and body, in Chinese (China time)."""
+    start_cn, end_cn = start.astimezone(CHINA), end.astimezone(CHINA)
+    return (f"排班：{site_name} {lane}号通道 {VALUES.get(post, post)}",
+            f"{start_cn:%m月%d日 %H:%M}–{end_cn:%m月%d日 %H:%M}（北京时间）。请确认收到，按时到岗签到。")
+
+
+def dispatch_text(task: str, incident_title: str, site_name: str | None, task_force: str | None) -> tuple[str, str]:
+    """A dispatch page's title and body, in Chinese."""
+    who = f"（{task_force}）" if task_force else ""
+    where = f"{incident_title} · {site_name}" if site_name else incident_title
+    return f"调度令{who}：{task}", f"{where}。请确认收到，并在出发、到场时回报。"
+
+
+__all__ = ["LEVELS", "PagingCommands", "dispatch_text", "shift_text"]

@@ -15,6 +15,7 @@ from mobilize.cli import (
     ics,
     kafka,
     lists,
+    pager,
     peace,  # registers the peace views with `views` before its commands are added
     privacy,
     projections,
@@ -29,7 +30,7 @@ from mobilize.privacy.keys import WrongMasterKey
 from mobilize.settings import BadSetting, Settings
 
 GROUPS = (demo, peace, views, lists, projections, audit, ics, history, whatif, tokens, serve, kafka, generate, bench,
-          rota, privacy)
+          rota, privacy, pager)
 """Each adds its sub-commands, and sets `func(settings, args) -> exit status` on them."""
 SERVICES = ("serve", "relay")
 """Long-running commands: they log at the configured level (console commands print tables, not logs)."""

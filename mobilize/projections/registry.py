@@ -15,6 +15,7 @@ PROJECTIONS: dict[str, str] = {
     "duty_hours": "mobilize.projections.duty_hours:DutyHours",
     "directory": "mobilize.projections.directory:Directory",
     "peace": "mobilize.projections.peace:PeaceWork",
+    "paging": "mobilize.projections.paging:Paging",
 }
 """Name → class; imported lazily so that one view's import cost is paid only by who uses it."""
 

@@ -155,7 +155,8 @@ def test_one_assignment_submitted_by_several_writers_at_once_books_the_person_on
 
         assert outcomes == [shift] * WRITERS
         assert_exactly_one_set_of_events(world, ctx.command_id,
-                                         ["Shift.Assigned", "Person.ShiftBooked", "CommandRecord.Accepted"])
+                                         ["Shift.Assigned", "Person.ShiftBooked", "Inbox.Opened", "Inbox.Sent",
+                                          "CommandRecord.Accepted"])
         assert list(world.app.repository.get(person).bookings) == [str(shift)]
 
 
@@ -181,7 +182,8 @@ def test_a_retry_that_loads_after_the_first_attempt_landed_still_gets_the_first_
 
     assert outcome == shift
     assert_exactly_one_set_of_events(world, ctx.command_id,
-                                     ["Shift.Assigned", "Person.ShiftBooked", "CommandRecord.Accepted"])
+                                     ["Shift.Assigned", "Person.ShiftBooked", "Inbox.Opened", "Inbox.Sent",
+                                      "CommandRecord.Accepted"])
 
 
 def land_before_next_load(app: Mobilize, other_writer: Callable[[], object]) -> None:

@@ -110,7 +110,8 @@ def test_a_change_that_does_not_matter_to_the_rule_does_not_refuse_the_command(
     # a tally changes the site the assignment read (is it closed?): the assignment runs again and lands
     ran = first_save_lets(world.app, monkeypatch, lambda: world.do("report_tally", site, T0 - 5 * HOUR, 120))
     assert world.do("assign_to_shift", shift, person) == shift
-    assert ran and kinds(world)[-3:] == ["Shift.Assigned", "Person.ShiftBooked", "CommandRecord.Accepted"]
+    assert ran and kinds(world)[-5:] == ["Shift.Assigned", "Person.ShiftBooked", "Inbox.Opened", "Inbox.Sent",
+                                           "CommandRecord.Accepted"]
     assert kinds(world).index("TestingSite.TallyReported") < kinds(world).index("Shift.Assigned")
 
 

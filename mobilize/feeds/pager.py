@@ -1,0 +1,164 @@
+"""The pager: rounds that post pages to their webhooks (each attempt recorded, failed ones retried with
+backoff) and escalate the pages nobody answered in time. Time is the round's own `now`, so tests and the demo
+inject it; `mobilize pager run` gives it the wall clock.
+
+Two pagers may run at once (a spare): each step is a command whose id the step itself names, so the second to
+try it gets the first's result and records nothing; a webhook may then see a post twice, which is why the JSON
+hook carries an `Idempotency-Key` and every message the page's number.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import httpx
+import structlog
+
+from mobilize.application import Mobilize
+from mobilize.domain.base import CommandContext, DomainError, NotFound, utcnow
+from mobilize.domain.notification import Inbox
+from mobilize.feeds import webhooks
+from mobilize.feeds.webhooks import Hook, Message
+from mobilize.projections import paging
+from mobilize.projections.base import Runner
+from mobilize.projections.paging import Paging
+from mobilize.projections.store import ViewStore
+
+log = structlog.get_logger("mobilize.pager")
+
+ACTOR = "mobilize pager (system)"
+WINDOW = timedelta(days=1)
+"""How far back a round looks for pages whose webhooks may still owe a post."""
+
+
+@dataclass
+class Round:
+    """What one round did."""
+
+    escalated: list[tuple[UUID, int]] = field(default_factory=list)
+    attempts: list[tuple[UUID, str, int, str]] = field(default_factory=list)
+    deferred: int = 0
+
+
+class Pager:
+    """Posts pages to webhooks and escalates unanswered ones; `round(now)` does one pass."""
+
+    def __init__(self, app: Mobilize, views: ViewStore, hooks: list[Hook], client: httpx.Client | None = None,
+                 store: str | None = None) -> None:
+        self.app, self.views, self.hooks = app, views, hooks
+        self.client = client or httpx.Client(follow_redirects=False)
+        self.runner = Runner(app, views, Paging(), store=store)
+        self.sent: dict[str, deque[datetime]] = defaultdict(deque)  # per hook: posts in the last minute
+        self.units: dict[tuple[str, str], bool] = {}
+
+    def round(self, now: datetime | None = None) -> Round:
+        """Escalate what is overdue at `now`, then post what the hooks are owed; returns what was done."""
+        now = now or utcnow()
+        done = Round()
+        self.runner.catch_up()
+        for page in paging.due(self.runner.views, now):
+            self._escalate(page, now, done)
+        if self.hooks:
+            self.runner.catch_up()
+            for page in paging.undelivered(self.runner.views, now - WINDOW):
+                self._post(page, now, done)
+        return done
+
+    def _escalate(self, page: dict[str, Any], now: datetime, done: Round) -> None:
+        level = page["level"] + 1
+        ctx = CommandContext(actor=ACTOR, command_id=f"pager:escalate:{page['id']}:{page['level']}",
+                             reason=f"no answer within {self.app.answer_within.total_seconds() / 60:g} min",
+                             occurred_at=now)
+        try:
+            self.app.escalate_page(UUID(page["person_id"]), UUID(page["id"]), ctx=ctx)
+        except DomainError as error:  # answered or escalated by the time this round got to it
+            log.info("pager.escalation_skipped", page=page["id"], rule=error.rule, refusal=error.message)
+            return
+        done.escalated.append((UUID(page["id"]), level))
+
+    def _post(self, page: dict[str, Any], now: datetime, done: Round) -> None:
+        try:
+            inbox = self.app.load(Inbox, Inbox.create_id(UUID(page["person_id"])), "inbox")
+            entry = inbox.get(UUID(page["id"]))
+        except NotFound:
+            return
+        if entry["state"] in ("acknowledged", "withdrawn"):
+            return
+        levels = [0, *(escalation["level"] for escalation in entry["escalations"])]
+        for hook in self.hooks:
+            if entry["kind"] not in hook.kinds or not self._covers(hook, page.get("home_grid_id")):
+                continue
+            owed = [level for level in levels if level in hook.levels]
+            for level in owed:  # a level passed before its first post is superseded by the higher one
+                if level == owed[-1] or any(a["webhook"] == hook.name and a["level"] == level
+                                            for a in entry["attempts"]):
+                    self._attempt(hook, inbox, entry, level, now, done)
+
+    def _attempt(self, hook: Hook, inbox: Inbox, entry: dict[str, Any], level: int, now: datetime,
+                 done: Round) -> None:
+        tried = [a for a in entry["attempts"] if a["webhook"] == hook.name and a["level"] == level]
+        if tried and (tried[-1]["outcome"] != "failed" or len(tried) >= webhooks.ATTEMPTS
+                      or tried[-1]["next_at"] > now):
+            return
+        recent = self.sent[hook.name]
+        while recent and recent[0] <= now - timedelta(minutes=1):
+            recent.popleft()
+        if len(recent) >= hook.per_minute:
+            done.deferred += 1
+            return
+        recent.append(now)
+        number = len(tried) + 1
+        message = Message(entry["id"], inbox.person_id, inbox.person_name, entry["kind"], level, entry["title"],
+                          entry["body"], entry["sent_at"], entry["due_at"], entry["incident_id"], entry["exercise"],
+                          number)
+        result = webhooks.post(self.client, hook, message)
+        outcome = result.outcome
+        if outcome == "failed" and number >= webhooks.ATTEMPTS:
+            outcome = "gave_up"
+        next_at = webhooks.next_attempt(number, now) if outcome == "failed" else None
+        ctx = CommandContext(actor=ACTOR, command_id=f"pager:post:{entry['id']}:{hook.name}:{level}:{number}",
+                             reason=f"posting the page to webhook {hook.name}", occurred_at=now)
+        try:
+            self.app.record_delivery_attempt(inbox.person_id, entry["id"], hook.name, level, number, outcome,
+                                             result.status, result.error, next_at, ctx=ctx)
+        except DomainError as error:
+            log.info("pager.attempt_not_recorded", page=str(entry["id"]), rule=error.rule, refusal=error.message)
+            return
+        done.attempts.append((entry["id"], hook.name, level, outcome))
+        log.info("pager.posted", page=str(entry["id"]), webhook=hook.name, level=level, attempt=number,
+                 outcome=outcome, status=result.status)
+
+    def _covers(self, hook: Hook, grid: str | None) -> bool:
+        if hook.unit_id is None:
+            return True
+        if grid is None:
+            return False
+        key = (str(hook.unit_id), grid)
+        if key not in self.units:
+            try:
+                self.units[key] = self.app.within(UUID(grid), hook.unit_id)
+            except DomainError:
+                self.units[key] = False
+        return self.units[key]
+
+    def run(self, stop: threading.Event, every: float = 2.0, clock: Callable[[], datetime] = utcnow) -> None:
+        """Run a round every `every` seconds until `stop`; a round that fails (the store away) is logged and
+        the next one tries again."""
+        while not stop.is_set():
+            try:
+                done = self.round(clock())
+                if done.escalated or done.attempts:
+                    log.info("pager.round", escalated=len(done.escalated), attempts=len(done.attempts),
+                             deferred=done.deferred)
+            except Exception as error:  # noqa: BLE001 - a worker keeps going; the store's faults pass
+                log.warning("pager.round_failed", error=type(error).__name__, message=str(error)[:300])
+            stop.wait(every)
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,227 @@
+"""The pager against a real local HTTP receiver: retries with backoff, one recorded attempt per post, the
+robots' formats (WeCom, DingTalk signed), giving up on a refusal, and escalation with the time injected."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from mobilize.application import Mobilize
+from mobilize.feeds import webhooks
+from mobilize.feeds.pager import Pager
+from mobilize.feeds.webhooks import Hook
+from mobilize.projections.store import ViewStore
+from tests.conftest import T0, World
+
+MINUTE = timedelta(minutes=1)
+SECOND = timedelta(seconds=1)
+
+
+class Receiver:
+    """A local HTTP server answering each post with the next scripted (status, body), then 200 {"errcode": 0}."""
+
+    def __init__(self) -> None:
+        self.script: list[tuple[int, dict[str, Any]]] = []
+        self.posts: list[dict[str, Any]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.posts.append({"path": self.path, "headers": dict(self.headers), "json": json.loads(body)})
+                status, answer = receiver.script.pop(0) if receiver.script else (200, {"errcode": 0, "errmsg": "ok"})
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "/hook") -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    yield server
+    server.close()
+
+
+def pager_for(app: Mobilize, store: str, *hooks: Hook) -> Pager:
+    return Pager(app, ViewStore.for_store(store), list(hooks), store=store)
+
+
+def hook(receiver: Receiver, **fields: Any) -> Hook:
+    return Hook.model_validate({"name": "duty", "format": "json", "url": receiver.url(), **fields})
+
+
+def paged(world: World) -> tuple[UUID, dict[str, Any]]:
+    """Chen Jing put on a shift (and so paged) at T0 - 12 h."""
+    site = world.open_site(world.incident())
+    chen = world.person("Chen Jing")
+    world.do("assign_to_shift", world.shift(site, T0), chen)
+    return chen, world.app.inbox_of(chen)[0]
+
+
+def attempts(world: World) -> list[Any]:
+    return [e for e in world.events() if type(e).__qualname__ == "Inbox.DeliveryAttempted"]
+
+
+def test_a_failing_hook_is_retried_with_backoff_and_each_attempt_recorded(world: World, store: str,
+                                                                         receiver: Receiver) -> None:
+    chen, page = paged(world)
+    receiver.script = [(500, {"error": "down"}), (503, {"error": "busy"})]
+    pager = pager_for(world.app, store, hook(receiver))
+    sent: datetime = page["sent_at"]
+
+    rounds = [pager.round(sent + offset) for offset in (SECOND, 2 * SECOND, 6 * SECOND, 10 * SECOND,
+                                                        16 * SECOND, 30 * SECOND)]
+
+    assert [len(r.attempts) for r in rounds] == [1, 0, 1, 0, 1, 0]  # 5 s, then 10 s after the failures
+    recorded = attempts(world)
+    assert [(a.number, a.outcome, a.status) for a in recorded] == [(1, "failed", 500), (2, "failed", 503),
+                                                                   (3, "delivered", 200)]
+    assert recorded[0].next_at == sent + SECOND + 5 * SECOND and recorded[1].next_at == sent + 6 * SECOND + 10 * SECOND
+    assert {a.actor for a in recorded} == {"mobilize pager (system)"}
+    assert len(receiver.posts) == 3
+    assert {p["headers"]["Idempotency-Key"] for p in receiver.posts} == {f"{page['id']}:0"}
+    assert [p["json"]["attempt"] for p in receiver.posts] == [1, 2, 3]
+    assert receiver.posts[0]["json"]["title"] == page["title"] and receiver.posts[0]["json"]["person"] == "Chen Jing"
+    assert world.app.inbox_of(chen)[0]["state"] == "delivered"
+
+
+def test_a_hook_that_refuses_for_good_is_given_up_at_once_and_one_that_never_answers_after_the_last_attempt(
+        world: World, store: str, receiver: Receiver) -> None:
+    chen, page = paged(world)
+    receiver.script = [(404, {"error": "no such robot"})] + [(500, {})] * webhooks.ATTEMPTS
+    refused = hook(receiver, name="gone", levels=[0])
+    down = Hook.model_validate({"name": "down", "format": "json", "url": receiver.url("/down"), "levels": [0]})
+    pager = pager_for(world.app, store, refused, down)
+    at: datetime = page["sent_at"]
+    for _ in range(12):
+        at += 100 * SECOND
+        pager.round(at)
+    by_hook: dict[str, list[str]] = {}
+    for attempt in attempts(world):
+        by_hook.setdefault(attempt.webhook, []).append(attempt.outcome)
+    assert by_hook["gone"] == ["gave_up"]
+    assert by_hook["down"] == ["failed"] * (webhooks.ATTEMPTS - 1) + ["gave_up"]
+    assert world.app.inbox_of(chen)[0]["delivered_at"] is None  # nothing reached anyone
+
+
+def test_robots_get_their_own_formats_and_dingtalk_is_signed(world: World, store: str, receiver: Receiver) -> None:
+    _, page = paged(world)
+    receiver.script = [(200, {"errcode": 45009, "errmsg": "api freq out of limit"})]
+    wecom = Hook.model_validate({"name": "wecom", "format": "wecom", "url": receiver.url("/wecom?key=k-1")})
+    ding = Hook.model_validate({"name": "ding", "format": "dingtalk", "secret": "SECabc",
+                                "url": receiver.url("/ding?access_token=t-1")})
+    pager = pager_for(world.app, store, wecom, ding)
+    pager.round(page["sent_at"] + SECOND)
+    pager.round(page["sent_at"] + 7 * SECOND)
+
+    outcomes = [(a.webhook, a.outcome, a.error) for a in attempts(world)]
+    assert outcomes == [("wecom", "failed", "errcode 45009: api freq out of limit"), ("ding", "delivered", None),
+                        ("wecom", "delivered", None)]
+    posted = {p["path"].split("?")[0]: p for p in receiver.posts}
+    content = posted["/wecom"]["json"]["markdown"]["content"]
+    assert posted["/wecom"]["json"]["msgtype"] == "markdown" and "【呼叫】排班：Site 1" in content
+    assert "对象：Chen Jing" in content and "北京时间" in content
+    ding_post = posted["/ding"]
+    assert ding_post["json"]["msgtype"] == "markdown" and ding_post["json"]["markdown"]["title"] == page["title"]
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(ding_post["path"]).query)
+    assert query["access_token"] == ["t-1"]
+    stamp = query["timestamp"][0]
+    expected = base64.b64encode(hmac.new(b"SECabc", f"{stamp}\nSECabc".encode(), hashlib.sha256).digest()).decode()
+    assert query["sign"] == [expected]
+
+
+def test_an_unanswered_page_escalates_on_time_and_the_hooks_hear_each_level(world: World, store: str,
+                                                                           receiver: Receiver) -> None:
+    chen, page = paged(world)
+    cadre = world.person("Cadre Gu")
+    world.do("appoint_grid_leader", world.grid, "first_secretary", cadre)
+    leaders = hook(receiver, name="grid", levels=[1], unit_id=str(world.grid))
+    command = hook(receiver, name="command", levels=[2])
+    elsewhere = hook(receiver, name="other-grid", unit_id=str(world.other_grid))
+    pager = pager_for(world.app, store, leaders, command, elsewhere)
+    sent: datetime = page["sent_at"]
+
+    assert pager.round(sent + 9 * MINUTE).escalated == []
+    first = pager.round(sent + 10 * MINUTE)
+    second = pager.round(sent + 19 * MINUTE)
+    third = pager.round(sent + 20 * MINUTE)
+    fourth = pager.round(sent + 60 * MINUTE)
+
+    assert first.escalated == [(page["id"], 1)] and [(h, lv) for _, h, lv, _ in first.attempts] == [("grid", 1)]
+    assert second.escalated == [] and second.attempts == []
+    assert third.escalated == [(page["id"], 2)] and [(h, lv) for _, h, lv, _ in third.attempts] == [("command", 2)]
+    assert fourth.escalated == [] and fourth.attempts == []
+    escalations = [e for e in world.events() if type(e).__qualname__ == "Inbox.Escalated"]
+    assert [(e.level, e.to_kind, e.occurred_at) for e in escalations] == [
+        (1, "grid_leaders", sent + 10 * MINUTE), (2, "command_center", sent + 20 * MINUTE)]
+    assert escalations[0].reason == "no answer within 10 min" and escalations[0].to == [cadre]
+    assert world.app.inbox_of(cadre)[0]["kind"] == "escalation"
+    assert [p["json"]["level"] for p in receiver.posts] == [1, 2]
+
+
+def test_an_answered_page_is_neither_posted_nor_escalated_and_its_answer_is_recorded_once(
+        world: World, store: str, receiver: Receiver) -> None:
+    chen, page = paged(world)
+    world.do("acknowledge_page", chen, page["id"])
+    world.do("acknowledge_page", chen, page["id"])
+    pager = pager_for(world.app, store, hook(receiver))
+    done = [pager.round(page["sent_at"] + minutes * MINUTE) for minutes in (1, 11, 30)]
+    assert all(not r.attempts and not r.escalated for r in done) and receiver.posts == []
+    assert [type(e).__qualname__ for e in world.events()].count("Inbox.Acknowledged") == 1
+
+
+def test_two_pagers_at_once_record_each_step_once(world: World, store: str, receiver: Receiver) -> None:
+    _, page = paged(world)
+    first, second = pager_for(world.app, store, hook(receiver)), pager_for(world.app, store, hook(receiver))
+    at = page["sent_at"] + 11 * MINUTE
+    threads = [threading.Thread(target=p.round, args=(at,)) for p in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    kinds = [type(e).__qualname__ for e in world.events()]
+    assert kinds.count("Inbox.Escalated") == 1  # no grid leaders: straight to the command center
+    assert [(a.level, a.number) for a in attempts(world)] == [(2, 1)]  # the level it reached, posted once
+
+
+def test_a_webhooks_file_is_checked_and_names_what_is_wrong(tmp_path: Any) -> None:
+    path = tmp_path / "hooks.json"
+    path.write_text(json.dumps({"webhooks": [{"name": "a", "format": "slack", "url": "http://x/"}]}))
+    with pytest.raises(webhooks.BadWebhooks, match=r"webhooks\.0\.format"):
+        webhooks.load(str(path))
+    path.write_text(json.dumps({"webhooks": [{"name": "a", "format": "json", "url": "http://x/"},
+                                             {"name": "a", "format": "wecom", "url": "http://y/"}]}))
+    with pytest.raises(webhooks.BadWebhooks, match="used twice"):
+        webhooks.load(str(path))
+    path.write_text("{not json")
+    with pytest.raises(webhooks.BadWebhooks, match="not JSON"):
+        webhooks.load(str(path))
+    assert webhooks.load("") == []

@@ -40,9 +40,6 @@ def commanding(caller: Responder, idempotency_key: IdempotencyKey = None) -> Pri
 Acting = Annotated[Principal, Depends(commanding)]
 RECENT = timedelta(hours=12)
 """How long after its end a shift still shows on the page (to check out of, or to see how it went)."""
-STEPS = {"acknowledge": "acknowledge_dispatch", "decline": "decline_dispatch", "set-out": "set_out",
-         "arrive": "arrive_on_scene"}
-"""What a person may do with their dispatch; release and recall are the command center's."""
 STATES = {"acknowledge": "acknowledged", "decline": "declined", "set-out": "en_route", "arrive": "on_scene"}
 
 
@@ -79,7 +76,8 @@ def me(app: App, caller: Responder, views: Views) -> dict[str, Any]:
     person = app.load(Person, _person(caller), "person")
     return {"person": {"id": person.id, "name": person.name}, "server_time": app.clock(),
             "shifts": _shifts(app, person), "dispatches": _dispatches(app, person, views),
-            "roll_calls": _roll_calls(app, person, views), "reports": app.field_log(person.id)[:50]}
+            "roll_calls": _roll_calls(app, person, views), "reports": app.field_log(person.id)[:50],
+            "notifications": app.inbox_of(person.id)}
 
 
 @router.post("/shifts/{shift_id}/hand-over", response_model=FieldDone)
@@ -119,9 +117,22 @@ def advance(dispatch_id: UUID, step: Literal["acknowledge", "decline", "set-out"
     def act(ctx: CommandContext) -> UUID:
         if not _mine(app, app.load(Dispatch, dispatch_id, "dispatch"), person_id):
             raise HTTPException(status_code=403, detail="this dispatch is neither yours nor your task force's")
-        return getattr(app, STEPS[step])(dispatch_id, ctx=ctx)
+        return app.answer_dispatch(dispatch_id, person_id, step, ctx=ctx)
 
     return _reported(app, request, caller, body, step, dispatch_id, act)
+
+
+@router.post("/notifications/{notification_id}/{step}", response_model=FieldDone)
+def notification(notification_id: UUID, step: Literal["delivered", "acknowledge"], body: FieldAction, app: App,
+                 caller: Acting, request: Request) -> FieldDone:
+    """Say a page reached this phone (the page does it by itself), or acknowledge it (收到): once, however
+    often it is sent."""
+    person_id = _person(caller)
+    if step == "delivered":  # the page's own receipt: not a report of the person's
+        return FieldDone(id=app.mark_delivered(person_id, notification_id, "field",
+                                               ctx=context(request, caller, body)), late=False)
+    return _reported(app, request, caller, body, "acknowledge-page", notification_id,
+                     lambda ctx: app.acknowledge_page(person_id, notification_id, ctx=ctx))
 
 
 @router.post("/roll-calls/{subject_id}/answer", response_model=FieldDone)

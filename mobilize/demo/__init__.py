@@ -10,6 +10,7 @@ from mobilize.application import Mobilize
 from mobilize.demo.desk import Desk
 from mobilize.demo.drill import run_drill
 from mobilize.demo.drive import run_drive
+from mobilize.demo.field import Phones
 from mobilize.demo.peace import run_peace_week
 from mobilize.demo.peace_summary import peace_lines
 from mobilize.demo.street import build_street
@@ -34,7 +35,11 @@ def run_demo(app: Mobilize, seed: int, store: str) -> str:
     week = run_peace_week(desk, peace, street, ACTION_DAY)
     drill = run_drill(desk, peace, street, DRILL_AT)
     war = Desk(app, actor=desk.actor, ordered_by=desk.ordered_by)  # the drive's counts stay apart from the drill's
-    drive = run_drive(war, rng, street, DRIVE_STARTS)
-    written = (app.recorder.max_notification_id() or 0) - before
-    return render(street, drive, desk.tally.merged(war.tally), written, store, peace_lines(app, week, drill),
-                  app.mode_of(street.id).state, war=war.tally)
+    phones = Phones(war, street, store)
+    try:
+        drive = run_drive(war, rng, street, DRIVE_STARTS, phones)
+        written = (app.recorder.max_notification_id() or 0) - before
+        return render(street, drive, desk.tally.merged(war.tally), written, store, peace_lines(app, week, drill),
+                      app.mode_of(street.id).state, war=war.tally, field=phones.lines())
+    finally:
+        phones.close()

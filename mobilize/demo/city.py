@@ -25,6 +25,7 @@ from mobilize.application.idempotency import accepted
 from mobilize.demo import DRIVE_STARTS
 from mobilize.demo.desk import Desk, Tally
 from mobilize.demo.drive import Slot, run_drive
+from mobilize.demo.field import Phones
 from mobilize.demo.street import GIVEN, SURNAMES, build_street
 from mobilize.demo.summary import render
 from mobilize.domain.base import (
@@ -203,10 +204,16 @@ def _street(app: Mobilize, rng: random.Random, target: int | None, store: str) -
     desk = CityDesk(app, "operator:junhe-command-center", "Junhe Street Party Working Committee", target)
     try:
         street = build_street(desk, rng, DRIVE_STARTS)
-        played = run_drive(desk, rng, street, DRIVE_STARTS)
+        phones = Phones(desk, street, store)
+        try:
+            played = run_drive(desk, rng, street, DRIVE_STARTS, phones)
+            field = phones.lines()
+        finally:
+            phones.close()
     except TargetReached:
         return Generated(f"stopped at {desk.written()} events (target {target})", desk.written(), False, desk.tally)
-    return Generated(render(street, played, desk.tally, desk.written(), store), desk.written(), True, desk.tally)
+    return Generated(render(street, played, desk.tally, desk.written(), store, field=field), desk.written(), True,
+                     desk.tally)
 
 
 # --- the city ---------------------------------------------------------------------------------------------

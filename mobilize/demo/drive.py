@@ -8,10 +8,13 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from mobilize.demo.desk import Desk
+from mobilize.demo.field import Phones
 from mobilize.demo.street import Street
 from mobilize.domain.dispatch import Dispatch
+from mobilize.domain.task_force import TaskForce
 from mobilize.domain.testing_site import TestingSite
 from mobilize.progress import Progress
+from mobilize.projections import paging
 
 WORKING_GROUPS = ["coordination", "medical support", "health monitoring", "social control", "logistics",
                   "publicity", "sampling", "transfer", "supervision"]
@@ -21,6 +24,7 @@ POSTS = {"sampler": 1, "registrar": 1, "marshal": 1}
 BLOCKS = 3
 SHIFT = timedelta(hours=8)
 HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
 
 
 @dataclass
@@ -50,15 +54,18 @@ class Drive:
     samples: int = 0
 
 
-def run_drive(desk: Desk, rng: random.Random, street: Street, start: datetime, sites: int = 40) -> Drive:
-    """Switch the street to war, staff and run the sites for 24 hours, then stand down."""
+def run_drive(desk: Desk, rng: random.Random, street: Street, start: datetime, phones: Phones,
+              sites: int = 40) -> Drive:
+    """Switch the street to war, staff and run the sites for 24 hours, then stand down. People answer their
+    pages, check in and answer roll calls on their own phones; the pager escalates what nobody answers."""
     drive = _mobilize(desk, street, start)
     _open_sites(desk, rng, street, drive, start, sites)
     _staff(desk, rng, street, drive, start)
-    _dispatch_task_forces(desk, street, drive, start)
+    _dispatch_task_forces(desk, street, drive, start, phones)
+    _answer_pages(desk, phones, drive, start - 2 * HOUR)
     progress = Progress("running the 24-hour drive", 24)
     for hour in range(24):
-        _run_hour(desk, rng, street, drive, start, hour)
+        _run_hour(desk, rng, street, drive, start, hour, phones)
         progress.advance()
     progress.finish()
     _stand_down(desk, street, drive, start)
@@ -168,7 +175,7 @@ def _book(drive: Drive, slot: Slot, person: UUID) -> None:
     drive.blocks_of.setdefault(person, set()).add(slot.block)
 
 
-def _dispatch_task_forces(desk: Desk, street: Street, drive: Drive, start: datetime) -> None:
+def _dispatch_task_forces(desk: Desk, street: Street, drive: Drive, start: datetime, phones: Phones) -> None:
     desk.at(start - 2 * HOUR)
     unions = street.task_forces[1:12]
     for index, team in enumerate(unions):
@@ -182,9 +189,10 @@ def _dispatch_task_forces(desk: Desk, street: Street, drive: Drive, start: datet
         if index in (4, 9):
             desk.do("decline_dispatch", order, reason="team already guarding the quarantine hotel")
             continue
-        desk.do("acknowledge_dispatch", order)
-        desk.at(start - HOUR).do("set_out", order)
-        desk.do("arrive_on_scene", order)
+        leader = _team_answers(desk, phones, order, team, start - 2 * HOUR, silent=1 if index == 2 else 0)
+        phones.do(leader, "answer_dispatch", order, leader, "set-out", sent=start - HOUR)
+        phones.do(leader, "answer_dispatch", order, leader, "arrive", sent=start - HOUR + 20 * MINUTE,
+                  arrives=start - HOUR + 45 * MINUTE)  # no signal in the car park: sent when it came back
         desk.at(start - 2 * HOUR)
         if index == 6:
             desk.at(start + 3 * HOUR).do("recall_dispatch", order, reason="needed for an isolation transfer")
@@ -193,16 +201,61 @@ def _dispatch_task_forces(desk: Desk, street: Street, drive: Drive, start: datet
     order = desk.do("dispatch", "task_force", street_team, drive.incident, "transfer close contacts to isolation")
     assert order is not None
     drive.orders.append(order)
-    desk.do("acknowledge_dispatch", order)
+    leader = _team_answers(desk, phones, order, street_team, start - 2 * HOUR)
     desk.do("dispatch", "task_force", street_team, drive.incident, "a second order while on the first")
-    desk.do("set_out", order)
-    desk.at(start - HOUR).do("arrive_on_scene", order)
+    phones.do(leader, "answer_dispatch", order, leader, "set-out", sent=start - 2 * HOUR + 10 * MINUTE)
+    phones.do(leader, "answer_dispatch", order, leader, "arrive", sent=start - HOUR)
 
 
-def _run_hour(desk: Desk, rng: random.Random, street: Street, drive: Drive, start: datetime, hour: int) -> None:
+def _team_answers(desk: Desk, phones: Phones, order: UUID, team: UUID, sent: datetime, silent: int = 0) -> UUID:
+    """The team's leader acknowledges the dispatch from their phone, then each member their own page; the
+    first `silent` members do not answer (the pager escalates them). Returns the leader."""
+    force = desk.app.load(TaskForce, team, "task force")
+    phones.do(force.leader_id, "answer_dispatch", order, force.leader_id, "acknowledge", sent=sent + 2 * MINUTE)
+    members = [m for m in force.members if m != force.leader_id]
+    for number, member in enumerate(members):
+        if number < silent:
+            continue
+        phones.do(member, "answer_dispatch", order, member, "acknowledge", sent=sent + (3 + number % 6) * MINUTE)
+    return force.leader_id
+
+
+def _answer_pages(desk: Desk, phones: Phones, drive: Drive, sent: datetime) -> None:
+    """Everyone put on a shift acknowledges its page within minutes, but a few; the pager's rounds send those
+    to their grid leaders, one answers once called, and the rest reach the command center, whose operator
+    reaches them by phone and answers for them (with the reason)."""
+    filled = [slot for slot in drive.slots if slot.person is not None]
+    progress = Progress("people acknowledging their pages", len(filled))
+    for number, slot in enumerate(filled):
+        assert slot.person is not None
+        if number % 131 != 17:
+            phones.acknowledge(slot.person, slot.shift, sent + (1 + number % 8) * MINUTE)
+        progress.advance()
+    progress.finish()
+    phones.round(sent + 11 * MINUTE)
+    views = phones.pager.runner.views
+    phones.pager.runner.catch_up()
+    escalated = paging.listing(views, "escalated", 1, str(drive.incident), None, 1000)
+    if escalated:  # a grid leader rang them: they answer on their phone
+        first = escalated[-1]
+        if phones.do(UUID(first["person_id"]), "acknowledge_page", UUID(first["person_id"]), UUID(first["id"]),
+                     sent=sent + 14 * MINUTE):
+            phones.facts["answered once their grid leader called"] += 1
+    phones.round(sent + 21 * MINUTE)
+    phones.pager.runner.catch_up()
+    for page in paging.listing(views, "escalated", 2, str(drive.incident), None, 1000):
+        if desk.at(sent + 25 * MINUTE).do("acknowledge_page", UUID(page["person_id"]), UUID(page["id"]),
+                                          reason="the command center reached them by phone"):
+            phones.facts["answered by the operator"] += 1
+
+
+def _run_hour(desk: Desk, rng: random.Random, street: Street, drive: Drive, start: datetime, hour: int,
+              phones: Phones) -> None:
     moment = start + hour * HOUR
     if hour % 8 == 0:
-        _begin_block(desk, rng, street, drive, start, hour // 8)
+        _begin_block(desk, rng, street, drive, start, hour // 8, phones)
+    if hour == 10:
+        _roll_call(desk, phones, drive, moment + 30 * MINUTE)
     if hour == 5:
         desk.at(moment + 10 * timedelta(minutes=1)).do("pause_site", drive.sites[7], reason="thunderstorm")
     if hour == 6:
@@ -216,29 +269,35 @@ def _run_hour(desk: Desk, rng: random.Random, street: Street, drive: Drive, star
         _end_block(desk, rng, drive, start, hour // 8)
 
 
-def _begin_block(desk: Desk, rng: random.Random, street: Street, drive: Drive, start: datetime, block: int) -> None:
+def _begin_block(desk: Desk, rng: random.Random, street: Street, drive: Drive, start: datetime, block: int,
+                 phones: Phones) -> None:
     begin = start + block * SHIFT
     slots = [s for s in drive.slots if s.block == block and s.person is not None]
     for number, slot in enumerate(slots):
         assert slot.person is not None
         roll = rng.random()
         if roll < 0.03:
-            _replace_no_show(desk, rng, street, drive, slot, begin)
+            _replace_no_show(desk, rng, street, drive, slot, begin, phones)
             continue
         late = roll < 0.07
         minutes = rng.randint(5, 45) if late else -rng.randint(0, 25)
         if number == 3:
-            desk.at(begin - 2 * HOUR).do("check_in", slot.shift, slot.person)  # refused: too early
+            phones.do(slot.person, "check_in_from_field", slot.shift, slot.person, sent=begin - 2 * HOUR)  # too early
         if number == 5:
             desk.at(begin).do("check_in", slot.shift, slots[0].person)  # refused: not assigned here
             desk.do("check_out", slot.shift, slot.person)  # refused: not checked in yet
-        if desk.at(begin + minutes * timedelta(minutes=1)).do("check_in", slot.shift, slot.person):
+        sent = begin + minutes * MINUTE
+        arrives = sent + (25 + number % 20) * MINUTE if number % 17 == 4 else None  # in a stairwell, no signal
+        if block == 2 and number == 9:
+            arrives = begin + SHIFT + 10 * MINUTE  # the phone came back online after the shift: refused
+        if phones.do(slot.person, "check_in_from_field", slot.shift, slot.person, sent=sent, arrives=arrives):
             slot.checked_in = True
+            phones.facts["check-ins by the person"] += 1
             desk.note("late check-ins" if late else "on-time check-ins")
 
 
 def _replace_no_show(desk: Desk, rng: random.Random, street: Street, drive: Drive, slot: Slot,
-                     begin: datetime) -> None:
+                     begin: datetime, phones: Phones) -> None:
     absent = slot.person
     assert absent is not None
     desk.at(begin + 15 * timedelta(minutes=1)).do("record_no_show", slot.shift, absent)
@@ -250,9 +309,33 @@ def _replace_no_show(desk: Desk, rng: random.Random, street: Street, drive: Driv
     stand_in = _pick(rng, street, drive, pool, slot, exclude={p for g in street.grids for p in g.leaders})
     if stand_in is not None and desk.do("assign_to_shift", slot.shift, stand_in, reason="stand-in for a no-show"):
         _book(drive, slot, stand_in)
-        if desk.at(begin + 40 * timedelta(minutes=1)).do("check_in", slot.shift, stand_in):
+        phones.acknowledge(stand_in, slot.shift, begin + 18 * MINUTE)
+        if phones.do(stand_in, "check_in_from_field", slot.shift, stand_in, sent=begin + 40 * MINUTE):
             slot.checked_in = True
+            phones.facts["check-ins by the person"] += 1
             desk.note("stand-ins for no-shows")
+
+
+def _roll_call(desk: Desk, phones: Phones, drive: Drive, at: datetime) -> None:
+    """Site 1's commander calls the roll from their phone; everyone on duty answers from theirs, one from a
+    stairwell whose answer arrives when the signal returns; the commander closes it with all accounted for."""
+    site = drive.sites[0]
+    commander = desk.app.load(TestingSite, site, "testing site").commander_id
+    if commander is None or phones.do(commander, "call_roll", site, sent=at, reason="gas smell near lane 2") is None:
+        return
+    calls = desk.app.roll_call(site)
+    assert calls is not None
+    for number, person in enumerate(calls.roll):
+        sent = at + (1 + number % 5) * MINUTE
+        phones.do(UUID(person), "answer_roll", site, UUID(person), sent=sent,
+                  arrives=sent + 12 * MINUTE if number == 1 else None)
+    phones.do(commander, "close_roll", site, sent=at + 20 * MINUTE)
+    closed = desk.app.roll_call(site)
+    assert closed is not None
+    status = closed.status(at + 20 * MINUTE)
+    slowest = max((a["after_seconds"] for a in status["accounted"]), default=0)
+    phones.facts[f"roll call of site 1: {len(status['accounted'])} of {len(calls.roll)} accounted for, "
+                 f"the last after {slowest // 60} min"] += 1
 
 
 def _end_block(desk: Desk, rng: random.Random, drive: Drive, start: datetime, block: int) -> None:

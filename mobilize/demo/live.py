@@ -17,6 +17,7 @@ from mobilize.application import Mobilize, open_app
 from mobilize.demo import DRIVE_STARTS
 from mobilize.demo.desk import Desk
 from mobilize.demo.drive import run_drive
+from mobilize.demo.field import Phones
 from mobilize.demo.street import build_street
 from mobilize.demo.summary import render
 from mobilize.domain.base import CommandContext
@@ -104,9 +105,10 @@ def serve_demo(settings: Settings, seed: int, speed: float = SPEED, host: str = 
         desk = PacedDesk(app, speed, PACED_FROM, actor="operator:junhe-command-center",
                          ordered_by="Junhe Street Party Working Committee")
         street = build_street(desk, rng, DRIVE_STARTS)
-        drive = run_drive(desk, rng, street, DRIVE_STARTS)
+        phones = Phones(desk, street, settings.store)
+        drive = run_drive(desk, rng, street, DRIVE_STARTS, phones)
         written = (app.recorder.max_notification_id() or 0) - before
-        print(render(street, drive, desk.tally, written, settings.store))
+        print(render(street, drive, desk.tally, written, settings.store, field=phones.lines()))
         print("the drive is over; the dashboard stays up until Ctrl-C", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:

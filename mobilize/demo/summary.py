@@ -8,7 +8,8 @@ from mobilize.demo.street import Street
 
 
 def render(street: Street, drive: Drive, tally: Tally, events_written: int, store: str,
-           peace: list[str] | None = None, mode_after: str | None = None, war: Tally | None = None) -> str:
+           peace: list[str] | None = None, mode_after: str | None = None, war: Tally | None = None,
+           field: list[str] | None = None) -> str:
     """A summary a command-center operator can read; the same for the same seed. `peace` is the peace half
     (the week and the drill before the drive), `mode_after` the street's mode once the drive stood down, and
     `war` the drive's own counts (the drill's dispatches are not the drive's)."""
@@ -47,6 +48,8 @@ def render(street: Street, drive: Drive, tally: Tally, events_written: int, stor
     for name in ("dispatch", "acknowledge_dispatch", "decline_dispatch", "set_out", "arrive_on_scene",
                  "release_dispatch", "recall_dispatch"):
         lines.append(f"  {name.replace('_', ' '):<24}{war.accepted[name]}")
+    if field:
+        lines += ["", *field]
     if mode_after is not None:
         lines += ["", "Back to peace", f"  street mode after the stand-down and close   {mode_after}"]
     lines += ["", "Refusals, by rule (first example)"]

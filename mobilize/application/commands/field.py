@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from mobilize.application.commands.shifts import ShiftCommands
@@ -31,8 +31,9 @@ class FieldCommands(ShiftCommands):
         self._require_running(shift)
         arrived = self.clock()
         require(arrived < shift.end, ArrivedAfterWindow,
-                f"this check-in, made at {now():%H:%M} UTC, reached the command center at {arrived:%H:%M} UTC, "
-                f"after the shift ended at {shift.end:%H:%M} UTC; ask the site commander to record it",
+                f"this check-in, made at {now().astimezone(UTC):%H:%M} UTC, reached the command center at "
+                f"{arrived.astimezone(UTC):%H:%M} UTC, after the shift ended at {shift.end.astimezone(UTC):%H:%M} UTC; "
+                "ask the site commander to record it",
                 shift_id=shift.id, sent_at=now(), arrived_at=arrived, end=shift.end)
         shift.check_in(person_id)
         return self.commit(shift)

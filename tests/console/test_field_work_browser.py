@@ -179,3 +179,28 @@ def test_an_operator_issues_lists_and_revokes_a_persons_field_token(world: World
     assert revoked.actor.startswith("Zhang Min (operator")
     shot(page, "people-tokens")
     assert not console.problems
+
+
+def test_an_auditor_reads_roll_calls_and_tokens_without_controls_and_a_viewer_has_neither(
+        world: World, served: Served, new_page: NewPage) -> None:
+    street = Street(world)
+    world.do("call_roll", street.task_force, ctx=world.ctx(datetime.now(UTC)))
+    world.app.issue_responder_token(street.registrar, "0" * 64, ctx=world.ctx(datetime.now(UTC)))
+    auditor = Console(new_page(), served, issue(world.app, "auditor", "Audit Office"))
+    screen = auditor.tab("rollcall")
+    screen.locator("select[name=subject]").select_option(str(street.task_force))
+    expect(screen.locator(f'[data-roll="{street.task_force}"] [data-list="unaccounted"] .row')).to_have_count(2)
+    assert screen.locator("button").count() == 0
+    screen = auditor.tab("people")
+    screen.locator(f'[data-person="{street.registrar}"] [data-act="tokens"]').click()
+    tokens = auditor.page.locator(f'[data-tokens="{street.registrar}"]')
+    expect(tokens.locator(".row")).to_have_count(1)
+    assert tokens.locator("button").count() == 0
+    assert not auditor.problems
+
+    viewer = Console(new_page(), served, issue(world.app, "viewer", "Wall screen 1"))
+    expect(viewer.page.locator('a[data-screen="org"]')).to_be_visible()
+    assert viewer.page.locator('a[data-screen="rollcall"], a[data-screen="people"]').count() == 0
+    viewer.page.goto(f"{served.url}/console#rollcall")
+    expect(viewer.page.locator('.screen[data-screen="org"]')).to_be_visible()
+    assert not viewer.problems

@@ -1,4 +1,5 @@
-"""`mobilize token create|revoke`: access tokens for the API, issued and revoked as events."""
+"""`mobilize token create|revoke|list`: access tokens for the API, issued and revoked as events; a person's responder
+tokens listed from the audit trail."""
 
 from __future__ import annotations
 
@@ -10,8 +11,14 @@ from uuid import UUID
 
 from mobilize.api.deps import TOKEN_PREFIX, secret_hash
 from mobilize.application import Mobilize, open_app
+from mobilize.cli.console import as_json, table
+from mobilize.cli.ids import BadId, checked
 from mobilize.domain.base import CommandContext, DomainError
 from mobilize.domain.vocabulary import TokenRole, names
+from mobilize.projections.access_tokens import responder_tokens
+from mobilize.projections.audit import AuditTrail
+from mobilize.projections.base import Runner
+from mobilize.projections.store import ViewStore
 from mobilize.settings import Settings
 
 
@@ -26,13 +33,20 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--person", help="responder: the id of the person the token acts as")
     revoke = verbs.add_parser("revoke", help="revoke a token by its id")
     revoke.add_argument("token_id")
+    revoke.add_argument("--reason", help="why it is revoked (a lost phone): recorded with the event")
+    listed = verbs.add_parser("list", help="a person's responder tokens: issued when and by whom, revoked or not")
+    listed.add_argument("--person", required=True, help="the id of the person")
+    listed.add_argument("--format", choices=("table", "json"), default="table")
     token.set_defaults(func=run)
 
 
 def run(settings: Settings, args: Any) -> int:
     """Carry out `token …`."""
     app = open_app(settings)
-    ctx = CommandContext(actor=f"cli:{getpass.getuser()}", reason=f"mobilize token {args.verb}")
+    if args.verb == "list":
+        return _list(app, settings, args.person, args.format)
+    reason = getattr(args, "reason", None) or f"mobilize token {args.verb}"
+    ctx = CommandContext(actor=f"cli:{getpass.getuser()}", reason=reason)
     try:
         if args.verb == "create":
             if args.role == "responder":
@@ -43,6 +57,25 @@ def run(settings: Settings, args: Any) -> int:
         print(f"mobilize: {getattr(error, 'message', error)}", file=sys.stderr)
         return 2
     print(f"token {args.token_id} revoked")
+    return 0
+
+
+COLUMNS = ("token_id", "issued_at", "issued_by", "revoked", "revoked_at", "revoked_by", "reason")
+
+
+def _list(app: Mobilize, settings: Settings, person: str, form: str) -> int:
+    try:
+        person_id = checked(app, "person", person)
+    except BadId as error:
+        print(f"mobilize: {error}", file=sys.stderr)
+        return 2
+    views = ViewStore.for_store(settings.store)
+    try:
+        Runner(app, views, AuditTrail()).catch_up()
+        rows = responder_tokens(views, person_id)
+    finally:
+        views.close()
+    print(as_json(rows) if form == "json" else table(rows, COLUMNS, whole_ids=True))
     return 0
 
 

@@ -37,3 +37,11 @@ def test_the_console_page_and_its_modules_are_served_and_nothing_else(desk: Desk
         missing = desk.client.get(f"/console/{name}")
         assert missing.status_code == 404, name
         assert missing.json()["error"] == "not_found"
+
+
+def test_the_check_in_sheet_is_a_page_of_the_console_that_reads_the_api_with_its_token(desk: Desk) -> None:
+    page = desk.client.get("/console/check-in-codes")
+    assert page.status_code == 200 and 'lang="zh-CN"' in page.text
+    assert 'src="/console/codes.js"' in page.text and "token" not in page.text.lower().replace("takeToken", "")
+    assert desk.client.get("/console/codes.css").headers["content-type"].startswith("text/css")
+    assert desk.client.get("/console/codes.js").headers["content-type"].startswith("text/javascript")

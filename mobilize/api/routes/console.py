@@ -74,6 +74,12 @@ def console() -> HTMLResponse:
     return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"})
 
 
+@pages.get("/console/check-in-codes", response_class=HTMLResponse)
+def check_in_sheet() -> HTMLResponse:
+    """A site's check-in codes, laid out to print on A4 (`?site=`); it reads the API with the console's token."""
+    return HTMLResponse((STATIC / "codes.html").read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"})
+
+
 @pages.get("/console/{name}")
 def asset(name: str) -> Response:
     """One of the console's modules or its style sheet."""

@@ -4,18 +4,21 @@ the person's field log, read by those who may audit it."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import segno
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from mobilize.api.deps import TOKEN_PREFIX, App, CommandBody, Operator, Reachable, Trusted, in_scope, secret_hash
-from mobilize.api.routes.common import REFUSALS, Done, run
+from mobilize.api.read_side import Views
+from mobilize.api.routes.common import READ_REFUSALS, REFUSALS, Done, run
 from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
 from mobilize.domain.testing_site import TestingSite
+from mobilize.projections.access_tokens import responder_tokens
 
 router = APIRouter(tags=["field"], responses=REFUSALS)
 
@@ -50,6 +53,25 @@ def issue_responder_token(person_id: UUID, body: CommandBody, app: App, caller: 
     secret = secrets.token_urlsafe(32)
     done = run(app, request, caller, body, person_id, app.issue_responder_token, person_id, secret_hash(secret))
     return responder_token(app, request, done.id, secret)
+
+
+class ResponderTokenRow(BaseModel):
+    """A responder token as the record keeps it: who issued it when, and who revoked it when and why (no secret)."""
+
+    token_id: UUID
+    issued_at: datetime
+    issued_by: str
+    revoked: bool
+    revoked_at: datetime | None
+    revoked_by: str | None
+    reason: str | None = Field(description="why it was revoked")
+
+
+@router.get("/people/{person_id}/responder-tokens", response_model=list[ResponderTokenRow], responses=READ_REFUSALS)
+def list_responder_tokens(person_id: UUID, caller: Trusted, reach: Reachable, views: Views) -> list[dict[str, Any]]:
+    """A person's responder tokens, oldest first: for an operator over the person's grid, or an auditor."""
+    reach.require(person_id, what="person")
+    return responder_tokens(views, str(person_id))
 
 
 @router.post("/responder-tokens/{token_id}/revoke", response_model=Done)

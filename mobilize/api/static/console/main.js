@@ -9,8 +9,10 @@ import * as rota from "./screen_rota.js";
 import * as gaps from "./screen_gaps.js";
 import * as dispatch from "./screen_dispatch.js";
 import * as roster from "./screen_roster.js";
+import * as rollcall from "./screen_rollcall.js";
+import * as people from "./screen_people.js";
 
-const SCREENS = { org, incidents, sites, rota, gaps, dispatch, roster };
+const SCREENS = { org, incidents, sites, rota, gaps, dispatch, roster, rollcall, people };
 const DEBOUNCE_MS = 300;
 const $ = (id) => document.getElementById(id);
 
@@ -29,8 +31,12 @@ const ctx = {
 let current = location.hash.slice(1) in SCREENS ? location.hash.slice(1) : "org";
 let timer = null, busy = false, again = false, source = null, position = null;
 
+/** Whether the caller's role reads what a screen shows (a viewer's token reads no roll calls, no people's tokens). */
+function shown(name) { return !ctx.me || (SCREENS[name].roles || [ctx.me.role]).includes(ctx.me.role); }
+
 function nav() {
-  $("tabs").replaceChildren(...Object.keys(SCREENS).map((name) => el("a", {
+  if (!shown(current)) current = "org";
+  $("tabs").replaceChildren(...Object.keys(SCREENS).filter(shown).map((name) => el("a", {
     href: `#${name}`, class: name === current ? "tab active" : "tab", "data-screen": name }, t(`tab.${name}`))));
 }
 
@@ -145,7 +151,7 @@ $("lang").addEventListener("click", () => {
 });
 window.addEventListener("hashchange", () => {
   const wanted = location.hash.slice(1);
-  if (!(wanted in SCREENS) || wanted === current) return;
+  if (!(wanted in SCREENS) || wanted === current || !shown(wanted)) return;
   current = wanted;
   nav();
   $("screen").replaceChildren();

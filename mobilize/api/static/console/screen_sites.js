@@ -37,6 +37,10 @@ function row(ctx, site) {
       actions.push(button(t("tally"), { class: "act", "data-act": "tally", onclick: () => tally(ctx, site) }));
     }
   }
+  if (ctx.me.role !== "viewer") {
+    actions.push(el("a", { class: "act button", "data-act": "codes", target: "_blank", rel: "noopener",
+      href: `/console/check-in-codes?site=${encodeURIComponent(site.id)}` }, t("printCodes")));
+  }
   const posts = Object.entries(site.posts || {}).map(([post, n]) => `${w(post)}×${n}`).join(" ");
   const commander = site.commander_name || (site.proposed_commander_name
     ? `${site.proposed_commander_name} (${t("proposed")})` : "—");

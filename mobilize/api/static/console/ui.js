@@ -126,3 +126,16 @@ export function incidentFilter(incidents, chosen, onChange) {
   picker.addEventListener("change", () => onChange(picker.value || null));
   return field(t("incident"), picker);
 }
+
+/** A QR code the server drew (segno's SVG, from the link alone), made to scale to whatever size the page gives it. */
+export function qrCode(svgText) {
+  const box = el("div", { class: "qr" });
+  box.innerHTML = svgText;
+  const svg = box.querySelector("svg");
+  if (svg && !svg.getAttribute("viewBox")) {
+    svg.setAttribute("viewBox", `0 0 ${svg.getAttribute("width")} ${svg.getAttribute("height")}`);
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+  }
+  return box;
+}

@@ -10,12 +10,15 @@ from mobilize.application.service import CommandService
 from mobilize.domain.base import MobilizeAggregate, NotFound
 from mobilize.domain.dispatch import Dispatch
 from mobilize.domain.drill import DrillCallUp, Muster
+from mobilize.domain.field_log import FieldLog
 from mobilize.domain.hazard import Hazard
 from mobilize.domain.household import Household
 from mobilize.domain.incident import Incident
+from mobilize.domain.notification import Inbox
 from mobilize.domain.organisation import DEFAULT_PEACE_POLICY, DutyPolicy, OrgUnit
 from mobilize.domain.person import Person
 from mobilize.domain.resident_request import ResidentRequest
+from mobilize.domain.roll_call import RollCall
 from mobilize.domain.shift import Shift
 from mobilize.domain.small_wish import SmallWish
 from mobilize.domain.task_force import TaskForce
@@ -86,6 +89,10 @@ class Queries(CommandService):
             return self.unit_of(record.site_id or record.incident_id)
         if isinstance(record, Person) and record.home_grid_id is not None:
             return record.home_grid_id
+        if isinstance(record, (Inbox, FieldLog)):  # a person's pages, a person's reports from the field
+            return self.unit_of(record.person_id)
+        if isinstance(record, RollCall):
+            return self.unit_of(record.subject_id)
         raise NotFound(f"record {aggregate_id} belongs to no org unit", id=aggregate_id)
 
     def handling_unit(self, request_id: UUID) -> UUID:

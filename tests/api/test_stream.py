@@ -17,11 +17,12 @@ from structlog.testing import capture_logs
 
 from mobilize.api.app import create_app
 from mobilize.api.routes.stream import Pacing, pacing
+from mobilize.domain.notification import Inbox
 from mobilize.demo.live import start_server
 from mobilize.log.envelope import HIDDEN, streamed
 from mobilize.settings import Settings
 from tests.api.conftest import issue
-from tests.conftest import World
+from tests.conftest import HOUR, T0, World
 
 
 @dataclass
@@ -296,3 +297,21 @@ def test_after_an_erasure_the_stream_shows_the_persons_fields_erased_even_from_f
     erasure = next(e for e in listener.events(listener.auditor, after=0)
                    if e["event_type"] == "Person.PersonalDataErased")
     assert erasure["reason"] == "resident asked" and erasure["aggregate_id"] == str(person)
+
+
+def test_pages_reach_the_operators_of_the_persons_grid_only(listener: Listener) -> None:
+    world = listener.world
+    site = world.open_site(world.incident())
+    mine = world.person("Chen Jing")
+    theirs = world.do("register_person", "Huang Bo", ["volunteer"], world.other_grid,
+                      qualifications={"sampler": T0 + 30 * HOUR})
+    world.do("assign_to_shift", world.shift(site, T0), mine)
+    world.do("assign_to_shift", world.shift(site, T0, lane=2), theirs)
+    inbox_mine, inbox_theirs = str(Inbox.create_id(mine)), str(Inbox.create_id(theirs))
+
+    seen = [e for e in listener.events(listener.grid_operator, after=0) if e["event_type"].startswith("Inbox.")]
+    everything = [e for e in listener.events(listener.auditor, after=0) if e["event_type"].startswith("Inbox.")]
+
+    assert {e["aggregate_id"] for e in seen} == {inbox_mine}
+    assert {e["aggregate_id"] for e in everything} == {inbox_mine, inbox_theirs}
+    assert {e["event_type"] for e in seen} == {"Inbox.Opened", "Inbox.Sent"}

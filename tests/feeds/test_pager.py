@@ -70,8 +70,22 @@ def receiver() -> Iterator[Receiver]:
     server.close()
 
 
+OPEN: list[Pager] = []
+
+
+@pytest.fixture(autouse=True)
+def close_pagers() -> Iterator[None]:
+    yield
+    while OPEN:
+        pager = OPEN.pop()
+        pager.close()
+        pager.runner.views.close()
+
+
 def pager_for(app: Mobilize, store: str, *hooks: Hook) -> Pager:
-    return Pager(app, ViewStore.for_store(store), list(hooks), store=store)
+    pager = Pager(app, ViewStore.for_store(store), list(hooks), store=store)
+    OPEN.append(pager)
+    return pager
 
 
 def hook(receiver: Receiver, **fields: Any) -> Hook:

@@ -43,6 +43,7 @@ class Round:
 
     escalated: list[tuple[UUID, int]] = field(default_factory=list)
     attempts: list[tuple[UUID, str, int, str]] = field(default_factory=list)
+    withdrawn: list[UUID] = field(default_factory=list)
     deferred: int = 0
 
 
@@ -75,12 +76,16 @@ class Pager:
         ctx = CommandContext(actor=ACTOR, command_id=f"pager:escalate:{page['id']}:{page['level']}",
                              reason=f"no answer within {self.app.answer_within.total_seconds() / 60:g} min",
                              occurred_at=now)
+        person, page_id = UUID(page["person_id"]), UUID(page["id"])
         try:
-            self.app.escalate_page(UUID(page["person_id"]), UUID(page["id"]), ctx=ctx)
+            self.app.escalate_page(person, page_id, ctx=ctx)
         except DomainError as error:  # answered or escalated by the time this round got to it
             log.info("pager.escalation_skipped", page=page["id"], rule=error.rule, refusal=error.message)
             return
-        done.escalated.append((UUID(page["id"]), level))
+        if self.app.load(Inbox, Inbox.create_id(person), "inbox").get(page_id)["state"] == "withdrawn":
+            done.withdrawn.append(page_id)  # what it was about is over: nobody chases it
+            return
+        done.escalated.append((page_id, level))
 
     def _post(self, page: dict[str, Any], now: datetime, done: Round) -> None:
         try:

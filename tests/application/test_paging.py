@@ -146,3 +146,14 @@ def test_the_inbox_id_is_the_one_the_field_stream_watches(world: World) -> None:
     chen = world.person("Chen Jing")
     assert str(Inbox.create_id(chen)) == str(__import__("uuid").uuid5(__import__("uuid").NAMESPACE_URL,
                                                                        f"mobilize:inbox:{chen}"))
+
+
+def test_a_page_about_what_is_over_is_withdrawn_not_escalated(world: World) -> None:
+    site = world.open_site(world.incident())
+    chen = world.person("Chen Jing")
+    shift = world.shift(site, T0, hours=2)
+    world.do("assign_to_shift", shift, chen)
+    [page] = pages(world, chen)
+    world.do("escalate_page", chen, page["id"], at=T0 + 3 * HOUR)
+    over = pages(world, chen)[0]
+    assert over["state"] == "withdrawn" and over["withdrawn_reason"] == "the shift is over" and over["level"] == 0

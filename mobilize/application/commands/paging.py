@@ -13,6 +13,7 @@ from mobilize.domain.incident import Incident
 from mobilize.domain.notification import LEVELS, Inbox
 from mobilize.domain.organisation import OrgUnit
 from mobilize.domain.person import Person
+from mobilize.domain.shift import Shift
 from mobilize.forms.labels import VALUES
 from mobilize.settings import DEFAULT_PAGE_ANSWER_MINUTES, PAGE_ANSWER_MINUTES, page_minutes
 
@@ -114,6 +115,10 @@ class PagingCommands(CommandService):
         where the grid has none or they did not answer either, to the command center (the pager's)."""
         inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
         entry = inbox.get(notification_id)
+        moot = self._moot(entry)
+        if moot is not None:  # nobody need chase a page about what is over: it is withdrawn instead
+            inbox.withdraw(notification_id, moot, now())
+            return self.commit(inbox, result=notification_id)
         person = self.load(Person, person_id, "person")
         unit_id = self._answering_unit(person, entry)
         leaders = [self.load(Person, leader, "grid leader") for leader in self._leaders(unit_id)
@@ -129,12 +134,19 @@ class PagingCommands(CommandService):
         inbox.escalate(notification_id, 2, unit_id, [], now(), None)
         return self.commit(inbox, result=notification_id)
 
+    def _moot(self, entry: dict[str, Any]) -> str | None:
+        """Why an unanswered page no longer needs an answer (its incident closed, its shift over), or None."""
+        if entry["incident_id"] is not None and self.load(Incident, entry["incident_id"], "incident").closed:
+            return "the incident is closed"
+        if entry["kind"] == "shift" and self.load(Shift, entry["subject_id"], "shift").end <= now():
+            return "the shift is over"
+        return None
+
     def _answering_unit(self, person: Person, entry: dict[str, Any]) -> UUID | None:
         """The grid whose leaders answer for an unanswered page: the person's home grid, else the shift's."""
         if person.home_grid_id is not None:
             return person.home_grid_id
         if entry["kind"] == "shift":
-            from mobilize.domain.shift import Shift
             return self.load(Shift, entry["subject_id"], "shift").grid_id
         return None
 

@@ -101,10 +101,11 @@ def test_a_new_notification_is_confirmed_delivered_shown_as_a_banner_and_acknowl
                             "sent_at": street.now.isoformat(), "delivered_at": None, "acknowledged_at": None,
                             "due_at": (street.now + 15 * MINUTE).isoformat()}
     posted: list[tuple[str, str]] = []
+    later: list[dict[str, Any]] = []  # what arrives once the first is acknowledged
 
     def me_with_notes(route: Any) -> None:
         answer = route.fetch()
-        route.fulfill(response=answer, json={**answer.json(), "notifications": [dict(note)]})
+        route.fulfill(response=answer, json={**answer.json(), "notifications": [*later, dict(note)]})
 
     def receipt(route: Any) -> None:
         action = route.request.url.rsplit("/", 1)[1]
@@ -117,19 +118,28 @@ def test_a_new_notification_is_confirmed_delivered_shown_as_a_banner_and_acknowl
         watched, page = Watched.open(browser, **PHONE)
         page.route("**/api/field/me", me_with_notes)
         page.route("**/api/field/notifications/**", receipt)
+        page.add_init_script("""window.buzzed = []; window.touched = false;  // whether the person touched the page
+            navigator.vibrate = (p) => { window.buzzed.push(p); return true; };
+            Object.defineProperty(navigator, "userActivation", { get: () => ({ hasBeenActive: window.touched }) });""")
         page.goto(f"{served.url}/field?token={street.token}")
         banner = page.locator(f"#alerts [data-notification='{note['id']}']")
         banner.wait_for()
         assert "集合：隔离酒店转运" in banner.inner_text()
         page.locator(f"#notifications [data-notification='{note['id']}'][data-state='delivered']").wait_for()
         screenshot(page, "field-notification-banner")
+        assert page.evaluate("window.buzzed") == []  # a browser lets no page buzz before the person touched it
+        page.evaluate("window.touched = true")
+        later.append({**note, "id": "5b6c1e0a-0000-4000-8000-000000000002", "kind": "escalation", "level": 1,
+                      "title": "未回复：请立即确认", "state": "escalated"})
         banner.locator("[data-action='acknowledge-notification']").click()
-        page.locator("#alerts").wait_for(state="hidden")
         page.locator("#notifications [data-state='acknowledged']").wait_for()
+        page.locator("#alerts [data-state='escalated']").wait_for()  # the next one, read after the acknowledgement
+        assert page.locator("#alerts [data-notification]").count() == 1
+        assert page.evaluate("window.buzzed.length") == 1  # the escalated one buzzes
         assert page.locator("#outcomes li.done").count() == 1  # the acknowledgement; the delivery receipt is quiet
         page.context.close()
 
-    assert [action for action, _ in posted] == ["delivered", "acknowledge"]
+    assert [action for action, _ in posted] == ["delivered", "acknowledge"]  # an escalated one is not "sent"
     assert len({key for _, key in posted}) == 2
     assert watched.problems == []
 
@@ -145,3 +155,28 @@ def test_the_page_works_while_me_has_no_notifications_key(browser: Any, street: 
         page.context.close()
 
     assert watched.problems == []
+
+
+def test_without_its_stream_the_page_polls_and_opens_the_stream_again_once_it_can(
+        browser: Any, street: Street, tmp_path: Path) -> None:
+    street.shift(-10 * MINUTE, 2)
+    later = street.world.shift(street.site, street.now + 14 * timedelta(hours=1), hours=4, lane=2)
+    api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
+    with serve(api) as served:
+        watched, page = Watched.open(browser, **PHONE)
+        page.clock.install()  # the page's timers run when the test says
+        page.route("**/api/field/stream**", lambda route: route.fulfill(status=503, body="busy"))
+        page.goto(f"{served.url}/field?token={street.token}")
+        page.locator("#shifts .card").first.wait_for()
+        assert page.locator("#net").get_attribute("data-live") == "0"
+        street.world.do("assign_to_shift", later, street.chen)
+        page.wait_for_timeout(500)
+        assert page.locator(f"[data-shift='{later}']").count() == 0  # no stream, and the poll is not due yet
+        page.clock.run_for(15_500)
+        page.locator(f"[data-shift='{later}']").wait_for(timeout=5000)  # the poll read it
+        page.unroute("**/api/field/stream**")
+        page.clock.run_for(15_500)  # the next poll opens the stream again
+        page.locator("#net[data-live='1']").wait_for(timeout=5000)
+        page.context.close()
+
+    assert [p for p in watched.problems if "503" not in p and "/api/field/stream" not in p] == []

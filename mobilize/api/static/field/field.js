@@ -123,11 +123,14 @@ function deliver(me) { // a notification seen for the first time: say it arrived
       enqueue("notifications", note.id, "delivered", "delivered", {}, true);
       fresh = true;
     }
-    if (unanswered(note) && alerted[note.id] !== note.state) { alerted[note.id] = note.state; buzz = true; }
+    const level = note.state === "escalated" ? "escalated" : "new"; // buzz when new, and again when escalated
+    if (unanswered(note) && alerted[note.id] !== level) { alerted[note.id] = level; buzz = true; }
   }
   save(KEY.delivered, delivered.slice(-200));
   save(KEY.alerted, Object.fromEntries(Object.entries(alerted).slice(-200)));
-  if (buzz && navigator.vibrate) navigator.vibrate([300, 120, 300]);
+  // browsers let a page vibrate only after the person has touched it (else it is refused, with an error)
+  const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+  if (buzz && navigator.vibrate && touched) navigator.vibrate([300, 120, 300]);
   return fresh;
 }
 

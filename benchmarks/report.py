@@ -16,6 +16,7 @@ SECTIONS = {
     "rebuild": "Replay: projection rebuilds from the big log",
     "latency": "Latency at a steady load",
     "streams": "Open streams (SSE feeds held by one API process, commands at 20/s)",
+    "field": "Field pages' streams (one person's token each, commands at 20/s)",
     "memory": "Peak memory (RSS) per process",
 }
 WIDTHS = (60, 22, 18, 6, 17, 4)

@@ -57,7 +57,7 @@ def measure(results: Results, variant: Variant, counts: tuple[int, ...], seconds
         for count in counts:
             say(f"{count} open streams on {variant.name}, commands at {COMMANDS_PER_SECOND:g}/s for {seconds:g}s")
             units = world.units(int(COMMANDS_PER_SECOND * seconds / 3) + 8)  # seeded before: not a burst to feeds
-            held = _Holder(server.port, tokens[:-1], count)
+            held = Holder(server.port, tokens[:-1], count)
             try:
                 time.sleep(1.0)  # let the opening settle before the memory is read
                 memory = current_rss_mib(server.process.pid)
@@ -66,7 +66,7 @@ def measure(results: Results, variant: Variant, counts: tuple[int, ...], seconds
                 expected = len(expected_positions(world, before, world.log_size())["sse"])
                 time.sleep(2.0)  # stragglers
                 if count == STREAMS_PER_PROCESS:
-                    refused = _one_more(server.port, tokens[-1])
+                    refused = one_more(server.port, tokens[-1])
                 report = held.finish()
             finally:
                 held.stop()
@@ -107,27 +107,29 @@ def _rows(results: Results, variant: Variant, count: int, memory: float | None, 
                                "holder_peak_rss_mib": report["peak_rss_mib"]}))
 
 
-def _one_more(port: int, token: str) -> int:
+def one_more(port: int, token: str, path: str = "/api/stream") -> int:
     """The status of one more feed at the bound (read the status line only, then let go)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.request("GET", "/api/stream", headers={"Authorization": f"Bearer {token}"})
+        connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
         return connection.getresponse().status
     finally:
         connection.close()
 
 
-class _Holder:
+class Holder:
     """The holder worker: opens the feeds, says when all are open, reports on SIGTERM."""
 
-    def __init__(self, port: int, tokens: list[str], count: int) -> None:
+    def __init__(self, port: int, tokens: list[str], count: int, path: str = "/api/stream",
+                 per_token: int = STREAMS_PER_TOKEN) -> None:
         self.file = tempfile.NamedTemporaryFile("w", suffix=".tokens", delete=False)  # noqa: SIM115 - kept open
         self.file.write("\n".join(tokens))
         self.file.close()
         self.process: subprocess.Popen[str] | None = None
         if not count:
             return
-        self.process = worker("hold", "--port", str(port), "--tokens", self.file.name, "--count", str(count))
+        self.process = worker("hold", "--port", str(port), "--tokens", self.file.name, "--count", str(count),
+                              "--path", path, "--per-token", str(per_token))
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         if not line.strip() or not json.loads(line).get("ready"):
@@ -136,7 +138,7 @@ class _Holder:
     def finish(self) -> dict[str, Any]:
         """Stop the holder and return its report."""
         if self.process is None:
-            return {"fanout_ms": [], "open": 0, "least_events": 0, "peak_rss_mib": None}
+            return {"fanout_ms": [], "open": 0, "least_events": 0, "peak_rss_mib": None, "changed": {}}
         self.process.terminate()
         out, _ = self.process.communicate(timeout=60)
         return json.loads(out.strip().splitlines()[-1])

@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from benchmarks import breakdown, commands, latency, privacy, raw, rebuild, streams
+from benchmarks import breakdown, commands, field_streams, latency, privacy, raw, rebuild, streams
 from benchmarks.commands import Variant
 from benchmarks.common import ROOT, Results, Row, Scratch, connect, say, scratch
 from mobilize.settings import Settings
 
-PARTS = ("raw", "commands", "rebuild", "latency", "streams", "privacy")
+PARTS = ("raw", "commands", "rebuild", "latency", "streams", "field", "privacy")
 LEVELS = (1, 16, 64)
 
 
@@ -51,6 +51,11 @@ class Config:
     def open_streams(self) -> tuple[int, ...]:
         """Numbers of open feeds the API holds while commands run (the last is the process's bound)."""
         return (0, streams.STREAMS_PER_PROCESS) if self.quick else (0, 250, 500, streams.STREAMS_PER_PROCESS)
+
+    @property
+    def field_touches(self) -> int:
+        """Commands touching one person each, timed to the frame on that person's field stream."""
+        return 40 if self.quick else 200
 
     @property
     def latency_seconds(self) -> float:
@@ -93,6 +98,12 @@ def run(config: Config) -> Results:
             variant = Variant("postgres" if config.postgres else "sqlite", url)
             _guarded(results, "open streams", partial(streams.measure, results, variant, config.open_streams,
                                                       config.latency_seconds))
+        if "field" in config.parts:
+            url = stores.pg("field") if config.postgres else stores.sqlite("field")
+            variant = Variant("postgres" if config.postgres else "sqlite", url)
+            _guarded(results, "field streams", partial(field_streams.measure, results, variant,
+                                                       streams.STREAMS_PER_PROCESS, config.latency_seconds,
+                                                       config.field_touches))
     if not config.postgres:
         results.note("no PostgreSQL server: its ceilings and figures are missing (infra/postgres.sh start)")
     results.facts["seconds"] = round(time.monotonic() - started, 1)

@@ -230,7 +230,9 @@ def hold(args: argparse.Namespace) -> dict[str, Any]:
     (or `{"ready": false, ...}` if one could not open); on SIGTERM reports, for each event position, the delay
     from its recorded time to its arrival at the last feed that got it, how many feeds are still open, and the
     fewest events one feed received. Frames are scanned for `id:` lines in C (bytes.find), so that holding a
-    thousand feeds costs this process little."""
+    thousand feeds costs this process little. With `--path /api/field/stream` and `--per-token 1` it holds field
+    pages' streams, one person's token each: their `changed` frames carry no recorded time, so the report gives,
+    per feed that got any, each one's position and arrival time (`changed`)."""
     import asyncio
 
     tokens = Path(args.tokens).read_text().split()
@@ -240,6 +242,7 @@ def hold(args: argparse.Namespace) -> dict[str, Any]:
     last: dict[int, float] = {}
     received = [0] * args.count
     alive = [False] * args.count
+    changed: dict[int, list[tuple[int, float]]] = {}
 
     def scan(buffer: bytes, feed: int) -> bytes:
         """Note every complete frame's id and, for a position seen first, its recorded time; keep the rest."""
@@ -251,6 +254,10 @@ def hold(args: argparse.Namespace) -> dict[str, Any]:
                 continue  # the opening retry/id frame, or a heartbeat
             position = int(frame[at + 4:frame.find(b"\n", at)])
             now = time.time()
+            if b"event: changed" in frame:  # a field page's frame: theirs alone, no recorded time
+                changed.setdefault(feed, []).append((position, now))
+                received[feed] += 1
+                continue
             if position not in recorded:
                 recorded[position] = datetime.fromisoformat(json.loads(frame[data + 6:])["recorded_at"]).timestamp()
             last[position] = max(last.get(position, 0.0), now)
@@ -258,10 +265,10 @@ def hold(args: argparse.Namespace) -> dict[str, Any]:
         return buffer
 
     async def feed(number: int, opened: asyncio.Event, problems: list[str]) -> None:
-        token = tokens[number // 10]
+        token = tokens[number // args.per_token]
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
-            writer.write(f"GET /api/stream HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+            writer.write(f"GET {args.path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
                          "Accept: text/event-stream\r\n\r\n".encode())
             head = await reader.readuntil(b"\r\n\r\n")
             if b" 200 " not in head.split(b"\r\n", 1)[0]:
@@ -292,7 +299,7 @@ def hold(args: argparse.Namespace) -> dict[str, Any]:
     asyncio.run(main())
     fanout = [round((last[p] - recorded[p]) * 1000, 3) for p in sorted(last)]
     return {"fanout_ms": fanout, "open": sum(alive), "least_events": min(received, default=0),
-            "peak_rss_mib": peak_rss_mib()}
+            "peak_rss_mib": peak_rss_mib(), "changed": changed}
 
 
 def generate(args: argparse.Namespace) -> dict[str, Any]:
@@ -334,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     holder.add_argument("--port", type=int, required=True)
     holder.add_argument("--tokens", required=True, help="a file of bearer tokens, one a line")
     holder.add_argument("--count", type=int, required=True)
+    holder.add_argument("--path", default="/api/stream", help="the stream to hold (/api/field/stream: field pages)")
+    holder.add_argument("--per-token", type=int, default=10, help="feeds opened with each token")
     generator = verbs.choices["generate"]
     generator.add_argument("--scale", default="city")
     generator.add_argument("--seed", type=int, default=1)

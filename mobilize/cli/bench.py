@@ -20,7 +20,7 @@ from mobilize.settings import Settings
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 """The source checkout an editable install runs from: its infra/ scripts start the servers the suite needs."""
-PARTS = ("raw", "commands", "rebuild", "latency", "streams", "privacy")
+PARTS = ("raw", "commands", "rebuild", "latency", "streams", "field", "privacy")
 
 
 def add_commands(commands: Any) -> None:

@@ -10,7 +10,9 @@ from mobilize.api.routes import (
                                  dispatches,
                                  drills,
                                  field,
+                                 field_command,
                                  field_page,
+                                 field_stream,
                                  grid_matters,
                                  history,
                                  ics,
@@ -39,6 +41,7 @@ ROUTERS = [organisation.router, people.router, task_forces.router, incidents.rou
            shifts.router, candidates.router, dispatches.router, views.router, directory.router, records.router,
            stream.router, dashboard.router, privacy.router, auditing.router, ics.router, history.router,
            whatif.router, visits.router, grid_matters.router, peace_views.router, drills.router, field.router,
+           field_command.router, field_stream.router,
            responders.router, roll_calls.router, paging.router]
 PAGES = [dashboard.router, peace_page.router, audit_page.router, console.pages, field_page.router]
 """Pages for people, served at the root and kept out of the OpenAPI (the dashboard's JSON also under /api)."""

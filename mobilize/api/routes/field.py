@@ -19,6 +19,7 @@ from mobilize.api.deps import App, CommandBody, IdempotencyKey, Principal, conte
 from mobilize.api.examples import example
 from mobilize.api.read_side import Views
 from mobilize.api.routes.common import REFUSALS
+from mobilize.api.routes.field_scope import commands_of
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext, DomainError, InvalidCommand, NotFound
 from mobilize.domain.dispatch import TRANSITIONS, Dispatch
@@ -77,7 +78,7 @@ def me(app: App, caller: Responder, views: Views) -> dict[str, Any]:
     return {"person": {"id": person.id, "name": person.name}, "server_time": app.clock(),
             "shifts": _shifts(app, person), "dispatches": _dispatches(app, person, views),
             "roll_calls": _roll_calls(app, person, views), "reports": app.field_log(person.id)[:50],
-            "notifications": app.inbox_of(person.id)}
+            "notifications": app.inbox_of(person.id), "commanding": commands_of(app, views, person.id)}
 
 
 @router.post("/shifts/{shift_id}/hand-over", response_model=FieldDone)
@@ -142,7 +143,7 @@ def answer_roll(subject_id: UUID, body: FieldAction, app: App, caller: Acting, r
                      lambda ctx: app.answer_roll(subject_id, _person(caller), ctx=ctx))
 
 
-def _reported(app: Mobilize, request: Request, caller: Principal, body: FieldAction, action: str,
+def _reported(app: Mobilize, request: Request, caller: Principal, body: CommandBody, action: str,
               target_id: UUID, act: Callable[[CommandContext], UUID]) -> FieldDone:
     """Run the action and note its outcome in the person's field log, a refusal too (then raised as it was)."""
     ctx = context(request, caller, body)

@@ -64,9 +64,15 @@ def stream_caller(request: Request, app: App,
                       description="the bearer token, for browsers' EventSource, which cannot send headers")] = None,
                   ) -> Principal:
     """The caller by `Authorization` header, or by `?token=` on this route only."""
+    return authenticate(app, query_credentials(request, credentials, token))
+
+
+def query_credentials(request: Request, credentials: HTTPAuthorizationCredentials | None,
+                      token: str | None) -> HTTPAuthorizationCredentials | None:
+    """The bearer credentials from the header, or else from `?token=` (streams only: EventSource sends no headers)."""
     if token and "authorization" not in request.headers:
-        credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
-    return authenticate(app, credentials)
+        return HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
+    return credentials
 
 
 STREAMS_PER_TOKEN = 10
@@ -139,10 +145,15 @@ class Feed:
         held = self.tail.held(self.after) if self.started else None
         if held is None or any(entry.aggregate_id == self.caller.token_id for entry in held[0]):
             return None
-        if self.caller.scope_unit_id and any(entry.frame is not None and entry.aggregate_id not in self.visible
-                                             for entry in held[0]):
-            return None  # a record not yet placed in the tree: `sees` reads the store
+        if self.needs_store(held[0]):
+            return None
         return self._frames(*held)
+
+    def needs_store(self, entries: list[Entry]) -> bool:
+        """Whether framing these entries reads the store (then not on the event loop)."""
+        # a record not yet placed in the tree: `sees` reads the store
+        return bool(self.caller.scope_unit_id) and any(entry.frame is not None and entry.aggregate_id
+                                                       not in self.visible for entry in entries)
 
     def _frames(self, entries: list[Entry], caught_up: bool) -> tuple[str, bool]:
         if self.revoked:  # nothing more, not even the rest of this stretch

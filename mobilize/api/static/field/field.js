@@ -1,7 +1,10 @@
 // The field page: one person's shifts and dispatches, acted on with their own token; what is sent offline waits
 // on the device (with its own Idempotency-Key and the device's time) and goes when the network returns.
 const KEY = { token: "mobilize.field.token", lang: "mobilize.field.lang", me: "mobilize.field.me",
-  queue: "mobilize.field.queue", outcomes: "mobilize.field.outcomes", post: "mobilize.field.post" };
+  queue: "mobilize.field.queue", outcomes: "mobilize.field.outcomes", post: "mobilize.field.post",
+  delivered: "mobilize.field.delivered", alerted: "mobilize.field.alerted" };
+const POLL_MS = 15000; // without a stream (blocked, refused, lost), the page reads /me this often
+const DEBOUNCE_MS = 300; // changed frames in a burst: one read of /me
 
 const TEXT = {
   zh: { title: "现场", need_token: "请用指挥中心发给您的链接或二维码打开本页。", shifts: "我的班次",
@@ -13,7 +16,14 @@ const TEXT = {
     done: "已完成", refused: "被拒绝", sent_at: "操作时间", scanned: "扫码岗位", wrong_post: "此二维码不属于您的任何班次",
     stale: "离线：显示的是上次同步的内容", lang: "English", roll_call: "点名", answer_roll: "报到：我在",
     called_at: "点名时间", hand_over: "交接班", "hand-over": "交接班", handover_note: "交接事项（必填）",
-    send_handover: "确认交接", handed_over: "已交接",
+    send_handover: "确认交接", handed_over: "已交接", live: "实时",
+    commanding: "我指挥的", site: "检测点", task_force: "突击队", call_roll: "点名", confirm_call: "确认点名",
+    close_roll: "结束点名", confirm_close: "确认结束点名", roll_number: "第{n}次点名", roll_closed: "已结束",
+    accounted: "已报到", unaccounted: "未报到", after: "用时", waiting_for: "已等", no_roll: "尚未点名",
+    notifications: "我的通知", ack_notification: "收到", delivered: "已送达", due: "请在此前回复",
+    level: "升级第{n}级", none_notifications: "暂无通知",
+    kind: { dispatch: "调度", shift: "班次", escalation: "升级提醒" },
+    nstate: { sent: "新通知", delivered: "未确认", acknowledged: "已收到", escalated: "已升级", withdrawn: "已撤回" },
     status: { assigned: "待签到", checked_in: "已签到", checked_out: "已签退", no_show: "缺勤", pending: "待发送" },
     state: { requested: "待回复", acknowledged: "已接受", en_route: "途中", on_scene: "已到达", declined: "已拒绝" },
     post: { sampler: "采样", registrar: "登记", marshal: "秩序维护", first_aid: "急救", disinfection: "消杀", driver: "驾驶" } },
@@ -27,7 +37,16 @@ const TEXT = {
     refused: "refused", sent_at: "done at", roll_call: "Roll call", answer_roll: "Here and safe",
     called_at: "called at", hand_over: "Hand over", "hand-over": "hand over",
     handover_note: "What the next shift should know (required)", send_handover: "Hand over", handed_over: "handed over", scanned: "Scanned post", wrong_post: "This QR code is for none of your shifts",
-    stale: "Offline: showing what was last synced", lang: "中文",
+    stale: "Offline: showing what was last synced", lang: "中文", live: "live",
+    commanding: "What I command", site: "testing site", task_force: "task force", call_roll: "Call the roll",
+    confirm_call: "Confirm roll call", close_roll: "Close the roll call", confirm_close: "Confirm close",
+    roll_number: "Roll call no. {n}", roll_closed: "closed", accounted: "Accounted for", unaccounted: "Not yet answered",
+    after: "after", waiting_for: "waiting", no_roll: "No roll called yet", notifications: "My notifications",
+    ack_notification: "Acknowledge", delivered: "delivered", due: "answer by", level: "escalated, level {n}",
+    none_notifications: "No notifications",
+    kind: { dispatch: "dispatch", shift: "shift", escalation: "escalation" },
+    nstate: { sent: "new", delivered: "not acknowledged", acknowledged: "acknowledged", escalated: "escalated",
+      withdrawn: "withdrawn" },
     status: { assigned: "to check in", checked_in: "checked in", checked_out: "checked out", no_show: "no-show",
       pending: "waiting to send" },
     state: { requested: "awaiting your answer", acknowledged: "acknowledged", en_route: "en route",
@@ -38,7 +57,9 @@ const TEXT = {
 
 let lang = localStorage.getItem(KEY.lang) === "en" ? "en" : "zh";
 let confirming = null; // the action awaiting its confirmation: "<kind>:<id>:<action>"
+const drafts = {}; // what is typed in a text box, kept across re-renders (a stream frame may re-render at any time)
 const t = (name) => TEXT[lang][name] ?? name;
+const fill = (name, n) => t(name).replace("{n}", n);
 const load = (name, empty) => { try { return JSON.parse(localStorage.getItem(name)) ?? empty; } catch { return empty; } };
 const save = (name, value) => localStorage.setItem(name, JSON.stringify(value));
 const $ = (id) => document.getElementById(id);
@@ -79,20 +100,71 @@ async function refresh() {
   if (!token) { render(); return; }
   try {
     const answer = await fetch("/api/field/me", { headers: { Authorization: `Bearer ${token}` } });
-    if (answer.ok) { save(KEY.me, await answer.json()); sessionStorage.removeItem("stale"); }
-    else if (answer.status === 401) notice((await answer.json()).message);
+    if (answer.ok) {
+      const me = { ...(await answer.json()), fetched_at: Date.now() };
+      save(KEY.me, me);
+      sessionStorage.removeItem("stale");
+      if (deliver(me)) flush();
+    } else if (answer.status === 401) { revoked = true; notice((await answer.json()).message); }
   } catch { sessionStorage.setItem("stale", "1"); }
   render();
 }
 
-function act(kind, id, action, label, body = {}) {
+const notifications = (me) => (me && Array.isArray(me.notifications) ? me.notifications : []);
+const unanswered = (note) => ["sent", "delivered", "escalated"].includes(note.state);
+
+function deliver(me) { // a notification seen for the first time: say it arrived (queued, own key); buzz when it is new
+  const delivered = load(KEY.delivered, []);
+  const alerted = load(KEY.alerted, {});
+  let fresh = false; let buzz = false;
+  for (const note of notifications(me)) {
+    if (note.state === "sent" && !delivered.includes(note.id)) {
+      delivered.push(note.id);
+      enqueue("notifications", note.id, "delivered", "delivered", {}, true);
+      fresh = true;
+    }
+    const level = note.state === "escalated" ? "escalated" : "new"; // buzz when new, and again when escalated
+    if (unanswered(note) && alerted[note.id] !== level) { alerted[note.id] = level; buzz = true; }
+  }
+  save(KEY.delivered, delivered.slice(-200));
+  save(KEY.alerted, Object.fromEntries(Object.entries(alerted).slice(-200)));
+  // browsers let a page vibrate only after the person has touched it (else it is refused, with an error)
+  const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+  if (buzz && navigator.vibrate && touched) navigator.vibrate([300, 120, 300]);
+  return fresh;
+}
+
+function enqueue(kind, id, action, label, body = {}, quiet = false) {
   const queue = load(KEY.queue, []);
-  queue.push({ key: key(), path: `/api/field/${kind}/${id}/${action}`, target: id, action, label,
+  queue.push({ key: key(), path: `/api/field/${kind}/${id}/${action}`, target: id, action, label, quiet,
     body: { ...body, occurred_at: new Date().toISOString() } });
   save(KEY.queue, queue);
+}
+
+function act(kind, id, action, label, body = {}) {
+  enqueue(kind, id, action, label, body);
   confirming = null;
+  delete drafts[`${id}:${action}`];
   render();
   flush();
+}
+
+// The stream: a "changed" frame says something of this person's changed, and the page reads /me again. While it
+// is open the page does not poll; lost, the browser reconnects (and the page polls until it is back); refused
+// (a revoked token, too many open), it stays closed and the poll goes on.
+let stream = null; let revoked = false; let soon = null;
+const streaming = () => stream !== null && stream.readyState === EventSource.OPEN;
+
+function listen() {
+  const token = localStorage.getItem(KEY.token);
+  if (!token || revoked || typeof EventSource === "undefined") return;
+  if (stream && stream.readyState !== EventSource.CLOSED) return;
+  stream = new EventSource(`/api/field/stream?token=${encodeURIComponent(token)}`);
+  const changed = () => { clearTimeout(soon); soon = setTimeout(refresh, DEBOUNCE_MS); };
+  stream.addEventListener("open", () => { render(); changed(); }); // what changed while it was away
+  stream.addEventListener("changed", changed);
+  stream.addEventListener("revoked", () => { revoked = true; stream.close(); render(); refresh(); });
+  stream.addEventListener("error", render);
 }
 
 let flushing = false;
@@ -111,10 +183,12 @@ async function flush() {
       } catch { break; } // no network: it stays queued, in order
       const reply = await answer.json().catch(() => ({}));
       if (!answer.ok && (reply.retryable || answer.status >= 500)) break; // try again later, same key
-      const outcomes = load(KEY.outcomes, []);
-      outcomes.unshift({ ...item, outcome: answer.ok ? "done" : "refused", message: answer.ok ? null : reply.message,
-        late: Boolean(reply.late), arrived: new Date().toISOString() });
-      save(KEY.outcomes, outcomes.slice(0, 50));
+      if (!item.quiet) { // a delivery receipt is the page's own business, not the person's
+        const outcomes = load(KEY.outcomes, []);
+        outcomes.unshift({ ...item, outcome: answer.ok ? "done" : "refused", message: answer.ok ? null : reply.message,
+          late: Boolean(reply.late), arrived: new Date().toISOString() });
+        save(KEY.outcomes, outcomes.slice(0, 50));
+      }
       queue = load(KEY.queue, []).filter((queued) => queued.key !== item.key);
       save(KEY.queue, queue);
     }
@@ -134,6 +208,72 @@ function confirmable(id, action, label, onConfirm) {
     onclick: () => { confirming = `${id}:${action}`; render(); } }, label)];
 }
 
+function draft(name, label) { // a text box whose words survive the page being drawn again
+  return el("textarea", { "aria-label": label, placeholder: label, "data-draft": name,
+    oninput: (event) => { drafts[name] = event.target.value; } }, drafts[name] ?? "");
+}
+
+function duration(seconds) {
+  const s = Math.max(0, Math.floor(seconds)); const m = Math.floor(s / 60); const h = Math.floor(m / 60);
+  if (lang === "zh") return h ? `${h}小时${m % 60}分` : m ? `${m}分${s % 60}秒` : `${s}秒`;
+  return h ? `${h} h ${m % 60} min` : m ? `${m} min ${s % 60} s` : `${s} s`;
+}
+
+function since(seconds, me, open) { // a duration that goes on growing while the roll call is open
+  const attrs = { class: "since" };
+  if (open) { attrs["data-from"] = seconds; attrs["data-at"] = me.fetched_at; }
+  return el("span", attrs, duration(seconds));
+}
+
+function tick() {
+  for (const node of document.querySelectorAll(".since[data-from]")) {
+    node.textContent = duration(Number(node.dataset.from) + (Date.now() - Number(node.dataset.at)) / 1000);
+  }
+}
+
+function commandCard(subject, queue, me) {
+  const id = subject.subject_id;
+  const roll = subject.roll_call;
+  const open = Boolean(roll && !roll.closed_at);
+  const pending = queue.some((item) => item.target === id && !item.quiet);
+  const action = open ? "close" : "call";
+  const actions = pending ? [] : confirming === `${id}:${action}-roll`
+    ? [el("button", { class: "act", type: "button", "data-action": `confirm-${action}-roll`,
+      onclick: () => act("command", id, open ? "roll-call/close" : "roll-call", `${action}_roll`) },
+    t(`confirm_${action}`)),
+    el("button", { class: "act secondary", type: "button", onclick: () => { confirming = null; render(); } }, t("cancel"))]
+    : [el("button", { class: open ? "act secondary" : "act", type: "button", "data-action": `${action}-roll`,
+      onclick: () => { confirming = `${id}:${action}-roll`; render(); } }, t(`${action}_roll`))];
+  const people = (list, label, cls, seconds) => list.length ? [el("div", { class: "meta" }, `${label} ${list.length}`),
+    el("ul", { class: `roll ${cls}` }, list.map((person) => el("li", { "data-person": person.person_id },
+      `${person.name} · `, seconds(person))))] : [];
+  return el("article", { class: `card${open ? " scanned" : ""}`, "data-command": id },
+    el("h3", {}, subject.name),
+    el("div", { class: "meta" }, t(subject.subject_kind)),
+    roll ? el("div", { class: "meta" }, `${fill("roll_number", roll.number)} · ${t("called_at")} ${when(roll.called_at)}`
+      + (open ? "" : ` · ${t("roll_closed")}`)) : el("div", { class: "meta" }, t("no_roll")),
+    roll ? people(roll.unaccounted, t("unaccounted"), "unaccounted",
+      (p) => [`${t("waiting_for")} `, since(p.for_seconds, me, open)]) : null,
+    roll ? people(roll.accounted, t("accounted"), "accounted", (p) => `${t("after")} ${duration(p.after_seconds)}`) : null,
+    pending ? el("span", { class: "status", "data-status": "pending" }, TEXT[lang].status.pending) : null,
+    actions.length ? el("div", { class: "actions" }, actions) : null);
+}
+
+function notificationCard(note, queue, banner) {
+  const pending = queue.some((item) => item.target === note.id && item.action === "acknowledge");
+  const level = note.level ? ` · ${fill("level", note.level)}` : "";
+  return el("article", { class: `card note ${banner ? "alert" : ""}`, "data-notification": note.id, "data-state": note.state },
+    el("div", { class: "meta" }, `${TEXT[lang].kind[note.kind] ?? note.kind} · ${when(note.sent_at)}${level}`),
+    el("h3", {}, note.title),
+    note.body ? el("div", {}, note.body) : null,
+    note.due_at && unanswered(note) ? el("div", { class: "meta" }, `${t("due")} ${when(note.due_at)}`) : null,
+    el("span", { class: "status", "data-status": pending ? "pending" : note.state },
+      pending ? TEXT[lang].status.pending : TEXT[lang].nstate[note.state] ?? note.state),
+    banner && !pending ? el("div", { class: "actions" }, el("button", { class: "act", type: "button",
+      "data-action": "acknowledge-notification",
+      onclick: () => act("notifications", note.id, "acknowledge", "ack_notification") }, t("ack_notification"))) : null);
+}
+
 function shiftCard(shift, queue, scanned) {
   const pending = queue.filter((item) => item.target === shift.id);
   const status = pending.length ? "pending" : shift.status;
@@ -148,7 +288,7 @@ function shiftCard(shift, queue, scanned) {
       () => act("shifts", shift.id, "check-out", "check_out")));
   }
   const handing = confirming === `${shift.id}:hand-over` && !pending.length;
-  const note = el("textarea", { "aria-label": t("handover_note"), placeholder: t("handover_note") });
+  const note = draft(`${shift.id}:hand-over`, t("handover_note"));
   if (!pending.length && !shift.handed_over && ["checked_in", "checked_out"].includes(shift.status) && !handing) {
     actions.push(el("button", { class: "act secondary", type: "button", "data-action": "hand-over",
       onclick: () => { confirming = `${shift.id}:hand-over`; render(); } }, t("hand_over")));
@@ -175,7 +315,7 @@ function dispatchCard(order, queue) {
     : el("button", { class: "act", type: "button", "data-action": step,
       onclick: () => act("dispatches", order.id, step, step) }, t(step)));
   const declining = confirming === `${order.id}:decline` && !pending;
-  const reason = el("textarea", { "aria-label": t("reason"), placeholder: t("reason") });
+  const reason = draft(`${order.id}:decline`, t("reason"));
   return el("article", { class: "card", "data-dispatch": order.id },
     el("h3", {}, order.task),
     el("div", { class: "meta" }, [order.subject, order.site].filter(Boolean).join(" · ")),
@@ -187,12 +327,21 @@ function dispatchCard(order, queue) {
 }
 
 function render() {
+  const typing = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.draft : null;
+  draw();
+  const again = typing && document.querySelector(`textarea[data-draft="${typing}"]`);
+  if (again) { again.focus(); again.setSelectionRange(again.value.length, again.value.length); }
+}
+
+function draw() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
   $("lang").textContent = t("lang");
   const online = navigator.onLine;
-  $("net").textContent = t(online ? "online" : "offline");
+  const live = online && streaming();
+  $("net").textContent = t(online ? "online" : "offline") + (live ? ` · ${t("live")}` : "");
   $("net").className = online ? "net" : "net off";
+  $("net").dataset.live = live ? "1" : "0";
   const token = localStorage.getItem(KEY.token);
   $("signin").hidden = Boolean(token);
   const me = load(KEY.me, null);
@@ -211,10 +360,21 @@ function render() {
     el("h3", {}, `${t("roll_call")} · ${roll.name}`), el("div", { class: "meta" }, `${t("called_at")} ${when(roll.called_at)}`),
     el("div", { class: "actions" }, el("button", { class: "act", type: "button", "data-action": "answer",
       onclick: () => act("roll-calls", roll.subject_id, "answer", "answer_roll") }, t("answer_roll"))))));
+  const notes = notifications(me);
+  const alerts = notes.filter(unanswered);
+  $("alerts").hidden = !alerts.length;
+  $("alerts").replaceChildren(...alerts.map((note) => notificationCard(note, queue, true)));
+  $("inbox").hidden = !me || !Array.isArray(me.notifications);
+  $("notifications").replaceChildren(...(notes.length ? notes.map((note) => notificationCard(note, queue, false))
+    : [el("p", { class: "empty" }, t("none_notifications"))]));
+  const commanding = me && Array.isArray(me.commanding) ? me.commanding : [];
+  $("command").hidden = !commanding.length;
+  $("commanding").replaceChildren(...commanding.map((subject) => commandCard(subject, queue, me)));
   const orders = me ? me.dispatches : [];
   $("dispatches").replaceChildren(...(orders.length ? orders.map((o) => dispatchCard(o, queue))
     : [el("p", { class: "empty" }, t("none_dispatches"))]));
-  $("queue").replaceChildren(...(queue.length ? queue.map((item) => el("li", { class: "pending" },
+  const shown = queue.filter((item) => !item.quiet);
+  $("queue").replaceChildren(...(shown.length ? shown.map((item) => el("li", { class: "pending" },
     `${t(item.label)} · ${t("sent_at")} ${when(item.body.occurred_at)} · ${t("queued")}`))
     : [el("li", { class: "empty" }, t("none_queue"))]));
   const outcomes = load(KEY.outcomes, []);
@@ -226,10 +386,15 @@ function render() {
 }
 
 $("lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem(KEY.lang, lang); render(); });
-addEventListener("online", () => { render(); flush(); });
+addEventListener("online", () => { render(); flush(); listen(); });
 addEventListener("offline", render);
-setInterval(flush, 15000);
+setInterval(() => { // the poll: only while no stream is open, or something waits to be sent
+  if (!streaming() || load(KEY.queue, []).length) flush();
+  if (!streaming()) listen();
+}, POLL_MS);
+setInterval(tick, 1000);
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("/field/sw.js", { scope: "/field" }).catch(() => {});
 takeUrl();
 render();
 flush();
+listen();

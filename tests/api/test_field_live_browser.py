@@ -4,7 +4,6 @@ answers come in; a notification is confirmed as delivered, shown as a banner, an
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -51,7 +50,7 @@ def test_a_shift_an_operator_assigns_shows_on_the_page_within_moments(browser: A
         me_reads = sum(url.endswith("/api/field/me") for url in watched.requests)
         page.context.close()
 
-    assert shown_after < 3.0 and me_reads <= 4
+    assert shown_after < 3.0 and me_reads <= 6  # opening, the frame, and the page's own receipt of its page
     assert [p for p in watched.problems if "/api/field/stream" not in p] == []
 
 
@@ -93,73 +92,78 @@ def test_a_leader_calls_the_roll_from_the_page_watches_the_answers_and_closes_it
     assert [p for p in watched.problems if "/api/field/stream" not in p] == []
 
 
-def test_a_new_notification_is_confirmed_delivered_shown_as_a_banner_and_acknowledged(
+def test_a_dispatch_pages_the_person_whose_page_confirms_it_arrived_banners_and_acknowledges_it_once(
         browser: Any, street: Street, tmp_path: Path) -> None:
-    # the notification routes are being built beside this page: the page is held to their contract here
-    note: dict[str, Any] = {"id": "5b6c1e0a-0000-4000-8000-000000000001", "kind": "dispatch", "level": 0,
-                            "title": "集合：隔离酒店转运", "body": "15:00 前到君和街道办门口集合", "state": "sent",
-                            "sent_at": street.now.isoformat(), "delivered_at": None, "acknowledged_at": None,
-                            "due_at": (street.now + 15 * MINUTE).isoformat()}
-    posted: list[tuple[str, str]] = []
-    later: list[dict[str, Any]] = []  # what arrives once the first is acknowledged
-
-    def me_with_notes(route: Any) -> None:
-        answer = route.fetch()
-        route.fulfill(response=answer, json={**answer.json(), "notifications": [*later, dict(note)]})
-
-    def receipt(route: Any) -> None:
-        action = route.request.url.rsplit("/", 1)[1]
-        posted.append((action, route.request.headers["idempotency-key"]))
-        note["state"] = "delivered" if action == "delivered" else "acknowledged"
-        route.fulfill(status=200, content_type="application/json", body=json.dumps({"id": note["id"], "late": False}))
-
-    api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
+    world = street.world
+    incident = world.incident()
+    api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=world.app)
     with serve(api) as served:
         watched, page = Watched.open(browser, **PHONE)
-        page.route("**/api/field/me", me_with_notes)
-        page.route("**/api/field/notifications/**", receipt)
         page.add_init_script("""window.buzzed = []; window.touched = false;  // whether the person touched the page
             navigator.vibrate = (p) => { window.buzzed.push(p); return true; };
             Object.defineProperty(navigator, "userActivation", { get: () => ({ hasBeenActive: window.touched }) });""")
         page.goto(f"{served.url}/field?token={street.token}")
+        page.locator("#net[data-live='1']").wait_for(timeout=5000)  # the stream is open
+        assert page.locator("#alerts [data-notification]").count() == 0
+        sent = httpx.post(f"{served.url}/api/dispatches", json={
+            "subject_kind": "person", "subject_id": str(street.chen), "incident_id": str(incident),
+            "task": "转运密接人员至隔离酒店"}, headers={"Authorization": f"Bearer {street.operator}",
+                                                  "Idempotency-Key": "dispatch-chen"}, timeout=30)
+        assert sent.status_code in (200, 201), sent.text
+        [note] = world.app.inbox_of(street.chen)
         banner = page.locator(f"#alerts [data-notification='{note['id']}']")
-        banner.wait_for()
-        assert "集合：隔离酒店转运" in banner.inner_text()
+        banner.wait_for(timeout=5000)  # by the stream, not the 15-s poll
+        assert "转运密接人员至隔离酒店" in banner.inner_text()
         page.locator(f"#notifications [data-notification='{note['id']}'][data-state='delivered']").wait_for()
         screenshot(page, "field-notification-banner")
         assert page.evaluate("window.buzzed") == []  # a browser lets no page buzz before the person touched it
         page.evaluate("window.touched = true")
-        later.append({**note, "id": "5b6c1e0a-0000-4000-8000-000000000002", "kind": "escalation", "level": 1,
-                      "title": "未回复：请立即确认", "state": "escalated"})
         banner.locator("[data-action='acknowledge-notification']").click()
-        page.locator("#notifications [data-state='acknowledged']").wait_for()
-        page.locator("#alerts [data-state='escalated']").wait_for()  # the next one, read after the acknowledgement
-        assert page.locator("#alerts [data-notification]").count() == 1
-        assert page.evaluate("window.buzzed.length") == 1  # the escalated one buzzes
-        assert page.locator("#outcomes li.done").count() == 1  # the acknowledgement; the delivery receipt is quiet
+        page.locator(f"#notifications [data-notification='{note['id']}'][data-state='acknowledged']").wait_for()
+        assert page.locator("#alerts [data-notification]").count() == 0
         page.context.close()
 
-    assert [action for action, _ in posted] == ["delivered", "acknowledge"]  # an escalated one is not "sent"
-    assert len({key for _, key in posted}) == 2
-    assert watched.problems == []
+    kinds = [type(e).__qualname__ for e in world.events()]
+    assert kinds.count("Inbox.Delivered") == 1 and kinds.count("Inbox.Acknowledged") == 1
+    delivered = next(e for e in world.events() if type(e).__qualname__ == "Inbox.Delivered")
+    acknowledged = next(e for e in world.events() if type(e).__qualname__ == "Inbox.Acknowledged")
+    assert delivered.channel == "field" and acknowledged.actor.startswith("Chen Jing (responder")
+    assert world.app.inbox_of(street.chen)[0]["state"] == "acknowledged"
+    assert [p for p in watched.problems if "/api/field/stream" not in p] == []
 
 
-def test_the_page_works_while_me_has_no_notifications_key(browser: Any, street: Street, tmp_path: Path) -> None:
-    shift = street.shift(-10 * MINUTE, 2)
-    api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
+def test_an_escalated_page_reaches_the_grid_leader_who_is_buzzed(browser: Any, street: Street,
+                                                                 tmp_path: Path) -> None:
+    world = street.world
+    wu = world.person("Wu Lei")
+    world.do("appoint_grid_leader", world.grid, "first_secretary", street.chen)  # Chen leads the grid
+    world.do("assign_to_shift", world.shift(street.site, street.now + 2 * timedelta(hours=1)), wu)
+    [page_of_wu] = world.app.inbox_of(wu)
+    api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=world.app)
     with serve(api) as served:
         watched, page = Watched.open(browser, **PHONE)
+        page.add_init_script("""window.buzzed = [];
+            navigator.vibrate = (p) => { window.buzzed.push(p); return true; };
+            Object.defineProperty(navigator, "userActivation", { get: () => ({ hasBeenActive: true }) });""")
         page.goto(f"{served.url}/field?token={street.token}")
-        page.locator(f"[data-shift='{shift}']").wait_for()
-        assert page.locator("#inbox").is_hidden() and page.locator("#alerts").is_hidden()
+        page.locator("#net[data-live='1']").wait_for(timeout=5000)
+        world.do("escalate_page", wu, page_of_wu["id"], at=page_of_wu["sent_at"] + 11 * MINUTE,
+                 ctx=world.ctx(page_of_wu["sent_at"] + 11 * MINUTE, actor="mobilize pager (system)"))
+        copy = next(p for p in world.app.inbox_of(street.chen) if p["kind"] == "escalation")
+        banner = page.locator(f"#alerts [data-notification='{copy['id']}']")
+        banner.wait_for(timeout=5000)
+        assert "未应答：Wu Lei" in banner.inner_text()
+        page.wait_for_function("window.buzzed.length >= 1")
         page.context.close()
 
-    assert watched.problems == []
+    assert [p for p in watched.problems if "/api/field/stream" not in p] == []
 
 
 def test_without_its_stream_the_page_polls_and_opens_the_stream_again_once_it_can(
         browser: Any, street: Street, tmp_path: Path) -> None:
     street.shift(-10 * MINUTE, 2)
+    [page_of_it] = street.world.app.inbox_of(street.chen)
+    street.world.do("acknowledge_page", street.chen, page_of_it["id"])  # nothing for the page to say arrived
     later = street.world.shift(street.site, street.now + 14 * timedelta(hours=1), hours=4, lane=2)
     api = create_app(Settings(store=store_for("sqlite", tmp_path)), application=street.world.app)
     with serve(api) as served:

@@ -35,7 +35,7 @@ def run_demo(app: Mobilize, seed: int, store: str) -> str:
     week = run_peace_week(desk, peace, street, ACTION_DAY)
     drill = run_drill(desk, peace, street, DRILL_AT)
     war = Desk(app, actor=desk.actor, ordered_by=desk.ordered_by)  # the drive's counts stay apart from the drill's
-    phones = Phones(war, street, store)
+    phones = Phones(war, street)
     try:
         drive = run_drive(war, rng, street, DRIVE_STARTS, phones)
         written = (app.recorder.max_notification_id() or 0) - before

@@ -204,7 +204,7 @@ def _street(app: Mobilize, rng: random.Random, target: int | None, store: str) -
     desk = CityDesk(app, "operator:junhe-command-center", "Junhe Street Party Working Committee", target)
     try:
         street = build_street(desk, rng, DRIVE_STARTS)
-        phones = Phones(desk, street, store)
+        phones = Phones(desk, street)
         try:
             played = run_drive(desk, rng, street, DRIVE_STARTS, phones)
             field = phones.lines()

@@ -26,12 +26,13 @@ STEPS = {"acknowledge": "acknowledge_dispatch", "decline": "decline_dispatch", "
 class Phones:
     """Everyone's phone: a responder token each, issued by the command center the first time it is needed."""
 
-    def __init__(self, desk: Desk, street: Street, store: str) -> None:
+    def __init__(self, desk: Desk, street: Street) -> None:
         self.desk, self.street = desk, street
         self.own = Desk(desk.app, actor=desk.actor, ordered_by="")  # a person acts on their own word
         self.own.tally = desk.tally  # their refusals count with the desk's
         self.actors: dict[UUID, str] = {}
-        self.pager = Pager(desk.app, ViewStore.for_store(store), hooks=[], store=store)
+        # the pager's own view of the pages, in memory: the demo's rounds need no view tables of the store
+        self.pager = Pager(desk.app, ViewStore.for_store("memory:"), hooks=[])
         self.facts: Counter[str] = Counter()
 
     def actor(self, person: UUID) -> str:

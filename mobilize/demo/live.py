@@ -105,7 +105,7 @@ def serve_demo(settings: Settings, seed: int, speed: float = SPEED, host: str = 
         desk = PacedDesk(app, speed, PACED_FROM, actor="operator:junhe-command-center",
                          ordered_by="Junhe Street Party Working Committee")
         street = build_street(desk, rng, DRIVE_STARTS)
-        phones = Phones(desk, street, settings.store)
+        phones = Phones(desk, street)
         drive = run_drive(desk, rng, street, DRIVE_STARTS, phones)
         written = (app.recorder.max_notification_id() or 0) - before
         print(render(street, drive, desk.tally, written, settings.store, field=phones.lines()))

@@ -13,6 +13,7 @@ from mobilize.domain.drill import DrillCallUp, Muster
 from mobilize.domain.hazard import Hazard
 from mobilize.domain.household import Household
 from mobilize.domain.incident import Incident
+from mobilize.domain.notification import Inbox
 from mobilize.domain.organisation import DEFAULT_PEACE_POLICY, DutyPolicy, OrgUnit
 from mobilize.domain.person import Person
 from mobilize.domain.resident_request import ResidentRequest
@@ -86,6 +87,8 @@ class Queries(CommandService):
             return self.unit_of(record.site_id or record.incident_id)
         if isinstance(record, Person) and record.home_grid_id is not None:
             return record.home_grid_id
+        if isinstance(record, Inbox):  # a person's pages are their home grid's, as the board is
+            return self.unit_of(record.person_id)
         raise NotFound(f"record {aggregate_id} belongs to no org unit", id=aggregate_id)
 
     def handling_unit(self, request_id: UUID) -> UUID:

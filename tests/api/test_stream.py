@@ -18,8 +18,8 @@ from structlog.testing import capture_logs
 
 from mobilize.api.app import create_app
 from mobilize.api.routes.stream import Pacing, pacing
-from mobilize.domain.notification import Inbox
 from mobilize.demo.live import start_server
+from mobilize.domain.notification import Inbox
 from mobilize.log.envelope import HIDDEN, streamed
 from mobilize.settings import Settings
 from tests.api.conftest import issue

@@ -152,6 +152,9 @@ def test_an_auditor_reads_the_pages_on_a_phone_without_controls_and_a_viewer_has
     assert page.locator('.screen[data-screen="pages"] [data-act="acknowledge"]').count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "phone-pages")
+    page.locator("#lang").tap()
+    expect(page.locator('a[data-screen="pages"]')).to_contain_text("Pages")
+    expect(page.locator(f'.row.page[data-page="{chen_page}"]')).to_contain_text("escalated to the command center")
     assert not auditor.problems
 
     token = issue(world.app, "viewer", "Wall screen 1")

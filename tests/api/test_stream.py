@@ -7,6 +7,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -170,6 +171,21 @@ def test_an_operator_scoped_to_a_grid_receives_no_event_of_another_grid(listener
     assert {str(world.grid), str(ours), str(mine)} <= seen
     assert not {str(world.other_grid), str(theirs), str(their_site), str(world.street), str(incident)} & seen
     assert {str(world.other_grid), str(theirs), str(their_site)} <= everything
+
+
+def test_a_grid_operator_receives_the_pages_of_its_own_grids_people_only(listener: Listener) -> None:
+    world = listener.world
+    site = world.open_site(world.incident())
+    mine = world.person("Chen Jing")
+    theirs = world.do("register_person", "Huang Bo", ["volunteer"], world.other_grid,
+                      qualifications={"sampler": T0 + timedelta(days=30)})
+    world.do("assign_to_shift", world.shift(site, T0), mine)
+    world.do("assign_to_shift", world.shift(site, T0, lane=2), theirs)
+
+    seen = [event for event in listener.events(listener.grid_operator, after=0)
+            if event["event_type"] == "Inbox.Sent"]
+
+    assert [event["aggregate_id"] for event in seen] == [str(Inbox.create_id(mine))]
 
 
 def test_a_viewer_receives_no_phone_or_id_number(listener: Listener) -> None:

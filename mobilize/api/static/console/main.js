@@ -11,9 +11,11 @@ import * as dispatch from "./screen_dispatch.js";
 import * as roster from "./screen_roster.js";
 import * as rollcall from "./screen_rollcall.js";
 import * as people from "./screen_people.js";
+import * as pages from "./screen_pages.js";
 
-const SCREENS = { org, incidents, sites, rota, gaps, dispatch, roster, rollcall, people };
+const SCREENS = { org, incidents, sites, rota, gaps, dispatch, roster, rollcall, people, pages };
 const DEBOUNCE_MS = 300;
+const COUNT_POLL_MS = 60000; // the stream keeps the tabs' counts; this is for a stream that is down
 const $ = (id) => document.getElementById(id);
 
 const ctx = {
@@ -30,6 +32,8 @@ const ctx = {
 
 let current = location.hash.slice(1) in SCREENS ? location.hash.slice(1) : "org";
 let timer = null, busy = false, again = false, source = null, position = null;
+const counts = new Map(); // a tab's count (the pages that reached the command center), kept across re-drawn tabs
+let countTimer = null, countPoll = null;
 
 /** Whether the caller's role reads what a screen shows (a viewer's token reads no roll calls, no people's tokens). */
 function shown(name) { return !ctx.me || (SCREENS[name].roles || [ctx.me.role]).includes(ctx.me.role); }
@@ -37,7 +41,22 @@ function shown(name) { return !ctx.me || (SCREENS[name].roles || [ctx.me.role]).
 function nav() {
   if (!shown(current)) current = "org";
   $("tabs").replaceChildren(...Object.keys(SCREENS).filter(shown).map((name) => el("a", {
-    href: `#${name}`, class: name === current ? "tab active" : "tab", "data-screen": name }, t(`tab.${name}`))));
+    href: `#${name}`, class: name === current ? "tab active" : "tab", "data-screen": name }, t(`tab.${name}`),
+    counts.get(name) ? el("span", { class: "tab-count", "data-count": name, title: t(`count.${name}`) },
+      String(counts.get(name))) : null)));
+}
+
+/** Re-read the tabs' counts (the screens that have one), e.g. on an event of what they count. */
+async function recount(names) {
+  const wanted = names.filter((name) => SCREENS[name].count && shown(name));
+  const read = await Promise.all(wanted.map((name) => SCREENS[name].count(ctx).catch(() => counts.get(name))));
+  wanted.forEach((name, i) => counts.set(name, read[i]));
+  if (wanted.length) nav();
+}
+
+function scheduleCount(names) {
+  clearTimeout(countTimer);
+  countTimer = setTimeout(() => recount(names), DEBOUNCE_MS);
 }
 
 function header() {
@@ -83,6 +102,8 @@ function onEvent(message) {
   const aggregate = event.event_type.split(".")[0];
   if (aggregate === "OrgUnit") loadScope();
   if (SCREENS[current].listens.includes(aggregate)) schedule();
+  const counted = Object.keys(SCREENS).filter((name) => SCREENS[name].count && SCREENS[name].listens.includes(aggregate));
+  if (counted.length) scheduleCount(counted);
 }
 
 function link(up) {
@@ -131,6 +152,8 @@ async function start() {
   $("token-form").hidden = true;
   header();
   nav();
+  recount(Object.keys(SCREENS));
+  countPoll ??= setInterval(() => recount(Object.keys(SCREENS)), COUNT_POLL_MS);
   await render();
   connect().catch(() => link(false));
 }

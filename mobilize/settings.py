@@ -41,7 +41,7 @@ PAGE_ANSWER_MINUTES, DEFAULT_PAGE_ANSWER_MINUTES = "MOBILIZE_PAGE_ANSWER_MINUTES
 """Minutes a page waits for its answer (收到) at each level before the pager escalates it: the person, then
 the grid's leaders, then the command center."""
 WEBHOOKS_FILE = "MOBILIZE_WEBHOOKS_FILE"
-"""A JSON file naming the webhooks pages are posted to (`mobilize.paging.webhooks`); empty: none."""
+"""A JSON file naming the webhooks pages are posted to (`mobilize.feeds.webhooks`); empty: none."""
 
 LIBRARY = ("PERSISTENCE_MODULE", "POSTGRES_", "SQLITE_", "CIPHER_", "COMPRESSOR_TOPIC", "AGGREGATE_CACHE_",
            "DEEPCOPY_FROM_AGGREGATE_CACHE", "IS_SNAPSHOTTING_ENABLED", "CREATE_TABLE", "APPLICATION_RECORDER_TOPIC",

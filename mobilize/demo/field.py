@@ -95,7 +95,8 @@ class Phones:
                  f"  pages sent                  {own['shift']} shift, {own['dispatch']} dispatch",
                  f"  pages acknowledged          {states['acknowledged']}",
                  f"  pages withdrawn             {states['withdrawn']} (taken off the shift, dispatch ended)",
-                 f"  escalated to grid leaders   {self.facts['pages escalated to level 1']}",
+                 f"  escalated to grid leaders   {self.facts['pages escalated to level 1']}"
+                 f" ({self.facts['answered once their grid leader called']} answered once called)",
                  f"  escalated to the command center {self.facts['pages escalated to level 2']}",
                  f"  answered by the operator    {self.facts['answered by the operator']}"]
         lines += [f"  {fact}" for fact in sorted(self.facts) if fact.startswith("roll call")]

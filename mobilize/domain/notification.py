@@ -68,21 +68,25 @@ class Inbox(MobilizeAggregate):
                 if entry["subject_id"] == subject_id and entry["state"] not in ("acknowledged", "withdrawn")]
 
     def send(self, notification_id: UUID, kind: str, subject_id: UUID, incident_id: UUID | None, exercise: bool,
-             title: str, body: str, at: datetime, answer_within: timedelta | None,
+             title: str, body: str, at: datetime, answer_within: timedelta | None, unit_id: UUID | None,
              about_person_id: UUID | None = None) -> None:
-        """Page the person; `answer_within` (None: no answer is chased) sets when it escalates unanswered."""
+        """Page the person; `answer_within` (None: no answer is chased) sets when it escalates unanswered;
+        `unit_id` is the grid that answers for the page (whose leaders it escalates to, whose operators see it)."""
         require(kind in KINDS, InvalidCommand, f"kind must be one of {', '.join(KINDS)}", field="kind")
         if str(notification_id) in self.notifications:
             return
         due_at = at + answer_within if answer_within is not None else None
         self._send(notification_id=notification_id, kind=kind, subject_id=subject_id, incident_id=incident_id,
-                   exercise=exercise, title=title, body=body, at=at, due_at=due_at, about_person_id=about_person_id)
+                   exercise=exercise, title=title, body=body, at=at, due_at=due_at, unit_id=unit_id,
+                   about_person_id=about_person_id)
 
     @event("Sent")
     def _send(self, notification_id: UUID, kind: str, subject_id: UUID, incident_id: UUID | None, exercise: bool,
-              title: str, body: str, at: datetime, due_at: datetime | None, about_person_id: UUID | None) -> None:
+              title: str, body: str, at: datetime, due_at: datetime | None, unit_id: UUID | None,
+              about_person_id: UUID | None) -> None:
         self.notifications[str(notification_id)] = {
             "id": notification_id, "kind": kind, "subject_id": subject_id, "incident_id": incident_id,
+            "unit_id": unit_id, "tries": {},
             "exercise": exercise, "title": title, "body": body, "state": "sent", "sent_at": at, "due_at": due_at,
             "about_person_id": about_person_id, "delivered_at": None, "deliveries": [], "attempts": [],
             "acknowledged_at": None, "level": 0, "escalations": [], "withdrawn_at": None, "withdrawn_reason": None}
@@ -109,15 +113,19 @@ class Inbox(MobilizeAggregate):
         if entry["state"] == "sent":
             entry["state"] = "delivered"
 
+    def tried(self, notification_id: UUID, webhook: str, level: int) -> dict[str, Any]:
+        """How far posting the page at `level` to `webhook` got: count, last outcome, next attempt (none yet: {})."""
+        return dict(self.get(notification_id)["tries"].get(f"{webhook}:{level}", {}))
+
     def attempt(self, notification_id: UUID, webhook: str, level: int, number: int, outcome: str,
                 status: int | None, error: str | None, at: datetime, next_at: datetime | None) -> None:
         """Record one attempt to post the page (at an escalation level) to a webhook, whatever came of it."""
         require(outcome in ATTEMPT_OUTCOMES, InvalidCommand, "outcome is delivered, failed or gave_up",
                 field="outcome")
         entry = self.get(notification_id)
-        require(not any(a["webhook"] == webhook and a["level"] == level and a["number"] == number
-                        for a in entry["attempts"]), RuleViolated, "this attempt is already recorded",
-                notification_id=notification_id, webhook=webhook, level=level, number=number)
+        tried = entry["tries"].get(f"{webhook}:{level}", {}).get("count", 0)
+        require(number == tried + 1, RuleViolated, f"attempt {number} does not follow attempt {tried}",
+                notification_id=notification_id, webhook=webhook, level=level, number=number, tried=tried)
         self._attempt(notification_id=notification_id, webhook=webhook, level=level, number=number,
                       outcome=outcome, status=status, error=error, at=at, next_at=next_at)
 
@@ -128,6 +136,7 @@ class Inbox(MobilizeAggregate):
         entry["attempts"].append({"webhook": webhook, "level": level, "number": number, "outcome": outcome,
                                   "status": status, "error": error, "at": at, "next_at": next_at})
         del entry["attempts"][:-ATTEMPTS_KEPT]
+        entry["tries"][f"{webhook}:{level}"] = {"count": number, "outcome": outcome, "next_at": next_at}
         if outcome == "delivered":
             self._delivered_by_hook(entry, webhook, at)
 

@@ -21,6 +21,7 @@ import httpx
 import structlog
 
 from mobilize.application import Mobilize
+from mobilize.application.service import MAX_CLOCK_SKEW
 from mobilize.domain.base import CommandContext, DomainError, NotFound, utcnow
 from mobilize.domain.notification import Inbox
 from mobilize.feeds import webhooks
@@ -56,15 +57,22 @@ class Pager:
         self.client = client or httpx.Client(follow_redirects=False)
         self.runner = Runner(app, views, Paging(), store=store)
         self.sent: dict[str, deque[datetime]] = defaultdict(deque)  # per hook: posts in the last minute
+        self.unrecorded: dict[tuple[UUID, str, int, int], webhooks.Outcome] = {}  # posted, record failed (store away)
         self.units: dict[tuple[str, str], bool] = {}
 
     def round(self, now: datetime | None = None) -> Round:
-        """Escalate what is overdue at `now`, then post what the hooks are owed; returns what was done."""
+        """Escalate what is overdue at `now`, withdraw what is moot, then post what the hooks are owed; returns
+        what was done. A `now` ahead of the server's clock is refused before anything is posted."""
         now = now or utcnow()
+        if now > self.app.clock() + MAX_CLOCK_SKEW:
+            raise ValueError(f"the round's time {now.isoformat()} lies ahead of the server's clock: a pager "
+                             "escalates and posts only as of now or a moment past")
         done = Round()
         self.runner.catch_up()
         for page in paging.due(self.runner.views, now):
             self._escalate(page, now, done)
+        for page in paging.standing(self.runner.views):
+            self._settle(page, now, done)
         if self.hooks:
             self.runner.catch_up()
             for page in paging.undelivered(self.runner.views, now - WINDOW):
@@ -87,6 +95,21 @@ class Pager:
             return
         done.escalated.append((page_id, level))
 
+    def _settle(self, page: dict[str, Any], now: datetime, done: Round) -> None:
+        """Withdraw a page at the command center whose incident closed or whose shift ended meanwhile."""
+        person, page_id = UUID(page["person_id"]), UUID(page["id"])
+        try:
+            entry = self.app.load(Inbox, Inbox.create_id(person), "inbox").get(page_id)
+            if self.app.moot(entry, now) is None:
+                return
+            ctx = CommandContext(actor=ACTOR, command_id=f"pager:moot:{page_id}", reason="what it is about is over",
+                                 occurred_at=now)
+            self.app.withdraw_moot_page(person, page_id, ctx=ctx)
+        except DomainError as error:
+            log.info("pager.settle_skipped", page=page["id"], rule=error.rule, refusal=error.message)
+            return
+        done.withdrawn.append(page_id)
+
     def _post(self, page: dict[str, Any], now: datetime, done: Round) -> None:
         try:
             inbox = self.app.load(Inbox, Inbox.create_id(UUID(page["person_id"])), "inbox")
@@ -97,7 +120,7 @@ class Pager:
             return
         levels = [0, *(escalation["level"] for escalation in entry["escalations"])]
         for hook in self.hooks:
-            if entry["kind"] not in hook.kinds or not self._covers(hook, page.get("home_grid_id")):
+            if entry["kind"] not in hook.kinds or not self._covers(hook, page.get("unit_id")):
                 continue
             owed = [level for level in levels if level in hook.levels]
             for level in owed:  # a level passed before its first post is superseded by the higher one
@@ -107,22 +130,25 @@ class Pager:
 
     def _attempt(self, hook: Hook, inbox: Inbox, entry: dict[str, Any], level: int, now: datetime,
                  done: Round) -> None:
-        tried = [a for a in entry["attempts"] if a["webhook"] == hook.name and a["level"] == level]
-        if tried and (tried[-1]["outcome"] != "failed" or len(tried) >= webhooks.ATTEMPTS
-                      or tried[-1]["next_at"] > now):
+        tried = inbox.tried(entry["id"], hook.name, level)
+        count = tried.get("count", 0)
+        if count and (tried["outcome"] != "failed" or count >= webhooks.ATTEMPTS or tried["next_at"] > now):
             return
-        recent = self.sent[hook.name]
-        while recent and recent[0] <= now - timedelta(minutes=1):
-            recent.popleft()
-        if len(recent) >= hook.per_minute:
-            done.deferred += 1
-            return
-        recent.append(now)
-        number = len(tried) + 1
-        message = Message(entry["id"], inbox.person_id, inbox.person_name, entry["kind"], level, entry["title"],
-                          entry["body"], entry["sent_at"], entry["due_at"], entry["incident_id"], entry["exercise"],
-                          number)
-        result = webhooks.post(self.client, hook, message)
+        number = count + 1
+        key = (entry["id"], hook.name, level, number)
+        result = self.unrecorded.get(key)
+        if result is None:  # not posted yet (a post whose record failed is recorded again, not posted again)
+            recent = self.sent[hook.name]
+            while recent and recent[0] <= now - timedelta(minutes=1):
+                recent.popleft()
+            if len(recent) >= hook.per_minute:
+                done.deferred += 1
+                return
+            recent.append(now)
+            message = Message(entry["id"], inbox.person_id, inbox.person_name, entry["kind"], level, entry["title"],
+                              entry["body"], entry["sent_at"], entry["due_at"], entry["incident_id"],
+                              entry["exercise"], number)
+            result = self.unrecorded[key] = webhooks.post(self.client, hook, message)
         outcome = result.outcome
         if outcome == "failed" and number >= webhooks.ATTEMPTS:
             outcome = "gave_up"
@@ -132,9 +158,9 @@ class Pager:
         try:
             self.app.record_delivery_attempt(inbox.person_id, entry["id"], hook.name, level, number, outcome,
                                              result.status, result.error, next_at, ctx=ctx)
-        except DomainError as error:
+        except DomainError as error:  # another pager recorded this attempt first
             log.info("pager.attempt_not_recorded", page=str(entry["id"]), rule=error.rule, refusal=error.message)
-            return
+        del self.unrecorded[key]  # recorded, or someone else's record stands: either way it is not ours to keep
         done.attempts.append((entry["id"], hook.name, level, outcome))
         log.info("pager.posted", page=str(entry["id"]), webhook=hook.name, level=level, attempt=number,
                  outcome=outcome, status=result.status)

@@ -14,7 +14,7 @@ from mobilize.projections.store import Transaction, ViewStore
 
 COLUMNS = ("id", "person_id", "person_name", "home_grid_id", "kind", "subject_id", "incident_id", "exercise",
            "title", "state", "level", "sent_at", "due_at", "delivered_at", "acknowledged_at", "escalated_at",
-           "withdrawn_at", "attempts", "failed_attempts", "about_person_id", "acknowledged_by")
+           "withdrawn_at", "attempts", "failed_attempts", "about_person_id", "acknowledged_by", "unit_id")
 OPEN = ("sent", "delivered", "escalated")
 """A page in these states still waits for its answer."""
 
@@ -30,13 +30,24 @@ class Paging(Projection):
             title TEXT NOT NULL, state TEXT NOT NULL, level INTEGER NOT NULL, sent_at TEXT NOT NULL, due_at TEXT,
             delivered_at TEXT, acknowledged_at TEXT, escalated_at TEXT, withdrawn_at TEXT,
             attempts INTEGER NOT NULL, failed_attempts INTEGER NOT NULL, about_person_id TEXT,
-            acknowledged_by TEXT)""",
+            acknowledged_by TEXT, unit_id TEXT)""",
+        "CREATE INDEX IF NOT EXISTS paging_pages_unit ON paging_pages (unit_id, state)",
+        # every (ancestor, unit) pair, the unit itself included: a subtree's pages are one join at any depth
+        """CREATE TABLE IF NOT EXISTS paging_tree (
+            ancestor_id TEXT NOT NULL, unit_id TEXT NOT NULL, PRIMARY KEY (ancestor_id, unit_id))""",
         "CREATE INDEX IF NOT EXISTS paging_pages_open ON paging_pages (state, due_at)",
         "CREATE INDEX IF NOT EXISTS paging_pages_person ON paging_pages (person_id, sent_at)",
         "CREATE TABLE IF NOT EXISTS paging_people (id TEXT PRIMARY KEY, name TEXT NOT NULL, home_grid_id TEXT)",
         "CREATE TABLE IF NOT EXISTS paging_inboxes (id TEXT PRIMARY KEY, person_id TEXT NOT NULL)",
     )
-    drops = ("paging_pages", "paging_people", "paging_inboxes")
+    drops = ("paging_pages", "paging_people", "paging_inboxes", "paging_tree")
+
+    def OrgUnit_Established(self, tx: Transaction, event: Any, note: Notification) -> None:
+        unit = str(event.originator_id)
+        ancestors = [row[0] for row in tx.execute("SELECT ancestor_id FROM paging_tree WHERE unit_id = ?",
+                                                  (str(event.parent_id),))] if event.parent_id else []
+        for ancestor in (*ancestors, unit):
+            tx.execute("INSERT INTO paging_tree (ancestor_id, unit_id) VALUES (?, ?)", (ancestor, unit))
 
     def Person_Registered(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO paging_people VALUES (?, ?, ?)",
@@ -52,7 +63,8 @@ class Paging(Projection):
         tx.execute(f"INSERT INTO paging_pages ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
                    (str(event.notification_id), person, name, grid, event.kind, str(event.subject_id),
                     _text(event.incident_id), int(event.exercise), event.title, "sent", 0, iso(event.at),
-                    _iso(event.due_at), None, None, None, None, 0, 0, _text(event.about_person_id), None))
+                    _iso(event.due_at), None, None, None, None, 0, 0, _text(event.about_person_id), None,
+                    _text(event.unit_id)))
 
     def Inbox_Delivered(self, tx: Transaction, event: Any, note: Notification) -> None:
         self._delivered(tx, str(event.notification_id), event.at)
@@ -90,15 +102,24 @@ def due(views: ViewStore, now: datetime) -> list[dict[str, Any]]:
 
 def undelivered(views: ViewStore, since: datetime) -> list[dict[str, Any]]:
     """Open pages sent or escalated since `since`, whose webhooks may still owe a post (the pager checks each)."""
-    rows = views.query("SELECT person_id, id, home_grid_id FROM paging_pages WHERE state IN ('sent', 'delivered', "
+    rows = views.query("SELECT person_id, id, unit_id FROM paging_pages WHERE state IN ('sent', 'delivered', "
                        "'escalated') AND kind <> 'escalation' AND (sent_at >= ? OR escalated_at >= ?) ORDER BY sent_at",
                        (iso(since), iso(since)))
-    return [{"person_id": person, "id": page, "home_grid_id": grid} for person, page, grid in rows]
+    return [{"person_id": person, "id": page, "unit_id": unit} for person, page, unit in rows]
+
+
+def standing(views: ViewStore) -> list[dict[str, Any]]:
+    """Open pages no deadline chases any more (at the command center): the pager checks whether they are moot."""
+    rows = views.query("SELECT person_id, id FROM paging_pages WHERE state IN ('sent', 'delivered', 'escalated') "
+                       "AND due_at IS NULL AND kind <> 'escalation' ORDER BY sent_at")
+    return [{"person_id": person, "id": page} for person, page in rows]
 
 
 def listing(views: ViewStore, state: str | None, level: int | None, incident_id: str | None,
-            person_id: str | None, limit: int) -> list[dict[str, Any]]:
-    """Pages, newest first, filtered; `state` "open" means any state still waiting for an answer."""
+            person_id: str | None, limit: int, scope: str | None = None) -> list[dict[str, Any]]:
+    """Pages, filtered; `state` "open" means any state still waiting for an answer, and lists the most urgent
+    first (the highest level, then the longest waiting), else newest first; `scope` an org unit: only pages its
+    subtree answers for."""
     where: list[str] = []
     args: list[Any] = []
     if state == "open":
@@ -110,8 +131,12 @@ def listing(views: ViewStore, state: str | None, level: int | None, incident_id:
         if value is not None:
             where.append(f"{column} = ?")
             args.append(value)
+    if scope is not None:
+        where.append("unit_id IN (SELECT unit_id FROM paging_tree WHERE ancestor_id = ?)")
+        args.append(scope)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    rows = views.query(f"SELECT {', '.join(COLUMNS)} FROM paging_pages {clause} ORDER BY sent_at DESC, id "
+    order = "level DESC, sent_at, id" if state == "open" else "sent_at DESC, id"
+    rows = views.query(f"SELECT {', '.join(COLUMNS)} FROM paging_pages {clause} ORDER BY {order} "
                        f"LIMIT {int(limit)}", tuple(args))
     return [dict(zip(COLUMNS, row, strict=True)) | {"exercise": bool(row[COLUMNS.index("exercise")])}
             for row in rows]

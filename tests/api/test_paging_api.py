@@ -115,3 +115,25 @@ def test_an_operator_acknowledges_for_someone_only_with_a_reason_and_is_recorded
     assert said.status_code == 200
     [ack] = events(desk, "Inbox.Acknowledged")
     assert ack.actor.startswith("Zhang Min (operator") and ack.reason == "reached her by phone at 07:40"
+
+
+def test_the_board_finds_a_grids_pages_however_many_newer_ones_elsewhere_and_puts_the_most_urgent_first(
+        desk: Desk) -> None:
+    world = desk.world
+    site = world.open_site(world.incident())
+    chen = world.person("Chen Jing")
+    world.do("assign_to_shift", world.shift(site, T0), chen, at=T0 - 14 * timedelta(hours=1))
+    later = world.shift(site, T0, lane=2, slots=4)
+    for number in range(4):  # newer pages of another grid
+        other = world.do("register_person", f"Zhao {number}", ["volunteer"], world.other_grid,
+                         qualifications={"sampler": T0 + timedelta(days=30)})
+        world.do("assign_to_shift", later, other)
+    [page] = world.app.inbox_of(chen)
+    world.do("escalate_page", chen, page["id"], at=page["sent_at"] + 11 * MINUTE)  # no leaders: level 2
+
+    mine = desk.grid_operator.get("/pages", state="open", limit=1).json()
+    urgent = desk.auditor.get("/pages", state="open").json()
+
+    assert [p["person_name"] for p in mine] == ["Chen Jing"]
+    assert urgent[0]["person_name"] == "Chen Jing" and urgent[0]["level"] == 2 and len(urgent) == 5
+    assert desk.auditor.get(f"/people/{world.street}/pages").status_code == 404  # no such person

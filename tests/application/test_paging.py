@@ -143,9 +143,17 @@ def test_a_drill_page_says_so(world: World) -> None:
 
 
 def test_the_inbox_id_is_the_one_the_field_stream_watches(world: World) -> None:
+    from mobilize.api.routes.field_scope import watched
+    from mobilize.projections.base import Runner
+    from mobilize.projections.registry import projection
+    from mobilize.projections.store import ViewStore
+
     chen = world.person("Chen Jing")
-    assert str(Inbox.create_id(chen)) == str(__import__("uuid").uuid5(__import__("uuid").NAMESPACE_URL,
-                                                                       f"mobilize:inbox:{chen}"))
+    views = ViewStore.for_store("memory:")
+    for name in ("roster", "directory"):
+        Runner(world.app, views, projection(name)).catch_up()
+    ids, _ = watched(world.app, views, chen)
+    assert ids[Inbox.create_id(chen)] == "notification"
 
 
 def test_a_page_about_what_is_over_is_withdrawn_not_escalated(world: World) -> None:
@@ -157,3 +165,68 @@ def test_a_page_about_what_is_over_is_withdrawn_not_escalated(world: World) -> N
     world.do("escalate_page", chen, page["id"], at=T0 + 3 * HOUR)
     over = pages(world, chen)[0]
     assert over["state"] == "withdrawn" and over["withdrawn_reason"] == "the shift is over" and over["level"] == 0
+
+
+def test_a_member_declines_after_two_members_pages_went_to_the_same_leader(world: World) -> None:
+    incident = world.incident()
+    leader, ma, wu, cadre = (world.person(name) for name in ("Leader Liu", "Member Ma", "Member Wu", "Cadre Gu"))
+    world.do("appoint_grid_leader", world.grid, "first_secretary", cadre)
+    force = world.do("form_task_force", "Party vanguard", "street", world.street, leader, "flag")
+    world.do("enlist", force, ma)
+    world.do("enlist", force, wu)
+    order = world.do("dispatch", "task_force", force, incident, "door-to-door testing")
+    for person in (ma, wu):
+        [page] = pages(world, person)
+        world.do("escalate_page", person, page["id"], at=page["sent_at"] + 11 * MINUTE)
+    assert len(pages(world, cadre)) == 2  # the leader holds a copy of each
+
+    world.do("answer_dispatch", order, ma, "decline", ctx=world.ctx(reason="on duty at the quarantine hotel"))
+
+    assert pages(world, ma)[0]["state"] == "acknowledged"  # declining answers her own page
+    assert pages(world, wu)[0]["state"] == "withdrawn"
+    assert {p["state"] for p in pages(world, cadre)} == {"withdrawn"}
+
+
+def test_a_grid_leader_answering_their_copy_answers_the_page_for_the_person(world: World) -> None:
+    site = world.open_site(world.incident())
+    chen, cadre, head = world.person("Chen Jing"), world.person("Cadre Gu"), world.person("Head He")
+    world.do("appoint_grid_leader", world.grid, "first_secretary", cadre)
+    world.do("appoint_grid_leader", world.grid, "cooperative_head", head)
+    world.do("assign_to_shift", world.shift(site, T0), chen)
+    [page] = pages(world, chen)
+    world.do("escalate_page", chen, page["id"], at=page["sent_at"] + 11 * MINUTE)
+    [copy] = pages(world, cadre)
+
+    world.do("acknowledge_page", cadre, copy["id"], ctx=world.ctx(page["sent_at"] + 14 * MINUTE, actor="Cadre Gu"))
+
+    assert pages(world, chen)[0]["state"] == "acknowledged" and pages(world, head)[0]["state"] == "withdrawn"
+    answered = [e for e in world.events() if type(e).__qualname__ == "Inbox.Acknowledged"
+                and e.notification_id == page["id"]]
+    assert [e.actor for e in answered] == ["Cadre Gu"]  # who really reached her
+
+
+def test_an_operator_acknowledging_the_dispatch_leaves_the_persons_page_to_answer(world: World) -> None:
+    chen = world.person("Chen Jing")
+    order = world.do("dispatch", "person", chen, world.incident(), "carry swabs")
+    world.do("acknowledge_dispatch", order)
+    assert pages(world, chen)[0]["state"] == "sent"
+
+
+def test_a_moot_page_is_withdrawn_with_its_leaders_copies(world: World) -> None:
+    site = world.open_site(world.incident())
+    chen, cadre = world.person("Chen Jing"), world.person("Cadre Gu")
+    world.do("appoint_grid_leader", world.grid, "first_secretary", cadre)
+    world.do("assign_to_shift", world.shift(site, T0, hours=2), chen)
+    [page] = pages(world, chen)
+    world.do("escalate_page", chen, page["id"], at=page["sent_at"] + 11 * MINUTE)
+    world.do("escalate_page", chen, page["id"], at=T0 + 3 * HOUR)  # the shift is over
+    assert pages(world, chen)[0]["state"] == "withdrawn" and pages(world, cadre)[0]["state"] == "withdrawn"
+    assert pages(world, cadre)[0]["withdrawn_reason"] == "the shift is over"
+
+
+def test_a_person_without_a_home_grid_is_answered_for_by_the_shifts_grid(world: World) -> None:
+    site = world.open_site(world.incident())
+    drifter = world.do("register_person", "Zhou Min", ["volunteer"], None,
+                       qualifications={"sampler": T0 + 30 * HOUR})
+    world.do("assign_to_shift", world.shift(site, T0), drifter)
+    assert pages(world, drifter)[0]["unit_id"] == world.grid

@@ -239,3 +239,71 @@ def test_a_webhooks_file_is_checked_and_names_what_is_wrong(tmp_path: Any) -> No
     with pytest.raises(webhooks.BadWebhooks, match="not JSON"):
         webhooks.load(str(path))
     assert webhooks.load("") == []
+
+
+def test_a_page_at_the_command_center_is_withdrawn_once_its_incident_closes(world: World, store: str) -> None:
+    chen = world.person("Chen Jing")
+    incident = world.incident()
+    world.do("dispatch", "person", chen, incident, "carry swabs")
+    [page] = world.app.inbox_of(chen)
+    pager = pager_for(world.app, store)
+    pager.round(page["sent_at"] + 11 * MINUTE)  # no grid leaders: straight to the command center
+    assert world.app.inbox_of(chen)[0]["level"] == 2
+    world.do("close_incident", incident, at=page["sent_at"] + 30 * MINUTE, ctx=world.ctx(
+        page["sent_at"] + 30 * MINUTE, reason="drive complete"))
+    done = pager.round(page["sent_at"] + 31 * MINUTE)
+    assert done.withdrawn == [page["id"]]
+    assert world.app.inbox_of(chen)[0]["withdrawn_reason"] == "the incident is closed"
+
+
+def test_a_post_whose_record_failed_is_recorded_later_not_posted_again(world: World, store: str,
+                                                                      receiver: Receiver,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    _, page = paged(world)
+    pager = pager_for(world.app, store, hook(receiver))
+    record = world.app.record_delivery_attempt
+    failing = [True]
+
+    def away(*args: Any, **kwargs: Any) -> Any:
+        if failing.pop() if failing else False:
+            raise OSError("the store is away")
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(world.app, "record_delivery_attempt", away)
+    with pytest.raises(OSError):
+        pager.round(page["sent_at"] + SECOND)
+    pager.round(page["sent_at"] + 2 * SECOND)
+    assert len(receiver.posts) == 1 and [(a.number, a.outcome) for a in attempts(world)] == [(1, "delivered")]
+
+
+def test_a_round_ahead_of_the_servers_clock_is_refused_before_anything_is_posted(world: World, store: str,
+                                                                                 receiver: Receiver) -> None:
+    paged(world)
+    pager = pager_for(world.app, store, hook(receiver))
+    with pytest.raises(ValueError, match="ahead of the server's clock"):
+        pager.round(world.app.clock() + timedelta(hours=1))
+    assert receiver.posts == []
+
+
+def test_a_robot_gets_no_more_than_its_messages_per_minute(world: World, store: str, receiver: Receiver) -> None:
+    site = world.open_site(world.incident())
+    for number in range(3):
+        person = world.person(f"Person {number}")
+        world.do("assign_to_shift", world.shift(site, T0, lane=1 + number % 2, slots=2), person)
+    sent: datetime = world.app.inbox_of(person)[0]["sent_at"]
+    pager = pager_for(world.app, store, hook(receiver, per_minute=2))
+    first = pager.round(sent + SECOND)
+    second = pager.round(sent + 2 * SECOND)
+    third = pager.round(sent + 62 * SECOND)
+    assert (len(first.attempts), first.deferred) == (2, 1) and (len(second.attempts), second.deferred) == (0, 1)
+    assert len(third.attempts) == 1 and len(receiver.posts) == 3
+
+
+def test_an_error_never_shows_a_robots_key(receiver: Receiver) -> None:
+    robot = Hook.model_validate({"name": "w", "format": "wecom", "url": "http://127.0.0.1:9/send?key=SECRET-KEY"})
+    message = webhooks.Message(UUID(int=1), UUID(int=2), "Chen Jing", "shift", 0, "t", "b", T0, None, None, False, 1)
+    import httpx
+
+    with httpx.Client() as client:
+        outcome = webhooks.post(client, robot, message)
+    assert outcome.outcome == "failed" and outcome.error is not None and "SECRET-KEY" not in outcome.error

@@ -14,6 +14,7 @@ from mobilize.api.routes.common import READ_REFUSALS, REFUSALS, Done, run
 from mobilize.api.routes.views import Limit
 from mobilize.domain.base import InvalidCommand, NotFound
 from mobilize.domain.notification import Inbox
+from mobilize.domain.person import Person
 from mobilize.projections import paging
 
 router = APIRouter(tags=["paging"])
@@ -22,20 +23,21 @@ State = Literal["open", "sent", "delivered", "acknowledged", "escalated", "withd
 
 
 @router.get("/pages", response_model=list[dict[str, Any]], responses=READ_REFUSALS)
-def pages(views: Views, caller: Trusted, reach: Reachable, limit: Limit = 200,
+def pages(app: App, views: Views, caller: Trusted, reach: Reachable, limit: Limit = 200,
           state: Annotated[State | None, Query(description="open: any page still waiting for its answer")] = None,
           level: Annotated[int | None, Query(ge=0, le=2, description="0 the person, 1 grid leaders, "
                                                                      "2 the command center")] = None,
           incident_id: UUID | None = None, person_id: UUID | None = None) -> list[dict[str, Any]]:
-    """Pages, newest first, of people whose home grid lies in the caller's subtree: the board of unanswered and
-    escalated pages (`state=open`, `level=2` for what reached the command center)."""
+    """Pages the caller's subtree answers for (the person's home grid, else the grid of the shift or site): the
+    board of unanswered and escalated pages (`state=open`: the highest level and the longest waiting first;
+    `level=2` for what reached the command center); newest first otherwise."""
     if person_id is not None:
         reach.require(person_id, what="person")
+        app.load(Person, person_id, "person")
     if incident_id is not None:
         reach.require_related(incident_id, what="incident")
-    rows = paging.listing(views, state, level, str(incident_id) if incident_id else None,
-                          str(person_id) if person_id else None, limit if reach.everything else 5 * limit)
-    return reach.rows(rows, "person_id")[:limit]
+    return paging.listing(views, state, level, str(incident_id) if incident_id else None,
+                          str(person_id) if person_id else None, limit, None if reach.everything else str(reach.scope))
 
 
 @router.get("/people/{person_id}/pages", response_model=list[dict[str, Any]], responses=READ_REFUSALS)
@@ -43,6 +45,7 @@ def inbox(person_id: UUID, app: App, caller: Trusted, reach: Reachable) -> list[
     """One person's pages, newest first, with each delivery (channel, time) and webhook attempt (outcome,
     status, error) and each escalation (level, to whom)."""
     reach.require(person_id, what="person")
+    app.load(Person, person_id, "person")  # a person who does not exist is a 404, even to who sees everything
     try:
         box = app.load(Inbox, Inbox.create_id(person_id), "inbox")
     except NotFound:  # never paged: an empty inbox

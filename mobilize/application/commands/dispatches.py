@@ -41,7 +41,9 @@ class DispatchCommands(PagingCommands):
         order = Dispatch.request(subject_kind, subject, incident_id, site_id, task)
         title, body = dispatch_text(order.task, incident.title, site.name if site else None,
                                     subject.name if isinstance(subject, TaskForce) else None)
-        pages = [self.page(person, "dispatch", order.id, incident_id, title, body) for person in self._paged(subject)]
+        where = site.grid_id if site is not None else incident.scope_unit_id
+        pages = [self.page(person, "dispatch", order.id, incident_id, title, body, self.answering_unit(person, where))
+                 for person in self._paged(subject)]
         return self.commit(order, subject, *pages)
 
     def _paged(self, subject: Dispatchable) -> list[Person]:
@@ -66,14 +68,17 @@ class DispatchCommands(PagingCommands):
             require(bool(pages), RuleViolated, f"this dispatch is already {order.state.replace('_', ' ')} and you "
                     "have no unanswered page about it", dispatch_id=dispatch_id, state=order.state)
             return self.commit(*pages, result=dispatch_id)
+        held: dict[UUID, Inbox] = {}  # every inbox this command changes, loaded once (a leader may hold copies)
+        self.answer_pages(person_id, dispatch_id, held)
         if step == "decline":
             order.decline(current_context.get().reason, subject)
             others = [person.id for person in self._paged(subject) if person.id != person_id]
-            changed: list[Any] = [order, subject, *self.withdraw_pages(others, [order.id], "the dispatch was declined")]
+            self.withdraw_pages(others, [order.id], "the dispatch was declined", held)
+            changed: list[Any] = [order, subject]
         else:
             getattr(order, FIELD_STEPS[step])()
             changed = [order]
-        return self.commit(*changed, *self.answer_pages(person_id, dispatch_id), result=dispatch_id)
+        return self.commit(*changed, *(i for i in held.values() if i.pending_events), result=dispatch_id)
 
     def _order(self, dispatch_id: UUID) -> tuple[Dispatch, Dispatchable]:
         order = self.load(Dispatch, dispatch_id, "dispatch")
@@ -81,11 +86,10 @@ class DispatchCommands(PagingCommands):
 
     @command
     def acknowledge_dispatch(self, dispatch_id: UUID) -> UUID:
-        """The subject confirms the order."""
-        order, subject = self._order(dispatch_id)
+        """The subject confirms the order (an operator records it; the pages it sent are answered apart)."""
+        order = self.load(Dispatch, dispatch_id, "dispatch")
         order.acknowledge()
-        answered = self.answer_pages(subject.id, dispatch_id) if isinstance(subject, Person) else []
-        return self.commit(order, *answered)
+        return self.commit(order)  # the people's pages stay theirs to answer (or an operator's, with a reason)
 
     @command
     def decline_dispatch(self, dispatch_id: UUID) -> UUID:

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from mobilize.application.service import CommandService, command
-from mobilize.domain.base import CHINA, InvalidCommand, NotFound, current_context, now, require
+from mobilize.domain.base import CHINA, InvalidCommand, NotFound, RuleViolated, current_context, now, require
 from mobilize.domain.incident import Incident
 from mobilize.domain.notification import LEVELS, Inbox
 from mobilize.domain.organisation import OrgUnit
@@ -36,14 +36,21 @@ class PagingCommands(CommandService):
             return Inbox(person.id, person.name)
 
     def page(self, person: Person, kind: str, subject_id: UUID, incident_id: UUID | None, title: str,
-             body: str, about_person_id: UUID | None = None, answered: bool = True) -> Inbox:
-        """The person's inbox with a new page in it (to commit with the command's other records)."""
+             body: str, unit_id: UUID | None, about_person_id: UUID | None = None, answered: bool = True) -> Inbox:
+        """The person's inbox with a new page in it (to commit with the command's other records); `unit_id` is
+        the grid answering for it (`answering_unit`)."""
         exercise = bool(incident_id and self.load(Incident, incident_id, "incident").exercise)
         inbox = self.inbox(person)
         key = Inbox.notification_id(current_context.get().command_id, person.id, kind, subject_id)
         inbox.send(key, kind, subject_id, incident_id, exercise, ("【演练】" if exercise else "") + title, body,
-                   now(), self.answer_within if answered else None, about_person_id)
+                   now(), self.answer_within if answered else None, unit_id, about_person_id)
         return inbox
+
+    @staticmethod
+    def answering_unit(person: Person, fallback: UUID | None) -> UUID | None:
+        """The grid that answers for a page to the person (whose leaders it escalates to, whose operators and
+        webhooks see it): their home grid, else the grid of what it is about (the shift's, the site's)."""
+        return person.home_grid_id if person.home_grid_id is not None else fallback
 
     def withdraw_pages(self, person_ids: list[UUID], subject_ids: list[UUID], reason: str,
                        held: dict[UUID, Inbox] | None = None) -> list[Inbox]:
@@ -61,10 +68,10 @@ class PagingCommands(CommandService):
         self._withdraw_escalations(escalated, reason, held)
         return [inbox for inbox in held.values() if inbox.pending_events]
 
-    def answer_pages(self, person_id: UUID, subject_id: UUID) -> list[Inbox]:
+    def answer_pages(self, person_id: UUID, subject_id: UUID, held: dict[UUID, Inbox] | None = None) -> list[Inbox]:
         """The person's inbox with its open pages about `subject_id` acknowledged (they acted on it), and the
-        leaders' copies withdrawn: every inbox changed (none when nothing was open)."""
-        held: dict[UUID, Inbox] = {}
+        leaders' copies withdrawn: every inbox changed, once (`held` as in `withdraw_pages`)."""
+        held = {} if held is None else held
         inbox = self._held(person_id, held)
         entries = inbox.about(subject_id) if inbox is not None else []
         for entry in entries:
@@ -91,13 +98,21 @@ class PagingCommands(CommandService):
     @command
     def acknowledge_page(self, person_id: UUID, notification_id: UUID) -> UUID:
         """The person says they have the page (收到); the leaders it was escalated to are told it is answered.
-        A second acknowledgement records nothing."""
+        A grid leader acknowledging their copy of someone's unanswered page answers that page: they reached the
+        person (recorded as the leader's act). A second acknowledgement records nothing."""
         inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
         entry = inbox.get(notification_id)
         if not inbox.acknowledge(notification_id, now()):
             return self.commit(inbox, result=notification_id)
         held = {person_id: inbox}
-        self._withdraw_escalations([entry], "answered by the person paged", held)
+        if entry["kind"] == "escalation" and entry["about_person_id"] is not None:
+            about = self._held(entry["about_person_id"], held)
+            original = about.notifications.get(str(entry["subject_id"])) if about is not None else None
+            if about is not None and original is not None and original["state"] not in ("acknowledged", "withdrawn"):
+                about.acknowledge(original["id"], now())
+                self._withdraw_escalations([original], "answered through a grid leader", held)
+        else:
+            self._withdraw_escalations([entry], "answered by the person paged", held)
         return self.commit(*(i for i in held.values() if i.pending_events), result=notification_id)
 
     @command
@@ -112,15 +127,14 @@ class PagingCommands(CommandService):
     @command
     def escalate_page(self, person_id: UUID, notification_id: UUID) -> UUID:
         """Nobody answered in time: the page goes up one level, to the grid's leaders (each paged in turn), or,
-        where the grid has none or they did not answer either, to the command center (the pager's)."""
+        where the grid has none or they did not answer either, to the command center (the pager's). A page about
+        what is over (its incident closed, its shift ended) is withdrawn instead, with its leaders' copies."""
         inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
         entry = inbox.get(notification_id)
-        moot = self._moot(entry)
-        if moot is not None:  # nobody need chase a page about what is over: it is withdrawn instead
-            inbox.withdraw(notification_id, moot, now())
-            return self.commit(inbox, result=notification_id)
+        if self.moot(entry, now()) is not None:
+            return self._withdraw_moot(person_id, inbox, entry)
         person = self.load(Person, person_id, "person")
-        unit_id = self._answering_unit(person, entry)
+        unit_id = entry["unit_id"]
         leaders = [self.load(Person, leader, "grid leader") for leader in self._leaders(unit_id)
                    if leader != person_id] if entry["level"] == 0 else []
         waited = int(((now() - entry["sent_at"]).total_seconds() + 59) // 60)
@@ -128,26 +142,36 @@ class PagingCommands(CommandService):
             inbox.escalate(notification_id, 1, unit_id, [leader.id for leader in leaders], now(), self.answer_within)
             pages = [self.page(leader, "escalation", notification_id, entry["incident_id"],
                                f"未应答：{person.name}", f"{_plain_title(entry['title'])}，{waited} 分钟内未确认收到。"
-                               "请联系本人并在此确认。", about_person_id=person_id, answered=False)
+                               "请联系本人；联系上后在此确认，即代其应答。", unit_id, about_person_id=person_id,
+                               answered=False)
                      for leader in leaders]
             return self.commit(inbox, *pages, result=notification_id)
         inbox.escalate(notification_id, 2, unit_id, [], now(), None)
         return self.commit(inbox, result=notification_id)
 
-    def _moot(self, entry: dict[str, Any]) -> str | None:
-        """Why an unanswered page no longer needs an answer (its incident closed, its shift over), or None."""
+    @command
+    def withdraw_moot_page(self, person_id: UUID, notification_id: UUID) -> UUID:
+        """Withdraw an open page about what is over (its incident closed, its shift ended), with its leaders'
+        copies (the pager's, for pages no longer waiting on a deadline); refused while it still stands."""
+        inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
+        entry = inbox.get(notification_id)
+        require(self.moot(entry, now()) is not None, RuleViolated, "this page still stands", notification_id=notification_id)
+        return self._withdraw_moot(person_id, inbox, entry)
+
+    def _withdraw_moot(self, person_id: UUID, inbox: Inbox, entry: dict[str, Any]) -> UUID:
+        reason = self.moot(entry, now())
+        assert reason is not None
+        held = {person_id: inbox}
+        self.withdraw_pages([person_id], [entry["subject_id"]], reason, held)
+        return self.commit(*(i for i in held.values() if i.pending_events), result=entry["id"])
+
+    def moot(self, entry: dict[str, Any], at: datetime) -> str | None:
+        """Why an unanswered page no longer needs an answer at `at` (its incident closed, its shift over), or
+        None."""
         if entry["incident_id"] is not None and self.load(Incident, entry["incident_id"], "incident").closed:
             return "the incident is closed"
-        if entry["kind"] == "shift" and self.load(Shift, entry["subject_id"], "shift").end <= now():
+        if entry["kind"] == "shift" and self.load(Shift, entry["subject_id"], "shift").end <= at:
             return "the shift is over"
-        return None
-
-    def _answering_unit(self, person: Person, entry: dict[str, Any]) -> UUID | None:
-        """The grid whose leaders answer for an unanswered page: the person's home grid, else the shift's."""
-        if person.home_grid_id is not None:
-            return person.home_grid_id
-        if entry["kind"] == "shift":
-            return self.load(Shift, entry["subject_id"], "shift").grid_id
         return None
 
     def _leaders(self, unit_id: UUID | None) -> list[UUID]:

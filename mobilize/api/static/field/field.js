@@ -118,7 +118,7 @@ function deliver(me) { // a notification seen for the first time: say it arrived
   const alerted = load(KEY.alerted, {});
   let fresh = false; let buzz = false;
   for (const note of notifications(me)) {
-    if (note.state === "sent" && !delivered.includes(note.id)) {
+    if (unanswered(note) && !delivered.includes(note.id)) { // escalated before it reached this phone: say so too
       delivered.push(note.id);
       enqueue("notifications", note.id, "delivered", "delivered", {}, true);
       fresh = true;

@@ -38,6 +38,9 @@ class Desk:
         self.tally = Tally()
         self.clock: datetime | None = None
         self._serial = 0
+        self.last_refusal: DomainError | None = None
+        """The refusal of the last command, if it was refused."""
+        self.last_command_id = ""
         self._run = uuid4().hex[:12]  # a second demo on the same store must not replay the first one's ids
 
     def at(self, moment: datetime) -> Desk:
@@ -51,10 +54,12 @@ class Desk:
         self._serial += 1
         ctx = CommandContext(actor=actor or self.actor, ordered_by=self.ordered_by, reason=reason,
                              command_id=f"demo-{self._run}-{self._serial}", occurred_at=self.clock)
+        self.last_command_id, self.last_refusal = ctx.command_id, None
         method: Callable[..., UUID] = getattr(self.app, name)
         try:
             result = method(*args, ctx=ctx, **kwargs)
         except DomainError as error:
+            self.last_refusal = error
             self.tally.refused[error.rule] += 1
             self.tally.examples.setdefault(error.rule, error.message)
             return None

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from mobilize.demo.desk import Desk
 from mobilize.demo.street import Street
+from mobilize.domain.base import CommandContext
 from mobilize.domain.dispatch import Dispatch
 from mobilize.feeds.pager import Pager
 from mobilize.projections import paging
@@ -21,6 +22,9 @@ MINUTE = timedelta(minutes=1)
 STEPS = {"acknowledge": "acknowledge_dispatch", "decline": "decline_dispatch", "set-out": "set_out",
          "arrive": "arrive_on_scene"}
 """The command center's name of each step a person takes on their dispatch, for the summary's counts."""
+REPORTED = {"check_in_from_field": "check-in", "acknowledge_page": "acknowledge-page", "answer_dispatch": "",
+            "answer_roll": "answer_roll", "call_roll": "call-roll", "close_roll": "close-roll"}
+"""The commands a phone sends that its field log notes (as the field page names them)."""
 
 
 class Phones:
@@ -55,6 +59,8 @@ class Phones:
         app.clock = lambda: arrives or sent
         try:
             result = self.own.at(sent).do(name, *args, reason=reason, actor=actor)
+            if name in REPORTED:  # what the field page notes in the person's field log, refusals included
+                self._report(person, actor, REPORTED[name] if name != "answer_dispatch" else args[2], args, sent)
         finally:
             if earlier is None:
                 del app.clock
@@ -66,6 +72,15 @@ class Phones:
         if arrives is not None and arrives - sent > 5 * MINUTE and result is not None:
             self.facts["sent offline, arriving later"] += 1
         return result
+
+    def _report(self, person: UUID, actor: str, action: str, args: tuple[Any, ...], sent: datetime) -> None:
+        refusal = self.own.last_refusal
+        target = args[1] if action == "acknowledge-page" else args[0]
+        ctx = CommandContext(actor=actor, command_id=f"{self.own.last_command_id}:report",
+                             reason="sent from the field page")
+        self.desk.app.report_from_field(person, self.own.last_command_id, action, target, sent,
+                                        "refused" if refusal else "done", refusal.rule if refusal else None,
+                                        refusal.message if refusal else None, ctx=ctx)
 
     def acknowledge(self, person: UUID, subject_id: UUID, sent: datetime) -> bool:
         """The person taps 收到 on their open page about `subject_id` (a shift, a dispatch)."""
@@ -92,6 +107,7 @@ class Phones:
                  f"  people with a field token   {len(self.actors)}",
                  f"  check-ins by the person     {self.facts['check-ins by the person']}",
                  f"  sent offline, arriving later {self.facts['sent offline, arriving later']}",
+                 f"  reports in field logs       {self._reports()} (what each phone sent and what came of it)",
                  f"  pages sent                  {own['shift']} shift, {own['dispatch']} dispatch",
                  f"  pages acknowledged          {states['acknowledged']}",
                  f"  pages withdrawn             {states['withdrawn']} (taken off the shift, dispatch ended)",
@@ -101,6 +117,9 @@ class Phones:
                  f"  answered by the operator    {self.facts['answered by the operator']}"]
         lines += [f"  {fact}" for fact in sorted(self.facts) if fact.startswith("roll call")]
         return lines
+
+    def _reports(self) -> int:
+        return sum(len(self.desk.app.field_log(person)) for person in self.actors)
 
     def close(self) -> None:
         self.pager.close()

@@ -29,7 +29,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
 from mobilize.domain.base import CHINA
 
@@ -59,6 +59,14 @@ class Hook(BaseModel):
     levels: tuple[int, ...] = (0, 1, 2)
     kinds: tuple[Literal["dispatch", "shift"], ...] = ("dispatch", "shift")
     per_minute: int = Field(20, ge=1, le=10_000)
+
+
+    @model_validator(mode="after")
+    def _keys_in_clear(self) -> Hook:
+        local = self.url.host in ("127.0.0.1", "localhost", "::1", "[::1]")
+        if self.format != "json" and self.url.scheme != "https" and not local:
+            raise ValueError("a robot's URL carries its key: use https")
+        return self
 
 
 class HookFile(BaseModel):
@@ -111,9 +119,10 @@ class Message:
     attempt: int
 
     def text(self) -> str:
-        """The message as a robot shows it (Markdown both robots read), China time."""
-        heading = f"【{LEVEL_WORDS[self.level]}】{self.title}"
-        lines = [f"### {heading}", f"> 对象：{self.person}", f"> {self.body}",
+        """The message as a robot shows it (Markdown both robots read), China time; what operators typed is
+        shown as text, never read as Markdown or a mention."""
+        heading = f"【{LEVEL_WORDS[self.level]}】{_inert(self.title)}"
+        lines = [f"### {heading}", f"> 对象：{_inert(self.person)}", f"> {_inert(self.body)}",
                  f"> 发出：{self.sent_at.astimezone(CHINA):%m-%d %H:%M}（北京时间）"]
         if self.due_at is not None:
             lines.append(f"> 应答时限：{self.due_at.astimezone(CHINA):%H:%M}")
@@ -144,8 +153,10 @@ def request(hook: Hook, message: Message) -> tuple[str, dict[str, str], bytes]:
     if hook.format == "json":
         body = json.dumps(message.as_json(), ensure_ascii=False).encode()
         headers["Idempotency-Key"] = f"{message.page_id}:{message.level}"
-        if hook.secret:
-            digest = hmac.new(hook.secret.encode(), body, hashlib.sha256).hexdigest()
+        if hook.secret:  # signed with the time, so that a receiver can refuse an old post replayed
+            stamp = str(int(time.time()))
+            digest = hmac.new(hook.secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+            headers["X-Mobilize-Timestamp"] = stamp
             headers["X-Mobilize-Signature"] = f"sha256={digest}"
         return url, headers, body
     if hook.format == "wecom":
@@ -190,6 +201,15 @@ def _signed(url: str, secret: str) -> str:
     digest = hmac.new(secret.encode(), f"{stamp}\n{secret}".encode(), hashlib.sha256).digest()
     sign = urllib.parse.quote_plus(base64.b64encode(digest))
     return f"{url}{'&' if '?' in url else '?'}timestamp={stamp}&sign={sign}"
+
+
+MARKUP = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "*": "＊", "_": "＿", "`": "'", "#": "＃",
+                        "\n": " ", "\r": " ", "@": "＠"})
+"""Characters robots read as Markdown, links or mentions, as their full-width look-alikes (Chinese text's own)."""
+
+
+def _inert(text: str) -> str:
+    return text.translate(MARKUP)
 
 
 def _cut(text: str, limit: int) -> str:

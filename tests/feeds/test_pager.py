@@ -232,7 +232,7 @@ def test_a_webhooks_file_is_checked_and_names_what_is_wrong(tmp_path: Any) -> No
     with pytest.raises(webhooks.BadWebhooks, match=r"webhooks\.0\.format"):
         webhooks.load(str(path))
     path.write_text(json.dumps({"webhooks": [{"name": "a", "format": "json", "url": "http://x/"},
-                                             {"name": "a", "format": "wecom", "url": "http://y/"}]}))
+                                             {"name": "a", "format": "wecom", "url": "https://y/"}]}))
     with pytest.raises(webhooks.BadWebhooks, match="used twice"):
         webhooks.load(str(path))
     path.write_text("{not json")
@@ -307,3 +307,22 @@ def test_an_error_never_shows_a_robots_key(receiver: Receiver) -> None:
     with httpx.Client() as client:
         outcome = webhooks.post(client, robot, message)
     assert outcome.outcome == "failed" and outcome.error is not None and "SECRET-KEY" not in outcome.error
+
+
+def test_what_operators_typed_is_text_to_a_robot_and_robots_keys_go_over_https_only() -> None:
+    message = webhooks.Message(UUID(int=1), UUID(int=2), "Chen <@all>", "dispatch", 0, "调度令：[点此](http://x) *急*",
+                               "line one\n# not a heading", T0, None, None, False, 1)
+    text = message.text()
+    assert "<@all>" not in text and "](http" not in text and "\n# not" not in text and "＜＠all＞" in text
+    with pytest.raises(ValueError, match="use https"):
+        Hook.model_validate({"name": "w", "format": "wecom", "url": "http://qyapi.weixin.qq.com/send?key=k"})
+    assert Hook.model_validate({"name": "j", "format": "json", "url": "http://duty.internal/pages"})
+
+
+def test_a_json_hooks_signature_covers_the_time_and_the_body(receiver: Receiver) -> None:
+    signed = Hook.model_validate({"name": "j", "format": "json", "url": receiver.url(), "secret": "s3"})
+    message = webhooks.Message(UUID(int=1), UUID(int=2), "Chen Jing", "shift", 0, "t", "b", T0, None, None, False, 1)
+    _, headers, body = webhooks.request(signed, message)
+    stamp = headers["X-Mobilize-Timestamp"]
+    expected = hmac.new(b"s3", f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    assert headers["X-Mobilize-Signature"] == f"sha256={expected}"

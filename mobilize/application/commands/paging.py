@@ -155,7 +155,8 @@ class PagingCommands(CommandService):
         copies (the pager's, for pages no longer waiting on a deadline); refused while it still stands."""
         inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
         entry = inbox.get(notification_id)
-        require(self.moot(entry, now()) is not None, RuleViolated, "this page still stands", notification_id=notification_id)
+        require(self.moot(entry, now()) is not None, RuleViolated, "this page still stands",
+                notification_id=notification_id)
         return self._withdraw_moot(person_id, inbox, entry)
 
     def _withdraw_moot(self, person_id: UUID, inbox: Inbox, entry: dict[str, Any]) -> UUID:

@@ -321,7 +321,9 @@ def _roll_call(desk: Desk, phones: Phones, drive: Drive, at: datetime) -> None:
     stairwell whose answer arrives when the signal returns; the commander closes it with all accounted for."""
     site = drive.sites[0]
     commander = desk.app.load(TestingSite, site, "testing site").commander_id
-    if commander is None or phones.do(commander, "call_roll", site, sent=at, reason="gas smell near lane 2") is None:
+    called = commander is not None and phones.do(commander, "call_roll", site, commander, sent=at,
+                                                 reason="gas smell near lane 2")
+    if not called or commander is None:
         return
     calls = desk.app.roll_call(site)
     assert calls is not None
@@ -329,7 +331,7 @@ def _roll_call(desk: Desk, phones: Phones, drive: Drive, at: datetime) -> None:
         sent = at + (1 + number % 5) * MINUTE
         phones.do(UUID(person), "answer_roll", site, UUID(person), sent=sent,
                   arrives=sent + 12 * MINUTE if number == 1 else None)
-    phones.do(commander, "close_roll", site, sent=at + 20 * MINUTE)
+    phones.do(commander, "close_roll", site, commander, sent=at + 20 * MINUTE)
     closed = desk.app.roll_call(site)
     assert closed is not None
     status = closed.status(at + 20 * MINUTE)

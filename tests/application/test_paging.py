@@ -11,6 +11,7 @@ import pytest
 
 from mobilize.domain.base import RuleViolated
 from mobilize.domain.notification import Inbox
+from mobilize.domain.testing_site import TestingSite
 from tests.conftest import HOUR, T0, World
 
 MINUTE = timedelta(minutes=1)
@@ -230,3 +231,13 @@ def test_a_person_without_a_home_grid_is_answered_for_by_the_shifts_grid(world: 
                        qualifications={"sampler": T0 + 30 * HOUR})
     world.do("assign_to_shift", world.shift(site, T0), drifter)
     assert pages(world, drifter)[0]["unit_id"] == world.grid
+
+
+def test_a_commander_relieved_cannot_call_the_roll_from_the_field(world: World) -> None:
+    from mobilize.application.commands.roll_calls import NotCommanding
+
+    site = world.open_site(world.incident())
+    old = world.app.load(TestingSite, site, "site").commander_id
+    world.do("appoint_site_commander", site, world.person("New Commander", ("marshal",), ("grid_leader",)))
+    with pytest.raises(NotCommanding):
+        world.do("call_roll", site, old)

@@ -33,8 +33,7 @@ def _commanded(app: Mobilize, subject_id: UUID, caller: Principal) -> TestingSit
     head = subject.commander_id if isinstance(subject, TestingSite) else subject.leader_id
     if head != _person(caller):
         what = "site's commander" if isinstance(subject, TestingSite) else "task force's leader"
-        raise HTTPException(status_code=403, detail=f"only the {what} calls its roll from the field page; "
-                                                    f"you are not {subject.name}'s")
+        raise HTTPException(status_code=403, detail=f"only the {what} calls its roll from the field page")
     return subject
 
 
@@ -43,7 +42,7 @@ def call_roll(subject_id: UUID, body: RollOrder, app: App, caller: Acting, reque
     """Call the roll (点名) of the site one commands (everyone checked in there now) or the task force one leads."""
     def act(ctx: CommandContext) -> UUID:
         _commanded(app, subject_id, caller)
-        return app.call_roll(subject_id, ctx=ctx)
+        return app.call_roll(subject_id, _person(caller), ctx=ctx)
 
     return _reported(app, request, caller, body, "call_roll", subject_id, act)
 
@@ -53,7 +52,7 @@ def close_roll(subject_id: UUID, body: RollOrder, app: App, caller: Acting, requ
     """End the roll call one called; who has not answered stays unaccounted in its record."""
     def act(ctx: CommandContext) -> UUID:
         _commanded(app, subject_id, caller)
-        return app.close_roll(subject_id, ctx=ctx)
+        return app.close_roll(subject_id, _person(caller), ctx=ctx)
 
     return _reported(app, request, caller, body, "close_roll", subject_id, act)
 

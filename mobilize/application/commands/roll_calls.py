@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from mobilize.application.service import CommandService, command
-from mobilize.domain.base import MobilizeAggregate, NotFound, now, require
+from mobilize.domain.base import MobilizeAggregate, NotFound, RuleViolated, now, require
 from mobilize.domain.person import Person
 from mobilize.domain.roll_call import RollCall
 from mobilize.domain.shift import CHECK_IN_GRACE, Shift
@@ -15,15 +15,24 @@ from mobilize.domain.task_force import TaskForce
 from mobilize.domain.testing_site import SiteRota, TestingSite
 
 
+class NotCommanding(RuleViolated):
+    """Raised when someone calls or closes from the field the roll of what they do not command (any more)."""
+
+    rule = "not_commanding"
+
+
 class RollCallCommands(CommandService):
     """Account for everyone on duty at a site, or in a task force."""
 
     @command
-    def call_roll(self, subject_id: UUID) -> UUID:
-        """Call the roll (点名): of a site, everyone checked in there now; of a task force, all its members."""
+    def call_roll(self, subject_id: UUID, commander_id: UUID | None = None) -> UUID:
+        """Call the roll (点名): of a site, everyone checked in there now; of a task force, all its members.
+        `commander_id`: called from the field by that person, who must command the site or lead the task force
+        (checked with the command's other reads: a commander relieved meanwhile is refused)."""
         subject = self.load(MobilizeAggregate, subject_id, "site or task force")
         require(isinstance(subject, (TestingSite, TaskForce)), NotFound,
                 f"no site or task force with id {subject_id}", id=subject_id)
+        self._require_head(subject, commander_id)
         if isinstance(subject, TaskForce):
             kind, roll = "task_force", {str(p): self.load(Person, p, "person").name for p in subject.members}
         else:
@@ -40,11 +49,22 @@ class RollCallCommands(CommandService):
         return self.commit(calls)
 
     @command
-    def close_roll(self, subject_id: UUID) -> UUID:
-        """End the open roll call; who has not answered stays unaccounted in its record."""
+    def close_roll(self, subject_id: UUID, commander_id: UUID | None = None) -> UUID:
+        """End the open roll call; who has not answered stays unaccounted in its record (`commander_id` as in
+        `call_roll`)."""
+        if commander_id is not None:
+            self._require_head(self.load(MobilizeAggregate, subject_id, "site or task force"), commander_id)
         calls = self.load(RollCall, RollCall.create_id(subject_id), "roll call")
         calls.close(now())
         return self.commit(calls)
+
+    @staticmethod
+    def _require_head(subject: Any, commander_id: UUID | None) -> None:
+        if commander_id is None:
+            return
+        head = subject.commander_id if isinstance(subject, TestingSite) else getattr(subject, "leader_id", None)
+        require(head == commander_id, NotCommanding, "only the site's commander or the task force's leader calls "
+                "and closes its roll from the field", subject_id=subject.id)
 
     def on_duty(self, site_id: UUID) -> dict[str, str]:
         """Everyone checked in, and not yet out, on a shift at the site whose window holds now: id → name."""

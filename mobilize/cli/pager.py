@@ -55,13 +55,19 @@ def run_pager(settings: Settings, args: argparse.Namespace) -> int:
                                 "attempts"), f"Pages ({args.state})"))
             return 0
         if args.verb == "round":
-            done = pager.round(args.now or utcnow())
+            try:
+                done = pager.round(args.now or utcnow())
+            except ValueError as error:
+                print(f"mobilize pager: {error}", file=sys.stderr)
+                return 2
             for page, level in done.escalated:
                 print(f"escalated {page} to level {level}")
             for page, hook, level, outcome in done.attempts:
                 print(f"posted {page} (level {level}) to {hook}: {outcome}")
-            print(f"{len(done.escalated)} escalated, {len(done.attempts)} posts, {done.deferred} deferred "
-                  "(a robot's messages per minute)")
+            for page in done.withdrawn:
+                print(f"withdrew {page}: what it was about is over")
+            print(f"{len(done.escalated)} escalated, {len(done.withdrawn)} withdrawn, {len(done.attempts)} posts, "
+                  f"{done.deferred} deferred (a robot's messages per minute)")
             return 0
         return _run(pager, args.every, len(hooks))
     finally:

@@ -23,7 +23,7 @@ STEPS = {"acknowledge": "acknowledge_dispatch", "decline": "decline_dispatch", "
          "arrive": "arrive_on_scene"}
 """The command center's name of each step a person takes on their dispatch, for the summary's counts."""
 REPORTED = {"check_in_from_field": "check-in", "acknowledge_page": "acknowledge-page", "answer_dispatch": "",
-            "answer_roll": "answer_roll", "call_roll": "call-roll", "close_roll": "close-roll"}
+            "answer_roll": "answer_roll", "call_roll": "call_roll", "close_roll": "close_roll"}
 """The commands a phone sends that its field log notes (as the field page names them)."""
 
 
@@ -110,7 +110,7 @@ class Phones:
                  f"  reports in field logs       {self._reports()} (what each phone sent and what came of it)",
                  f"  pages sent                  {own['shift']} shift, {own['dispatch']} dispatch",
                  f"  pages acknowledged          {states['acknowledged']}",
-                 f"  pages withdrawn             {states['withdrawn']} (taken off the shift, dispatch ended)",
+                 f"  pages withdrawn             {states['withdrawn']} (off the shift, dispatch or incident over)",
                  f"  escalated to grid leaders   {self.facts['pages escalated to level 1']}"
                  f" ({self.facts['answered once their grid leader called']} answered once called)",
                  f"  escalated to the command center {self.facts['pages escalated to level 2']}",

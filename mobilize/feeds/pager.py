@@ -57,7 +57,9 @@ class Pager:
         self.client = client or httpx.Client(follow_redirects=False)
         self.runner = Runner(app, views, Paging(), store=store)
         self.sent: dict[str, deque[datetime]] = defaultdict(deque)  # per hook: posts in the last minute
-        self.unrecorded: dict[tuple[UUID, str, int, int], webhooks.Outcome] = {}  # posted, record failed (store away)
+        # posts made whose record is not in the log yet (the store away), and whose page they were
+        self.unrecorded: dict[tuple[UUID, str, int, int], tuple[webhooks.Outcome, datetime]] = {}
+        self.person_of: dict[UUID, UUID] = {}
         self.units: dict[tuple[str, str], bool] = {}
 
     def round(self, now: datetime | None = None) -> Round:
@@ -68,6 +70,7 @@ class Pager:
             raise ValueError(f"the round's time {now.isoformat()} lies ahead of the server's clock: a pager "
                              "escalates and posts only as of now or a moment past")
         done = Round()
+        self._record_unrecorded()
         self.runner.catch_up()
         for page in paging.due(self.runner.views, now):
             self._escalate(page, now, done)
@@ -95,12 +98,35 @@ class Pager:
             return
         done.escalated.append((page_id, level))
 
+    def _record_unrecorded(self) -> None:
+        """Record the posts made while the store refused their record (at the time they were made), whatever
+        became of their page since; raises while the store is still away."""
+        for key, (result, posted_at) in list(self.unrecorded.items()):
+            page_id, hook, level, number = key
+            self._record(self.person_of[page_id], page_id, hook, level, number, result, posted_at)
+            del self.unrecorded[key]
+
+    def _record(self, person: UUID, page_id: UUID, hook: str, level: int, number: int, result: webhooks.Outcome,
+                at: datetime) -> str:
+        outcome = result.outcome
+        if outcome == "failed" and number >= webhooks.ATTEMPTS:
+            outcome = "gave_up"
+        next_at = webhooks.next_attempt(number, at) if outcome == "failed" else None
+        ctx = CommandContext(actor=ACTOR, command_id=f"pager:post:{page_id}:{hook}:{level}:{number}",
+                             reason=f"posting the page to webhook {hook}", occurred_at=at)
+        try:
+            self.app.record_delivery_attempt(person, page_id, hook, level, number, outcome, result.status,
+                                             result.error, next_at, ctx=ctx)
+        except DomainError as error:  # another pager recorded this attempt first
+            log.info("pager.attempt_not_recorded", page=str(page_id), rule=error.rule, refusal=error.message)
+        return outcome
+
     def _settle(self, page: dict[str, Any], now: datetime, done: Round) -> None:
         """Withdraw a page at the command center whose incident closed or whose shift ended meanwhile."""
         person, page_id = UUID(page["person_id"]), UUID(page["id"])
         try:
             entry = self.app.load(Inbox, Inbox.create_id(person), "inbox").get(page_id)
-            if self.app.moot(entry, now) is None:
+            if entry["state"] in ("acknowledged", "withdrawn") or self.app.moot(entry, now) is None:
                 return
             ctx = CommandContext(actor=ACTOR, command_id=f"pager:moot:{page_id}", reason="what it is about is over",
                                  occurred_at=now)
@@ -124,8 +150,7 @@ class Pager:
                 continue
             owed = [level for level in levels if level in hook.levels]
             for level in owed:  # a level passed before its first post is superseded by the higher one
-                if level == owed[-1] or any(a["webhook"] == hook.name and a["level"] == level
-                                            for a in entry["attempts"]):
+                if level == owed[-1] or inbox.tried(entry["id"], hook.name, level):
                     self._attempt(hook, inbox, entry, level, now, done)
 
     def _attempt(self, hook: Hook, inbox: Inbox, entry: dict[str, Any], level: int, now: datetime,
@@ -136,31 +161,21 @@ class Pager:
             return
         number = count + 1
         key = (entry["id"], hook.name, level, number)
-        result = self.unrecorded.get(key)
-        if result is None:  # not posted yet (a post whose record failed is recorded again, not posted again)
-            recent = self.sent[hook.name]
-            while recent and recent[0] <= now - timedelta(minutes=1):
-                recent.popleft()
-            if len(recent) >= hook.per_minute:
-                done.deferred += 1
-                return
-            recent.append(now)
-            message = Message(entry["id"], inbox.person_id, inbox.person_name, entry["kind"], level, entry["title"],
-                              entry["body"], entry["sent_at"], entry["due_at"], entry["incident_id"],
-                              entry["exercise"], number)
-            result = self.unrecorded[key] = webhooks.post(self.client, hook, message)
-        outcome = result.outcome
-        if outcome == "failed" and number >= webhooks.ATTEMPTS:
-            outcome = "gave_up"
-        next_at = webhooks.next_attempt(number, now) if outcome == "failed" else None
-        ctx = CommandContext(actor=ACTOR, command_id=f"pager:post:{entry['id']}:{hook.name}:{level}:{number}",
-                             reason=f"posting the page to webhook {hook.name}", occurred_at=now)
-        try:
-            self.app.record_delivery_attempt(inbox.person_id, entry["id"], hook.name, level, number, outcome,
-                                             result.status, result.error, next_at, ctx=ctx)
-        except DomainError as error:  # another pager recorded this attempt first
-            log.info("pager.attempt_not_recorded", page=str(entry["id"]), rule=error.rule, refusal=error.message)
-        del self.unrecorded[key]  # recorded, or someone else's record stands: either way it is not ours to keep
+        recent = self.sent[hook.name]
+        while recent and recent[0] <= now - timedelta(minutes=1):
+            recent.popleft()
+        if len(recent) >= hook.per_minute:
+            done.deferred += 1
+            return
+        recent.append(now)
+        message = Message(entry["id"], inbox.person_id, inbox.person_name, entry["kind"], level, entry["title"],
+                          entry["body"], entry["sent_at"], entry["due_at"], entry["incident_id"], entry["exercise"],
+                          number)
+        result = webhooks.post(self.client, hook, message)
+        self.unrecorded[key] = (result, now)  # until its record is in the log (the store may be away right now)
+        self.person_of[entry["id"]] = inbox.person_id
+        outcome = self._record(inbox.person_id, entry["id"], hook.name, level, number, result, now)
+        del self.unrecorded[key]
         done.attempts.append((entry["id"], hook.name, level, outcome))
         log.info("pager.posted", page=str(entry["id"]), webhook=hook.name, level=level, attempt=number,
                  outcome=outcome, status=result.status)
@@ -184,9 +199,9 @@ class Pager:
         while not stop.is_set():
             try:
                 done = self.round(clock())
-                if done.escalated or done.attempts:
+                if done.escalated or done.attempts or done.withdrawn:
                     log.info("pager.round", escalated=len(done.escalated), attempts=len(done.attempts),
-                             deferred=done.deferred)
+                             withdrawn=len(done.withdrawn), deferred=done.deferred)
             except Exception as error:  # noqa: BLE001 - a worker keeps going; the store's faults pass
                 log.warning("pager.round_failed", error=type(error).__name__, message=str(error)[:300])
             stop.wait(every)

@@ -9,9 +9,15 @@ The file `MOBILIZE_WEBHOOKS_FILE` names them (URLs carry the robots' keys: the f
        "secret": "SEC…", "unit_id": "<grid id>", "levels": [0, 1]},
       {"name": "duty-system", "format": "json", "url": "https://duty.example/pages", "secret": "…"}]}
 
-A hook carries the pages of people whose home grid lies under `unit_id` (absent: everyone), at the levels it
+A hook carries the pages a grid under `unit_id` answers for (the person's home grid, else the shift's or the
+site's; absent: every page), at the levels it
 lists (0: the page itself, 1: escalated to the grid's leaders, 2: escalated to the command center; absent:
 all), of the kinds it lists (dispatch, shift; absent: both). Robots take at most `per_minute` messages.
+
+The JSON hook's post carries `Idempotency-Key: <page id>:<level>` (drop a repeat) and, with a `secret`,
+`X-Mobilize-Timestamp: <unix seconds>` and `X-Mobilize-Signature: sha256=<hex HMAC-SHA256(secret,
+"<timestamp>." + body)>`: a receiver recomputes it and refuses a post whose timestamp is more than a few
+minutes old (a replay).
 """
 
 from __future__ import annotations

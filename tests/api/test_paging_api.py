@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.api.conftest import Api, Desk
+from tests.api.conftest import Api, Desk, issue
 from tests.conftest import T0
 
 MINUTE = timedelta(minutes=1)
@@ -124,16 +124,38 @@ def test_the_board_finds_a_grids_pages_however_many_newer_ones_elsewhere_and_put
     chen = world.person("Chen Jing")
     world.do("assign_to_shift", world.shift(site, T0), chen, at=T0 - 14 * timedelta(hours=1))
     later = world.shift(site, T0, lane=2, slots=4)
-    for number in range(4):  # newer pages of another grid
+    others = []
+    for number in range(4):  # newer pages of another grid, all gone up to the command center
         other = world.do("register_person", f"Zhao {number}", ["volunteer"], world.other_grid,
                          qualifications={"sampler": T0 + timedelta(days=30)})
         world.do("assign_to_shift", later, other)
-    [page] = world.app.inbox_of(chen)
-    world.do("escalate_page", chen, page["id"], at=page["sent_at"] + 11 * MINUTE)  # no leaders: level 2
+        others.append(other)
+    for other in others:
+        [page] = world.app.inbox_of(other)
+        world.do("escalate_page", other, page["id"], at=page["sent_at"] + 11 * MINUTE)  # no leaders: level 2
 
     mine = desk.grid_operator.get("/pages", state="open", limit=1).json()
     urgent = desk.auditor.get("/pages", state="open").json()
 
-    assert [p["person_name"] for p in mine] == ["Chen Jing"]
-    assert urgent[0]["person_name"] == "Chen Jing" and urgent[0]["level"] == 2 and len(urgent) == 5
+    assert [p["person_name"] for p in mine] == ["Chen Jing"]  # not crowded out by the other grid's
+    assert [p["level"] for p in urgent] == [2, 2, 2, 2, 0] and urgent[-1]["person_name"] == "Chen Jing"
     assert desk.auditor.get(f"/people/{world.street}/pages").status_code == 404  # no such person
+
+
+def test_an_operator_answers_a_leaders_copy_only_over_the_grid_the_page_belongs_to(desk: Desk) -> None:
+    world = desk.world
+    site = world.open_site(world.incident())
+    chen = world.person("Chen Jing")
+    leader = world.do("register_person", "Gu Lin", ["grid_leader"], world.other_grid)  # lives in the next grid
+    world.do("appoint_grid_leader", world.grid, "first_secretary", leader)
+    world.do("assign_to_shift", world.shift(site, T0), chen)
+    [page] = world.app.inbox_of(chen)
+    world.do("escalate_page", chen, page["id"], at=page["sent_at"] + 11 * MINUTE)
+    [copy] = world.app.inbox_of(leader)
+    neighbour = Api(desk.client, issue(world.app, "operator", "Next grid desk", world.other_grid))
+
+    refused = neighbour.post(f"/people/{leader}/pages/{copy['id']}/acknowledge", {"reason": "rang him"})
+    allowed = desk.operator.post(f"/people/{leader}/pages/{copy['id']}/acknowledge", {"reason": "rang him"})
+
+    assert refused.status_code == 403, refused.text
+    assert allowed.status_code == 200 and world.app.inbox_of(chen)[0]["state"] == "acknowledged"

@@ -299,14 +299,18 @@ def test_a_robot_gets_no_more_than_its_messages_per_minute(world: World, store: 
     assert len(third.attempts) == 1 and len(receiver.posts) == 3
 
 
-def test_an_error_never_shows_a_robots_key(receiver: Receiver) -> None:
+def test_an_error_never_shows_a_robots_key() -> None:
     robot = Hook.model_validate({"name": "w", "format": "wecom", "url": "http://127.0.0.1:9/send?key=SECRET-KEY"})
     message = webhooks.Message(UUID(int=1), UUID(int=2), "Chen Jing", "shift", 0, "t", "b", T0, None, None, False, 1)
     import httpx
 
-    with httpx.Client() as client:
+    def refuse(request: httpx.Request) -> httpx.Response:  # a proxy's error that quotes the address it failed
+        raise httpx.ConnectError(f"cannot reach {request.url}", request=request)
+
+    with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
         outcome = webhooks.post(client, robot, message)
-    assert outcome.outcome == "failed" and outcome.error is not None and "SECRET-KEY" not in outcome.error
+    assert outcome.outcome == "failed" and outcome.error is not None
+    assert "cannot reach http://127.0.0.1:9/send?" in outcome.error and "SECRET-KEY" not in outcome.error
 
 
 def test_what_operators_typed_is_text_to_a_robot_and_robots_keys_go_over_https_only() -> None:
@@ -326,3 +330,26 @@ def test_a_json_hooks_signature_covers_the_time_and_the_body(receiver: Receiver)
     stamp = headers["X-Mobilize-Timestamp"]
     expected = hmac.new(b"s3", f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
     assert headers["X-Mobilize-Signature"] == f"sha256={expected}"
+
+
+def test_a_post_whose_page_was_answered_before_its_record_could_be_written_is_still_recorded(
+        world: World, store: str, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
+    chen, page = paged(world)
+    pager = pager_for(world.app, store, hook(receiver))
+    record = world.app.record_delivery_attempt
+    calls = [0]
+
+    def away_once(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == 1:
+            raise OSError("the store is away")
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(world.app, "record_delivery_attempt", away_once)
+    with pytest.raises(OSError):
+        pager.round(page["sent_at"] + SECOND)
+    world.do("acknowledge_page", chen, page["id"])
+    pager.round(page["sent_at"] + 3 * SECOND)
+    [attempt] = attempts(world)
+    assert len(receiver.posts) == 1 and attempt.outcome == "delivered"
+    assert attempt.occurred_at == page["sent_at"] + SECOND  # when it was posted, not when it was recorded

@@ -61,4 +61,11 @@ def acknowledge_for(person_id: UUID, notification_id: UUID, body: CommandBody, a
     if not (body.reason and body.reason.strip()):
         raise InvalidCommand("acknowledging a page for someone else needs a reason (how they answered)",
                              field="reason")
-    return run(app, request, caller, body, person_id, app.acknowledge_page, person_id, notification_id)
+    try:
+        entry = app.load(Inbox, Inbox.create_id(person_id), "inbox").get(notification_id)
+    except NotFound:
+        raise NotFound(f"no page {notification_id} for person {person_id}", id=notification_id) from None
+    # the operator must reach the person and the grid answering for the page (a leader's copy answers the page
+    # of someone in the grid they lead, which may not be the leader's own)
+    return run(app, request, caller, body, (person_id, entry["unit_id"]), app.acknowledge_page, person_id,
+               notification_id)

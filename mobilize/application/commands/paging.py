@@ -155,6 +155,8 @@ class PagingCommands(CommandService):
         copies (the pager's, for pages no longer waiting on a deadline); refused while it still stands."""
         inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
         entry = inbox.get(notification_id)
+        require(entry["state"] not in ("acknowledged", "withdrawn"), RuleViolated,
+                f"this page is already {entry['state']}", notification_id=notification_id)
         require(self.moot(entry, now()) is not None, RuleViolated, "this page still stands",
                 notification_id=notification_id)
         return self._withdraw_moot(person_id, inbox, entry)

@@ -96,7 +96,7 @@ function delivery(page) {
 }
 
 function acknowledgeButton(ctx, page) {
-  if (!OPEN.has(page.state) || !ctx.canTouch(page.home_grid_id)) return null;
+  if (!OPEN.has(page.state) || !ctx.canTouch(page.unit_id || page.home_grid_id)) return null;
   return button(t("ackForPerson"), { class: "act primary", "data-act": "acknowledge",
     onclick: () => acknowledge(ctx, page) });
 }

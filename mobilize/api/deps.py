@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from mobilize.api.examples import example
 from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
-from mobilize.domain.base import CommandContext, DomainError, NotFound, moment_problem
+from mobilize.domain.base import CommandContext, DomainError, MobilizeAggregate, NotFound, moment_problem
 
 MAX_KEY = 200
 """The longest Idempotency-Key taken (a UUID is 36 characters)."""
@@ -172,7 +172,11 @@ def _covers(app: Mobilize, scope_unit_id: UUID, record_id: UUID | None) -> bool:
     try:
         return app.within(app.unit_of(record_id), scope_unit_id)
     except DomainError:
-        return True  # nothing there to protect; the command will say what is missing
+        try:
+            app.load(MobilizeAggregate, record_id, "record")
+        except DomainError:
+            return True  # nothing there to protect; the command will say what is missing
+        return False  # a record under no unit (a person without a home grid): only a token of the whole tree
 
 
 class Reach:

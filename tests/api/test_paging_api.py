@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.api.conftest import Api, Desk, issue
-from tests.conftest import T0
+from tests.conftest import HOUR, T0
 
 MINUTE = timedelta(minutes=1)
 
@@ -159,3 +159,19 @@ def test_an_operator_answers_a_leaders_copy_only_over_the_grid_the_page_belongs_
 
     assert refused.status_code == 403, refused.text
     assert allowed.status_code == 200 and world.app.inbox_of(chen)[0]["state"] == "acknowledged"
+
+
+def test_a_person_without_a_home_grid_is_touched_by_the_grid_answering_for_their_page_and_no_other(
+        desk: Desk) -> None:
+    world = desk.world
+    site = world.open_site(world.incident())
+    drifter = world.do("register_person", "Zhou Min", ["volunteer"], None, qualifications={"sampler": T0 + 30 * HOUR})
+    world.do("assign_to_shift", world.shift(site, T0), drifter)
+    [page] = world.app.inbox_of(drifter)
+    neighbour = Api(desk.client, issue(world.app, "operator", "Next grid desk", world.other_grid))
+
+    assert neighbour.post(f"/people/{drifter}/responder-token", {}).status_code == 403  # under no grid of theirs
+    assert neighbour.post(f"/people/{drifter}/pages/{page['id']}/acknowledge", {"reason": "x"}).status_code == 403
+    assert [p["person_name"] for p in desk.grid_operator.get("/pages", state="open").json()] == ["Zhou Min"]
+    said = desk.grid_operator.post(f"/people/{drifter}/pages/{page['id']}/acknowledge", {"reason": "at the site"})
+    assert said.status_code == 200, said.text

@@ -65,7 +65,7 @@ def acknowledge_for(person_id: UUID, notification_id: UUID, body: CommandBody, a
         entry = app.load(Inbox, Inbox.create_id(person_id), "inbox").get(notification_id)
     except NotFound:
         raise NotFound(f"no page {notification_id} for person {person_id}", id=notification_id) from None
-    # the operator must reach the person and the grid answering for the page (a leader's copy answers the page
-    # of someone in the grid they lead, which may not be the leader's own)
-    return run(app, request, caller, body, (person_id, entry["unit_id"]), app.acknowledge_page, person_id,
+    # a page belongs to the grid answering for it (the person's home grid, else the shift's; a leader's copy:
+    # the grid they lead, which may not be their own): its operators answer it
+    return run(app, request, caller, body, entry["unit_id"] or person_id, app.acknowledge_page, person_id,
                notification_id)

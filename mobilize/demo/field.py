@@ -14,6 +14,7 @@ from mobilize.demo.desk import Desk
 from mobilize.demo.street import Street
 from mobilize.domain.base import CommandContext
 from mobilize.domain.dispatch import Dispatch
+from mobilize.domain.notification import CLOSED
 from mobilize.feeds.pager import Pager
 from mobilize.projections import paging
 from mobilize.projections.store import ViewStore
@@ -85,7 +86,7 @@ class Phones:
     def acknowledge(self, person: UUID, subject_id: UUID, sent: datetime) -> bool:
         """The person taps 收到 on their open page about `subject_id` (a shift, a dispatch)."""
         page = next((p for p in self.desk.app.inbox_of(person, limit=300)
-                     if p["subject_id"] == subject_id and p["state"] not in ("acknowledged", "withdrawn")), None)
+                     if p["subject_id"] == subject_id and p["state"] not in CLOSED), None)
         if page is None:
             return False
         self.do(person, "mark_delivered", person, page["id"], "field", sent=sent - MINUTE)

@@ -20,6 +20,10 @@ KINDS = ("dispatch", "shift", "escalation")
 """What a page is about: a dispatch of the person (or of their task force), a shift they were put on, or (to a
 grid leader) someone else's page nobody answered."""
 STATES = ("sent", "delivered", "acknowledged", "escalated", "withdrawn")
+OPEN = ("sent", "delivered", "escalated")
+"""A page in these states still waits for its answer."""
+CLOSED = ("acknowledged", "withdrawn")
+"""A page in these states is over: answered, or no longer standing."""
 LEVELS = {1: "grid_leaders", 2: "command_center"}
 """Where an unanswered page goes, in order: the person's grid leaders (双网格长), then the command center."""
 ATTEMPT_OUTCOMES = ("delivered", "failed", "gave_up")
@@ -65,7 +69,7 @@ class Inbox(MobilizeAggregate):
     def about(self, subject_id: UUID) -> list[dict[str, Any]]:
         """The notifications still open (not acknowledged, not withdrawn) about a dispatch, shift or page."""
         return [entry for entry in self.notifications.values()
-                if entry["subject_id"] == subject_id and entry["state"] not in ("acknowledged", "withdrawn")]
+                if entry["subject_id"] == subject_id and entry["state"] not in CLOSED]
 
     def send(self, notification_id: UUID, kind: str, subject_id: UUID, incident_id: UUID | None, exercise: bool,
              title: str, body: str, at: datetime, answer_within: timedelta | None, unit_id: UUID | None,
@@ -92,7 +96,7 @@ class Inbox(MobilizeAggregate):
             "acknowledged_at": None, "level": 0, "escalations": [], "withdrawn_at": None, "withdrawn_reason": None}
         if len(self.notifications) > KEPT:
             closed = [key for key, entry in self.notifications.items()
-                      if entry["state"] in ("acknowledged", "withdrawn")]
+                      if entry["state"] in CLOSED]
             for key in (closed or list(self.notifications))[: len(self.notifications) - KEPT]:
                 del self.notifications[key]
 
@@ -172,7 +176,7 @@ class Inbox(MobilizeAggregate):
         require(level in LEVELS, InvalidCommand, f"level must be one of {', '.join(map(str, LEVELS))}",
                 field="level")
         entry = self.get(notification_id)
-        require(entry["state"] in ("sent", "delivered", "escalated"), RuleViolated,
+        require(entry["state"] in OPEN, RuleViolated,
                 f"a page that is {entry['state']} is not escalated", notification_id=notification_id)
         require(level > entry["level"], RuleViolated, f"this page is already at level {entry['level']}",
                 notification_id=notification_id, level=entry["level"])
@@ -191,7 +195,7 @@ class Inbox(MobilizeAggregate):
     def withdraw(self, notification_id: UUID, reason: str, at: datetime) -> None:
         """The page no longer stands (the dispatch recalled, the shift taken away, the person answered)."""
         entry = self.get(notification_id)
-        if entry["state"] in ("acknowledged", "withdrawn"):
+        if entry["state"] in CLOSED:
             return
         self._withdraw(notification_id=notification_id, why=reason, at=at)
 

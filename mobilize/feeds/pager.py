@@ -23,7 +23,7 @@ import structlog
 from mobilize.application import Mobilize
 from mobilize.application.service import MAX_CLOCK_SKEW
 from mobilize.domain.base import CommandContext, DomainError, NotFound, utcnow
-from mobilize.domain.notification import Inbox
+from mobilize.domain.notification import CLOSED, Inbox
 from mobilize.feeds import webhooks
 from mobilize.feeds.webhooks import Hook, Message
 from mobilize.projections import paging
@@ -57,9 +57,8 @@ class Pager:
         self.client = client or httpx.Client(follow_redirects=False)
         self.runner = Runner(app, views, Paging(), store=store)
         self.sent: dict[str, deque[datetime]] = defaultdict(deque)  # per hook: posts in the last minute
-        # posts made whose record is not in the log yet (the store away), and whose page they were
-        self.unrecorded: dict[tuple[UUID, str, int, int], tuple[webhooks.Outcome, datetime]] = {}
-        self.person_of: dict[UUID, UUID] = {}
+        # posts made whose record is not in the log yet (the store away): what came of each, when, whose page
+        self.unrecorded: dict[tuple[UUID, str, int, int], tuple[webhooks.Outcome, datetime, UUID]] = {}
         self.units: dict[tuple[str, str], bool] = {}
 
     def round(self, now: datetime | None = None) -> Round:
@@ -101,9 +100,9 @@ class Pager:
     def _record_unrecorded(self) -> None:
         """Record the posts made while the store refused their record (at the time they were made), whatever
         became of their page since; raises while the store is still away."""
-        for key, (result, posted_at) in list(self.unrecorded.items()):
+        for key, (result, posted_at, person) in list(self.unrecorded.items()):
             page_id, hook, level, number = key
-            self._record(self.person_of[page_id], page_id, hook, level, number, result, posted_at)
+            self._record(person, page_id, hook, level, number, result, posted_at)
             del self.unrecorded[key]
 
     def _record(self, person: UUID, page_id: UUID, hook: str, level: int, number: int, result: webhooks.Outcome,
@@ -126,7 +125,7 @@ class Pager:
         person, page_id = UUID(page["person_id"]), UUID(page["id"])
         try:
             entry = self.app.load(Inbox, Inbox.create_id(person), "inbox").get(page_id)
-            if entry["state"] in ("acknowledged", "withdrawn") or self.app.moot(entry, now) is None:
+            if entry["state"] in CLOSED or self.app.moot(entry, now) is None:
                 return
             ctx = CommandContext(actor=ACTOR, command_id=f"pager:moot:{page_id}", reason="what it is about is over",
                                  occurred_at=now)
@@ -142,7 +141,7 @@ class Pager:
             entry = inbox.get(UUID(page["id"]))
         except NotFound:
             return
-        if entry["state"] in ("acknowledged", "withdrawn"):
+        if entry["state"] in CLOSED:
             return
         levels = [0, *(escalation["level"] for escalation in entry["escalations"])]
         for hook in self.hooks:
@@ -172,8 +171,7 @@ class Pager:
                           entry["body"], entry["sent_at"], entry["due_at"], entry["incident_id"], entry["exercise"],
                           number)
         result = webhooks.post(self.client, hook, message)
-        self.unrecorded[key] = (result, now)  # until its record is in the log (the store may be away right now)
-        self.person_of[entry["id"]] = inbox.person_id
+        self.unrecorded[key] = (result, now, inbox.person_id)  # until recorded (the store may be away right now)
         outcome = self._record(inbox.person_id, entry["id"], hook.name, level, number, result, now)
         del self.unrecorded[key]
         done.attempts.append((entry["id"], hook.name, level, outcome))

@@ -8,6 +8,7 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
+from mobilize.domain.notification import OPEN
 from mobilize.log.codec import iso
 from mobilize.projections.base import Projection
 from mobilize.projections.store import Transaction, ViewStore
@@ -15,8 +16,8 @@ from mobilize.projections.store import Transaction, ViewStore
 COLUMNS = ("id", "person_id", "person_name", "home_grid_id", "kind", "subject_id", "incident_id", "exercise",
            "title", "state", "level", "sent_at", "due_at", "delivered_at", "acknowledged_at", "escalated_at",
            "withdrawn_at", "attempts", "failed_attempts", "about_person_id", "acknowledged_by", "unit_id")
-OPEN = ("sent", "delivered", "escalated")
-"""A page in these states still waits for its answer."""
+OPEN_SQL = ", ".join(f"'{state}'" for state in OPEN)
+"""The states of a page still waiting for its answer, as an SQL list."""
 
 
 class Paging(Projection):
@@ -95,22 +96,22 @@ class Paging(Projection):
 
 def due(views: ViewStore, now: datetime) -> list[dict[str, Any]]:
     """Open pages whose answer is overdue at `now` (the pager escalates them), oldest first."""
-    rows = views.query("SELECT person_id, id, level FROM paging_pages WHERE state IN ('sent', 'delivered', "
-                       "'escalated') AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at", (iso(now),))
+    rows = views.query(f"SELECT person_id, id, level FROM paging_pages WHERE state IN ({OPEN_SQL}) "
+                       "AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at", (iso(now),))
     return [{"person_id": person, "id": page, "level": level} for person, page, level in rows]
 
 
 def undelivered(views: ViewStore, since: datetime) -> list[dict[str, Any]]:
     """Open pages sent or escalated since `since`, whose webhooks may still owe a post (the pager checks each)."""
-    rows = views.query("SELECT person_id, id, unit_id FROM paging_pages WHERE state IN ('sent', 'delivered', "
-                       "'escalated') AND kind <> 'escalation' AND (sent_at >= ? OR escalated_at >= ?) ORDER BY sent_at",
+    rows = views.query(f"SELECT person_id, id, unit_id FROM paging_pages WHERE state IN ({OPEN_SQL}) "
+                       "AND kind <> 'escalation' AND (sent_at >= ? OR escalated_at >= ?) ORDER BY sent_at",
                        (iso(since), iso(since)))
     return [{"person_id": person, "id": page, "unit_id": unit} for person, page, unit in rows]
 
 
 def standing(views: ViewStore) -> list[dict[str, Any]]:
     """Open pages no deadline chases any more (at the command center): the pager checks whether they are moot."""
-    rows = views.query("SELECT person_id, id FROM paging_pages WHERE state IN ('sent', 'delivered', 'escalated') "
+    rows = views.query(f"SELECT person_id, id FROM paging_pages WHERE state IN ({OPEN_SQL}) "
                        "AND due_at IS NULL AND kind <> 'escalation' ORDER BY sent_at")
     return [{"person_id": person, "id": page} for person, page in rows]
 
@@ -123,7 +124,7 @@ def listing(views: ViewStore, state: str | None, level: int | None, incident_id:
     where: list[str] = []
     args: list[Any] = []
     if state == "open":
-        where.append("state IN ('sent', 'delivered', 'escalated')")
+        where.append(f"state IN ({OPEN_SQL})")
     elif state is not None:
         where.append("state = ?")
         args.append(state)

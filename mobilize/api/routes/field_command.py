@@ -4,6 +4,7 @@ is noted in the commander's field log like any field action, and recorded with t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -40,21 +41,23 @@ def _commanded(app: Mobilize, subject_id: UUID, caller: Principal) -> TestingSit
 @router.post("/{subject_id}/roll-call", response_model=FieldDone, responses=REFUSALS)
 def call_roll(subject_id: UUID, body: RollOrder, app: App, caller: Acting, request: Request) -> FieldDone:
     """Call the roll (点名) of the site one commands (everyone checked in there now) or the task force one leads."""
-    def act(ctx: CommandContext) -> UUID:
-        _commanded(app, subject_id, caller)
-        return app.call_roll(subject_id, _person(caller), ctx=ctx)
-
-    return _reported(app, request, caller, body, "call_roll", subject_id, act)
+    return _ordered(app, request, caller, body, subject_id, "call_roll", app.call_roll)
 
 
 @router.post("/{subject_id}/roll-call/close", response_model=FieldDone, responses=REFUSALS)
 def close_roll(subject_id: UUID, body: RollOrder, app: App, caller: Acting, request: Request) -> FieldDone:
     """End the roll call one called; who has not answered stays unaccounted in its record."""
+    return _ordered(app, request, caller, body, subject_id, "close_roll", app.close_roll)
+
+
+def _ordered(app: Mobilize, request: Request, caller: Principal, body: RollOrder, subject_id: UUID, action: str,
+             command: Callable[..., UUID]) -> FieldDone:
+    """Give a roll-call command as the commander (403 for anyone else), noted in their field log."""
     def act(ctx: CommandContext) -> UUID:
         _commanded(app, subject_id, caller)
-        return app.close_roll(subject_id, _person(caller), ctx=ctx)
+        return command(subject_id, _person(caller), ctx=ctx)
 
-    return _reported(app, request, caller, body, "close_roll", subject_id, act)
+    return _reported(app, request, caller, body, action, subject_id, act)
 
 
 @router.get("/{subject_id}/roll-call", response_model=dict[str, Any], responses=READ_REFUSALS)

@@ -21,11 +21,6 @@ Commanded = TestingSite | TaskForce
 A = TypeVar("A", TestingSite, TaskForce, Shift)
 
 
-def inbox_id(person_id: UUID) -> UUID:
-    """The person's notification inbox."""
-    return Inbox.create_id(person_id)
-
-
 def task_forces_of(app: Mobilize, views: ViewStore, person_id: UUID) -> list[TaskForce]:
     """The task forces the person is a member of now (as the roster view has them, checked on the aggregates)."""
     rows = views.query("SELECT task_force_id FROM roster_members WHERE person_id = ?", (str(person_id),))
@@ -64,7 +59,7 @@ def watched(app: Mobilize, views: ViewStore, person_id: UUID) -> tuple[dict[UUID
     forces, the sites they command)."""
     person = app.load(Person, person_id, "person")
     seen: dict[UUID, str] = {person_id: "person", FieldLog.create_id(person_id): "field_log",
-                             inbox_id(person_id): "notification"}
+                             Inbox.create_id(person_id): "notification"}
     for shift_id in person.bookings:
         shift = _load(app, Shift, UUID(shift_id))
         seen[UUID(shift_id)] = "shift"

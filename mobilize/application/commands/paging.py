@@ -10,7 +10,7 @@ from uuid import UUID
 from mobilize.application.service import CommandService, command
 from mobilize.domain.base import CHINA, InvalidCommand, NotFound, RuleViolated, current_context, now, require
 from mobilize.domain.incident import Incident
-from mobilize.domain.notification import LEVELS, Inbox
+from mobilize.domain.notification import CLOSED, LEVELS, Inbox
 from mobilize.domain.organisation import OrgUnit
 from mobilize.domain.person import Person
 from mobilize.domain.shift import Shift
@@ -108,7 +108,7 @@ class PagingCommands(CommandService):
         if entry["kind"] == "escalation" and entry["about_person_id"] is not None:
             about = self._held(entry["about_person_id"], held)
             original = about.notifications.get(str(entry["subject_id"])) if about is not None else None
-            if about is not None and original is not None and original["state"] not in ("acknowledged", "withdrawn"):
+            if about is not None and original is not None and original["state"] not in CLOSED:
                 about.acknowledge(original["id"], now())
                 self._withdraw_escalations([original], "answered through a grid leader", held)
         else:
@@ -155,7 +155,7 @@ class PagingCommands(CommandService):
         copies (the pager's, for pages no longer waiting on a deadline); refused while it still stands."""
         inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
         entry = inbox.get(notification_id)
-        require(entry["state"] not in ("acknowledged", "withdrawn"), RuleViolated,
+        require(entry["state"] not in CLOSED, RuleViolated,
                 f"this page is already {entry['state']}", notification_id=notification_id)
         require(self.moot(entry, now()) is not None, RuleViolated, "this page still stands",
                 notification_id=notification_id)

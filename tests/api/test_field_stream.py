@@ -4,7 +4,6 @@ else's; a person's token only; revoked, it ends; counted with the live feeds aga
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 from mobilize.api.routes.stream import Pacing, pacing
 from tests.api.conftest import Desk
 from tests.api.test_field_api import Field
-from tests.api.test_stream import Frame, frames_of
+from tests.api.test_stream import Frame, read_stream
 from tests.conftest import HOUR, T0
 
 
@@ -28,17 +27,8 @@ def field(desk: Desk) -> Field:
 def listen(field: Field, until: Callable[[list[Frame]], bool], token: str | None = None,
            timeout: float = 10.0) -> list[Frame]:
     """Read the field stream until `until` holds (or time is up), then hang up."""
-    read: list[Frame] = []
-    deadline = time.monotonic() + timeout
-    client = field.chen_api.client
-    with client.stream("GET", "/api/field/stream", params={"token": token or field.issued["token"]}) as response:
-        assert response.status_code == 200, response.read()
-        assert response.headers["content-type"].startswith("text/event-stream")
-        for frame in frames_of(response.iter_lines()):
-            read.append(frame)
-            if until(read) or time.monotonic() > deadline:
-                break
-    return read
+    return read_stream(field.chen_api.client, "/api/field/stream", {"token": token or field.issued["token"]}, until,
+                       timeout=timeout)
 
 
 def changes(frames: list[Frame]) -> list[dict[str, Any]]:

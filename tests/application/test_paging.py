@@ -25,6 +25,17 @@ def kinds(world: World, prefix: str = "Inbox.") -> list[str]:
     return [type(e).__qualname__ for e in world.events() if type(e).__qualname__.startswith(prefix)]
 
 
+def paged_in_a_grid_with_two_leaders(world: World) -> tuple[UUID, UUID, UUID, dict[str, Any]]:
+    """Chen Jing put on a shift (and paged) in a grid whose dual leaders are Cadre Gu and Head He."""
+    site = world.open_site(world.incident())
+    chen, cadre, head = world.person("Chen Jing"), world.person("Cadre Gu"), world.person("Head He")
+    world.do("appoint_grid_leader", world.grid, "first_secretary", cadre)
+    world.do("appoint_grid_leader", world.grid, "cooperative_head", head)
+    world.do("assign_to_shift", world.shift(site, T0), chen)
+    [page] = pages(world, chen)
+    return chen, cadre, head, page
+
+
 def test_an_assignment_pages_the_person_in_the_same_command(world: World) -> None:
     site = world.open_site(world.incident())
     chen = world.person("Chen Jing")
@@ -88,12 +99,7 @@ def test_taking_someone_off_a_shift_withdraws_the_page(world: World) -> None:
 
 
 def test_an_unanswered_page_goes_to_the_grid_leaders_then_the_command_center(world: World) -> None:
-    site = world.open_site(world.incident())
-    chen, cadre, head = world.person("Chen Jing"), world.person("Cadre Gu"), world.person("Head He")
-    world.do("appoint_grid_leader", world.grid, "first_secretary", cadre)
-    world.do("appoint_grid_leader", world.grid, "cooperative_head", head)
-    world.do("assign_to_shift", world.shift(site, T0), chen)
-    [page] = pages(world, chen)
+    chen, cadre, head, page = paged_in_a_grid_with_two_leaders(world)
 
     world.do("escalate_page", chen, page["id"], at=page["sent_at"] + 11 * MINUTE)
     first = pages(world, chen)[0]
@@ -189,12 +195,7 @@ def test_a_member_declines_after_two_members_pages_went_to_the_same_leader(world
 
 
 def test_a_grid_leader_answering_their_copy_answers_the_page_for_the_person(world: World) -> None:
-    site = world.open_site(world.incident())
-    chen, cadre, head = world.person("Chen Jing"), world.person("Cadre Gu"), world.person("Head He")
-    world.do("appoint_grid_leader", world.grid, "first_secretary", cadre)
-    world.do("appoint_grid_leader", world.grid, "cooperative_head", head)
-    world.do("assign_to_shift", world.shift(site, T0), chen)
-    [page] = pages(world, chen)
+    chen, cadre, head, page = paged_in_a_grid_with_two_leaders(world)
     world.do("escalate_page", chen, page["id"], at=page["sent_at"] + 11 * MINUTE)
     [copy] = pages(world, cadre)
 

@@ -42,8 +42,8 @@ class DispatchCommands(PagingCommands):
         title, body = dispatch_text(order.task, incident.title, site.name if site else None,
                                     subject.name if isinstance(subject, TaskForce) else None)
         where = site.grid_id if site is not None else incident.scope_unit_id
-        pages = [self.page(person, "dispatch", order.id, incident_id, title, body, self.answering_unit(person, where))
-                 for person in self._paged(subject)]
+        pages = [self.page(person, "dispatch", order.id, incident_id, incident.exercise, title, body,
+                           self.answering_unit(person, where)) for person in self._paged(subject)]
         return self.commit(order, subject, *pages)
 
     def _paged(self, subject: Dispatchable) -> list[Person]:

@@ -35,11 +35,11 @@ class PagingCommands(CommandService):
         except NotFound:
             return Inbox(person.id, person.name)
 
-    def page(self, person: Person, kind: str, subject_id: UUID, incident_id: UUID | None, title: str,
-             body: str, unit_id: UUID | None, about_person_id: UUID | None = None, answered: bool = True) -> Inbox:
-        """The person's inbox with a new page in it (to commit with the command's other records); `unit_id` is
-        the grid answering for it (`answering_unit`)."""
-        exercise = bool(incident_id and self.load(Incident, incident_id, "incident").exercise)
+    def page(self, person: Person, kind: str, subject_id: UUID, incident_id: UUID | None, exercise: bool,
+             title: str, body: str, unit_id: UUID | None, about_person_id: UUID | None = None,
+             answered: bool = True) -> Inbox:
+        """The person's inbox with a new page in it (to commit with the command's other records); `exercise`:
+        its incident is a drill; `unit_id` is the grid answering for it (`answering_unit`)."""
         inbox = self.inbox(person)
         key = Inbox.notification_id(current_context.get().command_id, person.id, kind, subject_id)
         inbox.send(key, kind, subject_id, incident_id, exercise, ("【演练】" if exercise else "") + title, body,
@@ -140,7 +140,7 @@ class PagingCommands(CommandService):
         waited = int(((now() - entry["sent_at"]).total_seconds() + 59) // 60)
         if leaders:
             inbox.escalate(notification_id, 1, unit_id, [leader.id for leader in leaders], now(), self.answer_within)
-            pages = [self.page(leader, "escalation", notification_id, entry["incident_id"],
+            pages = [self.page(leader, "escalation", notification_id, entry["incident_id"], entry["exercise"],
                                f"未应答：{person.name}", f"{_plain_title(entry['title'])}，{waited} 分钟内未确认收到。"
                                "请联系本人；联系上后在此确认，即代其应答。", unit_id, about_person_id=person_id,
                                answered=False)

@@ -51,7 +51,8 @@ class ShiftCommands(OrganisationCommands, PagingCommands):
         shift.assign(person.id, overridden, override_reason if overridden else None)
         site = self.load(TestingSite, shift.site_id, "testing site")
         title, body = shift_text(site.name, shift.lane, shift.post, shift.start, shift.end)
-        return self.commit(shift, person, self.page(person, "shift", shift.id, shift.incident_id, title, body,
+        exercise = self.load(Incident, shift.incident_id, "incident").exercise
+        return self.commit(shift, person, self.page(person, "shift", shift.id, shift.incident_id, exercise, title, body,
                                                      self.answering_unit(person, shift.grid_id)))
 
     def staffing_policy(self, shift: Shift) -> WartimePolicy | None:

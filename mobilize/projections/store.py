@@ -13,6 +13,7 @@ transaction ends, and rolls all of it back.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -39,11 +40,15 @@ class Transaction(Protocol):
 
 
 class ViewStore:
-    """A database of views and their positions, SQLite or PostgreSQL."""
+    """A database of views and their positions, SQLite or PostgreSQL.
+
+    One connection, safe to share between threads: a read from another thread (a runner's `position`
+    watched while it follows) waits for the transaction under way, instead of cutting into its pipeline."""
 
     def __init__(self, connection: Any, dialect: str) -> None:
         self.connection = connection
         self.dialect = dialect
+        self._using = threading.RLock()
         with self.transaction() as tx:
             tx.execute(POSITIONS)
 
@@ -75,25 +80,27 @@ class ViewStore:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """One atomic unit of view rows and position."""
-        if self.dialect == "sqlite":
-            self.connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield _SqliteTx(self.connection)
-            except BaseException:
-                self.connection.execute("ROLLBACK")
-                raise
-            self.connection.execute("COMMIT")
-        else:
-            with self.connection.transaction(), self.connection.pipeline() as pipeline:
-                tx = _PostgresTx(self.connection, pipeline)
-                yield tx
-                tx.flush()
+        with self._using:
+            if self.dialect == "sqlite":
+                self.connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield _SqliteTx(self.connection)
+                except BaseException:
+                    self.connection.execute("ROLLBACK")
+                    raise
+                self.connection.execute("COMMIT")
+            else:
+                with self.connection.transaction(), self.connection.pipeline() as pipeline:
+                    tx = _PostgresTx(self.connection, pipeline)
+                    yield tx
+                    tx.flush()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read rows outside any write transaction."""
-        if self.dialect == "sqlite":
-            return _SqliteTx(self.connection).execute(sql, params)
-        return _PostgresTx(self.connection).execute(sql, params)
+        with self._using:
+            if self.dialect == "sqlite":
+                return _SqliteTx(self.connection).execute(sql, params)
+            return _PostgresTx(self.connection).execute(sql, params)
 
     def position(self, name: str) -> int:
         """The last log position the projection `name` has applied (0 if none)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import threading
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -52,6 +53,22 @@ def test_a_statement_that_fails_mid_batch_rolls_the_whole_batch_back(world: Worl
     committed = runner.position
     assert 30 <= committed < world.log_size() and committed % 10 == 0
     assert all(int(row[0]) <= committed for row in views.query("SELECT id FROM faulty"))
+    views.close()
+
+
+def test_a_runners_position_may_be_read_from_another_thread_while_it_writes(world: World, store: str) -> None:
+    SmallDrive(world).play(random.Random(3), 60)
+    views = ViewStore.for_store(store)
+    runner = Runner(world.app, views, Roster(), batch=2)  # many small pipelined transactions
+    seen: list[int] = []
+    worker = threading.Thread(target=runner.catch_up)
+    worker.start()
+    while worker.is_alive():
+        seen.append(runner.position)  # a read between or during the runner's transactions: it waits for one
+    worker.join()
+
+    assert seen == sorted(seen), "positions only go forward"
+    assert runner.position == world.log_size()
     views.close()
 
 

@@ -14,9 +14,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mobilize.api.examples import example
+from mobilize.api.wording import Denied
 from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
 from mobilize.domain.base import CommandContext, DomainError, MobilizeAggregate, NotFound, moment_problem
+from mobilize.domain.vocabulary import zh
 
 MAX_KEY = 200
 """The longest Idempotency-Key taken (a UUID is 36 characters)."""
@@ -66,8 +68,8 @@ def authenticate(app: App, credentials: Credentials) -> Principal:
     responder's token, which serves only its own person's field routes."""
     caller = bearer(app, credentials)
     if caller.role == "responder":
-        raise HTTPException(status_code=403, detail="a responder token serves only its holder's own field page "
-                                                    "and the /api/field routes")
+        raise Denied(403, "a responder token serves only its holder's own field page and the /api/field routes",
+                     "现场令牌只能用于本人的现场页面和 /api/field 接口")
     return caller
 
 
@@ -75,8 +77,8 @@ def responder(app: App, credentials: Credentials) -> Principal:
     """The caller, if their token is a person's own field credential (403 otherwise)."""
     caller = bearer(app, credentials)
     if caller.role != "responder" or caller.person_id is None:
-        raise HTTPException(status_code=403, detail=f"the field routes take a person's own responder token, "
-                                                    f"not a {caller.role} token")
+        raise Denied(403, f"the field routes take a person's own responder token, not a {caller.role} token",
+                     "现场接口只接受本人的现场令牌")
     return caller
 
 
@@ -90,15 +92,16 @@ def bearer(app: Mobilize, credentials: HTTPAuthorizationCredentials | None) -> P
             raise ValueError
         stored = app.load(AccessToken, UUID(hex=token_id), "token")
     except (ValueError, DomainError):
-        raise _unauthenticated("a valid bearer token is required: Authorization: Bearer mbz.<id>.<secret>") from None
+        raise _unauthenticated("a valid bearer token is required: Authorization: Bearer mbz.<id>.<secret>",
+                               "需要有效的访问令牌（Authorization: Bearer mbz.<id>.<secret>）") from None
     if stored.revoked or not hmac.compare_digest(stored.secret_sha256, secret_hash(secret)):
-        raise _unauthenticated("this token is revoked or its secret is wrong")
+        raise _unauthenticated("this token is revoked or its secret is wrong", "该令牌已吊销或密钥有误")
     return Principal(stored.id, stored.holder, stored.role, stored.scope_unit_id,
                      getattr(stored, "person_id", None))  # tokens issued before responders carry none
 
 
-def _unauthenticated(message: str) -> HTTPException:
-    return HTTPException(status_code=401, detail=message, headers={"WWW-Authenticate": "Bearer"})
+def _unauthenticated(message: str, zh: str) -> HTTPException:
+    return Denied(401, message, zh, headers={"WWW-Authenticate": "Bearer"})
 
 
 Caller = Annotated[Principal, Depends(authenticate)]
@@ -113,7 +116,7 @@ IdempotencyKey = Annotated[str | None, Header(
 def operator(caller: Caller, idempotency_key: IdempotencyKey = None) -> Principal:
     """The caller, if their role may give commands (every command takes an `Idempotency-Key`: read by `context`)."""
     if caller.role != "operator":
-        raise HTTPException(status_code=403, detail=f"a {caller.role} token may read but not give commands")
+        raise Denied(403, f"a {caller.role} token may read but not give commands", "此令牌只能查看，不能下达指令")
     return caller
 
 
@@ -123,7 +126,8 @@ Operator = Annotated[Principal, Depends(operator)]
 def auditor_or_operator(caller: Caller) -> Principal:
     """The caller, if their role may read personal identifiers and the audit trail."""
     if caller.role == "viewer":
-        raise HTTPException(status_code=403, detail="a viewer token does not see the audit trail or personal ids")
+        raise Denied(403, "a viewer token does not see the audit trail or personal ids",
+                     "只读令牌不能查看审计记录和个人标识")
     return caller
 
 
@@ -141,8 +145,8 @@ def in_scope(app: Mobilize, caller: Principal, *record_ids: UUID | None, any_of:
     if (any(covered) if any_of else all(covered)):
         return
     scope = app.ancestry(caller.scope_unit_id)[0].name
-    raise HTTPException(status_code=403, detail=f"your token covers {scope} and what lies under it; "
-                                                "this command reaches outside it")
+    raise Denied(403, f"your token covers {scope} and what lies under it; this command reaches outside it",
+                 f"您的令牌只管辖{scope}及其下级：此指令超出了管辖范围")
 
 
 def related(app: Mobilize, caller: Principal, *record_ids: UUID | None) -> None:
@@ -162,8 +166,8 @@ def related(app: Mobilize, caller: Principal, *record_ids: UUID | None) -> None:
             continue  # nothing there: the command will say what is missing
         if not above:
             scope = app.ancestry(caller.scope_unit_id)[0].name
-            raise HTTPException(status_code=403, detail=f"your token covers {scope} and what lies under it; "
-                                                        "this command refers to a record of another part of the tree")
+            raise Denied(403, f"your token covers {scope} and what lies under it; this command refers to a record "
+                         "of another part of the tree", f"您的令牌只管辖{scope}及其下级：此指令涉及其他辖区的记录")
 
 
 def _covers(app: Mobilize, scope_unit_id: UUID, record_id: UUID | None) -> bool:
@@ -214,7 +218,8 @@ class Reach:
         """404 for any given id out of reach: to this caller, a record outside its subtree does not exist."""
         for record_id in record_ids:
             if record_id is not None and not self.covers(record_id):
-                raise NotFound(f"no {what} with id {record_id} within your scope", id=record_id)
+                raise NotFound(f"no {what} with id {record_id} within your scope", id=record_id,
+                               zh=f"您的管辖范围内没有这个{zh(what)}")
 
     def require_related(self, *record_ids: UUID | None, what: str = "record") -> None:
         """404 for any given id neither in reach nor above it, as `related` judges commands: a grid works under its
@@ -227,7 +232,8 @@ class Reach:
             except DomainError:
                 above = False
             if not above:
-                raise NotFound(f"no {what} with id {record_id} within your scope", id=record_id)
+                raise NotFound(f"no {what} with id {record_id} within your scope", id=record_id,
+                               zh=f"您的管辖范围内没有这个{zh(what)}")
 
     def rows(self, rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
         """The rows any of whose `keys` names a record in reach."""
@@ -270,7 +276,8 @@ def context(request: Request, caller: Principal, body: CommandBody) -> CommandCo
     """The command context: actor from the token, never from the body; the Idempotency-Key as command id."""
     key = request.headers.get("idempotency-key")
     if key is not None and not 0 < len(key) <= MAX_KEY:
-        raise HTTPException(status_code=422, detail=f"Idempotency-Key: 1 to {MAX_KEY} characters, e.g. a UUID")
+        raise Denied(422, f"Idempotency-Key: 1 to {MAX_KEY} characters, e.g. a UUID",
+                     f"幂等键（Idempotency-Key）须为 1 至 {MAX_KEY} 个字符，例如一个 UUID")
     request_id = request.state.request_id
     return CommandContext(
         actor=caller.actor, ordered_by=body.ordered_by, reason=body.reason, occurred_at=body.occurred_at,

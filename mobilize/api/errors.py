@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from mobilize.api.read_side import ViewsBusy, ViewStuck
+from mobilize.api.wording import worded, zh_of
 from mobilize.application.store.postgres import UNAVAILABLE
 from mobilize.domain.base import (
     ConcurrentChange,
@@ -75,8 +76,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        return JSONResponse(status_code=_status(error), content={
-            "error": error.rule, "message": error.message, "facts": error.facts,
+        status = _status(error)
+        message, language = worded(request, status, error.message, error.zh)
+        return JSONResponse(status_code=status, headers=language, content={
+            "error": error.rule, "message": message, "facts": error.facts,
             "retryable": isinstance(error, ConcurrentChange)})
 
     @app.exception_handler(RequestValidationError)
@@ -85,41 +88,46 @@ def install(app: FastAPI) -> None:
                     for problem in error.errors()]
         said = "; ".join(f"{p['field'] or 'body'}: {p['message']}" for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        return JSONResponse(status_code=422, content={
-            "error": "invalid_request", "message": f"the request is malformed: {said}{more}",
-            "facts": {"problems": problems}, "retryable": False})
+        fields = "、".join(p["field"] or "请求体" for p in problems[:5])
+        message, language = worded(request, 422, f"the request is malformed: {said}{more}",
+                                   f"请求格式有误（{fields}{'等' if more else ''}）：{said}{more}")
+        return JSONResponse(status_code=422, headers=language, content={
+            "error": "invalid_request", "message": message, "facts": {"problems": problems}, "retryable": False})
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
-        return JSONResponse(status_code=error.status_code, headers=getattr(error, "headers", None), content={
-            "error": _http_rule(error.status_code), "message": str(error.detail), "facts": {},
+        message, language = worded(request, error.status_code, str(error.detail), zh_of(error))
+        return JSONResponse(status_code=error.status_code, headers={**(getattr(error, "headers", None) or {}),
+                                                                    **language}, content={
+            "error": _http_rule(error.status_code), "message": message, "facts": {},
             "retryable": error.status_code == 429})
 
     async def store_unavailable(request: Request, error: Exception) -> JSONResponse:
         log.warning("request.store_unavailable", path=request.url.path, error=str(error).strip()[:300],
                     error_type=type(error).__name__)
-        return JSONResponse(status_code=503, headers={"Retry-After": RETRY_AFTER}, content={
-            "error": "store_unavailable", "retryable": True,
-            "message": "the event store cannot be reached right now; nothing was written: retry in a few "
-                       "seconds with the same Idempotency-Key", "facts": {}})
+        message, language = worded(request, 503, "the event store cannot be reached right now; nothing was "
+                                   "written: retry in a few seconds with the same Idempotency-Key",
+                                   "暂时无法连接事件库，未写入任何内容：请几秒后以同一幂等键重试")
+        return JSONResponse(status_code=503, headers={"Retry-After": RETRY_AFTER, **language}, content={
+            "error": "store_unavailable", "retryable": True, "message": message, "facts": {}})
 
     for kind in (*UNAVAILABLE, ViewsBusy):
         app.add_exception_handler(kind, store_unavailable)
 
     @app.exception_handler(ViewStuck)
     async def view_stuck(request: Request, error: ViewStuck) -> JSONResponse:
-        return JSONResponse(status_code=503, content={
-            "error": "view_stuck", "retryable": False, "message": str(error),
-            "facts": error.failure.as_dict()})
+        message, language = worded(request, 503, str(error), None)
+        return JSONResponse(status_code=503, headers=language, content={
+            "error": "view_stuck", "retryable": False, "message": message, "facts": error.failure.as_dict()})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         log.error("request.failed", exc_info=error, path=request.url.path)
-        return JSONResponse(status_code=500, content={
-            "error": "internal_error", "retryable": True,
-            "message": "something went wrong on our side; retry with the same Idempotency-Key, or quote the "
-                       "X-Request-ID to support",
-            "facts": {}})
+        message, language = worded(request, 500, "something went wrong on our side; retry with the same "
+                                   "Idempotency-Key, or quote the X-Request-ID to support",
+                                   "服务器出错：请以同一幂等键重试，或向技术支持提供 X-Request-ID")
+        return JSONResponse(status_code=500, headers=language, content={
+            "error": "internal_error", "retryable": True, "message": message, "facts": {}})
 
 
 def _field(location: tuple[int | str, ...]) -> str:

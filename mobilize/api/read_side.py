@@ -99,6 +99,7 @@ class Guarded(ViewStore):
 
     def __init__(self, views: ViewStore, stuck: list[tuple[Runner, Failure]]) -> None:
         self.connection, self.dialect = views.connection, views.dialect  # no CREATE: the views exist
+        self.in_use = views.in_use  # one connection, one lock
         self.stuck = [(re.compile(r"\b(" + "|".join(map(re.escape, runner.projection.drops)) + r")\b", re.I),
                        failure) for runner, failure in stuck if runner.projection.drops]
 

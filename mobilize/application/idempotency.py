@@ -75,7 +75,9 @@ def new_record(key: UUID, name: str, digest: str, result: UUID) -> CommandRecord
 def earlier_result(record: CommandRecord, name: str, digest: str) -> UUID:
     """The first run's result, if `record` is of the same command; CommandIdReused otherwise."""
     require(record.name == name, CommandIdReused,
-            f"command id was already used for a different command ({record.name})", earlier_command=record.name)
+            f"command id was already used for a different command ({record.name})", earlier_command=record.name,
+            zh="该指令编号（幂等键）已用于另一项指令")
     require(record.fingerprint == digest, CommandIdReused,
-            f"command id was already used for {name} with different arguments", earlier_command=record.name)
+            f"command id was already used for {name} with different arguments", earlier_command=record.name,
+            zh="该指令编号（幂等键）已用于参数不同的同一指令")
     return UUID(record.result)

@@ -40,6 +40,7 @@ from mobilize.domain.base import (
     utcnow,
 )
 from mobilize.domain.personal import personal_names
+from mobilize.domain.vocabulary import zh
 from mobilize.settings import COMMAND_ATTEMPTS, command_attempts
 
 log = structlog.get_logger("mobilize.command")
@@ -158,7 +159,8 @@ class CommandService(StoreWiring):
             require(ctx.occurred_at <= self.clock() + MAX_CLOCK_SKEW, InvalidCommand,
                     f"occurred_at lies in the future: more than {MAX_CLOCK_SKEW.seconds // 60} minutes ahead of the "
                     "server's clock (is the device's clock set right?)", field="occurred_at",
-                    occurred_at=ctx.occurred_at, server_time=self.clock())
+                    occurred_at=ctx.occurred_at, server_time=self.clock(),
+                    zh=f"操作时间比服务器时间晚 {MAX_CLOCK_SKEW.seconds // 60} 分钟以上：请检查手机时间是否正确")
         return ctx.resolved(self.clock())
 
     def _earlier_result(self, key: UUID, name: str, digest: str) -> UUID | None:
@@ -201,7 +203,8 @@ class CommandService(StoreWiring):
         try:
             aggregate: Any = self.repository.get(aggregate_id)
         except (AggregateNotFoundError, ValueError, TypeError):
-            raise NotFound(f"no {what} with id {aggregate_id}", id=aggregate_id, kind=what) from None
+            raise NotFound(f"no {what} with id {aggregate_id}", id=aggregate_id, kind=what,
+                           zh=f"未找到该{zh(what)}") from None
         require(isinstance(aggregate, cls), NotFound, f"no {what} with id {aggregate_id}", id=aggregate_id, kind=what)
         running = _running.get(None)
         if running is not None:  # what the command decides on: checked again when it commits

@@ -39,7 +39,8 @@ def require_printable(arguments: dict[str, Any]) -> None:
     for field, text in _texts(arguments, ""):
         found = problem(text)
         if found is not None:
-            raise UnprintableText(f"{field} {found}: text may not contain control characters", field=field)
+            raise UnprintableText(f"{field} {found}: text may not contain control characters", field=field,
+                                  zh=f"{field} 含有控制字符（{found}）：文本不能包含控制字符")
 
 
 def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:

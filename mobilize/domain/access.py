@@ -47,7 +47,7 @@ class AccessToken(MobilizeAggregate):
 
     def revoke(self) -> None:
         """Withdraw the token; every later request with it is refused."""
-        require(not self.revoked, RuleViolated, "the token is already revoked", token_id=self.id)
+        require(not self.revoked, RuleViolated, "the token is already revoked", token_id=self.id, zh="该令牌已吊销")
         self._revoke()
 
     @event("Revoked")

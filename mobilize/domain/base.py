@@ -14,6 +14,14 @@ CHINA = timezone(timedelta(hours=8), "CST")
 """China Standard Time (UTC+8), the districts' own clock: times are shown and days counted in it, stored in UTC."""
 
 
+def cst(moment: datetime | None) -> str:
+    """A moment as the districts read it in Chinese: 3月2日 08:00 (China time); "—" for none."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(CHINA)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
@@ -98,13 +106,16 @@ class MobilizeAggregate(Aggregate):
 
 
 class DomainError(Exception):
-    """Raised when a command is refused; names the rule and the facts."""
+    """Raised when a command is refused; names the rule and the facts, with a sentence for a person in English
+    and, where written, in Chinese (`zh`: what the people of the districts read; the API answers in it when
+    the caller asks for Chinese)."""
 
     rule = "domain_error"
 
-    def __init__(self, message: str, **facts: Any) -> None:
+    def __init__(self, message: str, zh: str | None = None, **facts: Any) -> None:
         super().__init__(message)
         self.message = message
+        self.zh = zh
         self.facts = {key: _plain(value) for key, value in facts.items()}
 
 
@@ -138,7 +149,8 @@ class MissingContext(DomainError):
     rule = "missing_context"
 
     def __init__(self) -> None:
-        super().__init__("no command context: every change needs an actor and a command id")
+        super().__init__("no command context: every change needs an actor and a command id",
+                         "缺少指令上下文：每项变更都须记录操作人和指令编号")
 
 
 def _plain(value: Any) -> Any:

@@ -13,6 +13,7 @@ from mobilize.domain.base import (
     RuleViolated,
     require,
 )
+from mobilize.domain.vocabulary import zh
 
 TRANSITIONS = {
     "requested": ("acknowledged", "declined", "recalled"),
@@ -49,7 +50,7 @@ class Dispatchable(MobilizeAggregate):
         """Hold this to a dispatch; one at a time."""
         self.require_ready()
         require(self.active_dispatch is None, AlreadyDispatched, f"{self.name} is already on another dispatch",
-                subject=self.name, active_dispatch_id=self.active_dispatch)
+                subject=self.name, active_dispatch_id=self.active_dispatch, zh=f"{self.name}已在执行另一项调派")
         self._take_dispatch(dispatch_id=dispatch_id)
 
     @event("DispatchTaken")
@@ -59,7 +60,7 @@ class Dispatchable(MobilizeAggregate):
     def end_dispatch(self, dispatch_id: UUID) -> None:
         """Free this from its dispatch once the dispatch is declined, released or recalled."""
         require(self.active_dispatch == dispatch_id, RuleViolated, f"{self.name} is not on that dispatch",
-                subject=self.name, dispatch_id=dispatch_id)
+                subject=self.name, dispatch_id=dispatch_id, zh=f"{self.name}不在该调派上")
         self._end_dispatch(dispatch_id=dispatch_id)
 
     @event("DispatchEnded")
@@ -99,7 +100,8 @@ class Dispatch(MobilizeAggregate):
         allowed = TRANSITIONS.get(self.state, ())
         require(state in allowed, IllegalTransition,
                 f"a dispatch that is {self.state.replace('_', ' ')} cannot become {state.replace('_', ' ')}",
-                dispatch_id=self.id, current=self.state, requested=state, allowed=list(allowed))
+                dispatch_id=self.id, current=self.state, requested=state, allowed=list(allowed),
+                zh=f"调派当前为「{zh(self.state)}」，不能变为「{zh(state)}」")
 
     def acknowledge(self) -> None:
         """The subject confirms it will go."""

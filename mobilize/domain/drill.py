@@ -59,14 +59,15 @@ class DrillCallUp(MobilizeAggregate):
     def issue(cls, incident: Incident, scope: OrgUnit, muster_point: str) -> DrillCallUp:
         """Call up a scope for a drill (the command checks the scope lies in the drill's)."""
         require(incident.exercise, NotADrill, f"'{incident.title}' is a real incident: a drill call-up is for a drill "
-                "(declare one with exercise=true)", incident=incident.title)
+                "(declare one with exercise=true)", incident=incident.title,
+                zh=f"「{incident.title}」是实战事件：演练集结只用于演练")
         incident.require_open()
         require(bool(muster_point.strip()), InvalidCommand, "name the muster point", field="muster_point")
         return cls(incident.id, scope.id, muster_point.strip(), now())
 
     def end(self) -> None:
         """Stop the clock: who has not checked in by now did not muster."""
-        require(not self.ended, CallUpEnded, "the call-up has ended already")
+        require(not self.ended, CallUpEnded, "the call-up has ended already", zh="集结已结束")
         self._end()
 
     @event("Ended")
@@ -94,8 +95,9 @@ class Muster(MobilizeAggregate):
     def check_in(cls, call_up: DrillCallUp, person: Person, in_scope: bool) -> Muster:
         """The person checks in at the muster point; the minutes since the call-up are their muster time."""
         require(not call_up.ended, CallUpEnded, "the call-up has ended: this check-in is too late to count",
-                person=person.name)
-        require(in_scope, OutsideDrillScope, f"{person.name} is not in the scope called up", person=person.name)
+                person=person.name, zh="集结已结束：此次报到太晚，不计入")
+        require(in_scope, OutsideDrillScope, f"{person.name} is not in the scope called up", person=person.name,
+                zh=f"{person.name}不在集结范围内")
         at = now()
         require(at >= call_up.called_up_at, InvalidCommand, "a check-in cannot come before the call-up",
                 field="occurred_at")

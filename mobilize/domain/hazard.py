@@ -11,7 +11,7 @@ from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated
 from mobilize.domain.organisation import OrgUnit
 from mobilize.domain.person import Person
 from mobilize.domain.personal import declare
-from mobilize.domain.vocabulary import HazardKind, names
+from mobilize.domain.vocabulary import HazardKind, names, zh
 
 KINDS = names(HazardKind)
 STATES = ("found", "ordered", "rectified", "verified")
@@ -54,7 +54,7 @@ class Hazard(MobilizeAggregate):
 
     def _require(self, *states: str, doing: str) -> None:
         require(self.state in states, HazardStateRefused, f"a {self.state} hazard cannot be {doing}",
-                state=self.state, hazard_id=self.id)
+                state=self.state, hazard_id=self.id, zh=f"隐患当前为「{zh(self.state)}」，不能执行此操作")
 
     def order_rectification(self, responsible: Person, deadline: datetime) -> None:
         """Order the rectification: who is responsible, by when (ordered again after a failed check)."""
@@ -82,7 +82,8 @@ class Hazard(MobilizeAggregate):
         """Check the rectification; someone other than the rectifier checks, and a failed check orders it again."""
         self._require("rectified", doing="verified before it is rectified")
         require(verifier.id != self.rectifier_id, SelfVerification,
-                f"{verifier.name} rectified this hazard: someone else must verify it", person=verifier.name)
+                f"{verifier.name} rectified this hazard: someone else must verify it", person=verifier.name,
+                zh=f"{verifier.name}整改了此隐患：须由他人验收")
         if passed:
             self._verify(verifier_id=verifier.id)
         else:

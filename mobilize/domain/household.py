@@ -38,7 +38,8 @@ class Household(MobilizeAggregate):
     def flag(self, care_flags: list[str]) -> None:
         """Replace the household's care flags (a resident now lives alone, a low-income status ends)."""
         flags = _flags(care_flags)
-        require(flags != self.care_flags, RuleViolated, "the household already has those care flags")
+        require(flags != self.care_flags, RuleViolated, "the household already has those care flags",
+                zh="该住户已有这些关怀标记")
         self._flag(care_flags=flags)
 
     @event("CareFlagsChanged")

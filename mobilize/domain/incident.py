@@ -51,7 +51,7 @@ class Incident(MobilizeAggregate):
     def require_open(self) -> None:
         """Refuse unless the incident is still open."""
         require(not self.closed, IncidentClosed, f"incident '{self.title}' is closed", incident=self.title,
-                incident_id=self.id)
+                incident_id=self.id, zh=f"事件「{self.title}」已结束")
 
     def escalate(self, level: int) -> None:
         """Raise the response level."""

@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from mobilize.domain.base import InvalidCommand, MobilizeAggregate, NotFound, RuleViolated, require
+from mobilize.domain.vocabulary import zh
 
 KINDS = ("dispatch", "shift", "escalation")
 """What a page is about: a dispatch of the person (or of their task force), a shift they were put on, or (to a
@@ -62,7 +63,7 @@ class Inbox(MobilizeAggregate):
         """One notification of this inbox, or NotFound."""
         entry = self.notifications.get(str(notification_id))
         require(entry is not None, NotFound, f"no notification {notification_id} for this person",
-                notification_id=notification_id)
+                notification_id=notification_id, zh="此人没有这条通知")
         assert entry is not None
         return entry
 
@@ -129,7 +130,8 @@ class Inbox(MobilizeAggregate):
         entry = self.get(notification_id)
         tried = entry["tries"].get(f"{webhook}:{level}", {}).get("count", 0)
         require(number == tried + 1, RuleViolated, f"attempt {number} does not follow attempt {tried}",
-                notification_id=notification_id, webhook=webhook, level=level, number=number, tried=tried)
+                notification_id=notification_id, webhook=webhook, level=level, number=number, tried=tried,
+                zh=f"第 {number} 次推送尝试不接在第 {tried} 次之后")
         self._attempt(notification_id=notification_id, webhook=webhook, level=level, number=number,
                       outcome=outcome, status=status, error=error, at=at, next_at=next_at)
 
@@ -158,7 +160,8 @@ class Inbox(MobilizeAggregate):
         """The person says they have it (收到); a second acknowledgement changes nothing (False)."""
         entry = self.get(notification_id)
         require(entry["state"] != "withdrawn", PageWithdrawn,
-                f"this page was withdrawn: {entry['withdrawn_reason']}", notification_id=notification_id)
+                f"this page was withdrawn: {entry['withdrawn_reason']}", notification_id=notification_id,
+                zh=f"此呼叫已撤回：{entry['withdrawn_reason']}")
         if entry["state"] == "acknowledged":
             return False
         self._acknowledge(notification_id=notification_id, at=at)
@@ -177,9 +180,10 @@ class Inbox(MobilizeAggregate):
                 field="level")
         entry = self.get(notification_id)
         require(entry["state"] in OPEN, RuleViolated,
-                f"a page that is {entry['state']} is not escalated", notification_id=notification_id)
+                f"a page that is {entry['state']} is not escalated", notification_id=notification_id,
+                zh=f"此呼叫{zh(entry['state'])}，不再上报")
         require(level > entry["level"], RuleViolated, f"this page is already at level {entry['level']}",
-                notification_id=notification_id, level=entry["level"])
+                notification_id=notification_id, level=entry["level"], zh=f"此呼叫已在第 {entry['level']} 级")
         due_at = at + answer_within if answer_within is not None else None
         self._escalate(notification_id=notification_id, level=level, to_kind=LEVELS[level], unit_id=unit_id,
                        to=list(to), at=at, due_at=due_at)

@@ -109,11 +109,12 @@ class OrgUnit(MobilizeAggregate):
 
     def appoint_leader(self, seat: str, person_id: UUID) -> None:
         """Seat one of the grid's dual leaders."""
-        require(self.kind == "grid", RuleViolated, "only a grid has dual leaders", unit=self.name, kind=self.kind)
+        require(self.kind == "grid", RuleViolated, "only a grid has dual leaders", unit=self.name, kind=self.kind,
+                zh="只有网格设双网格长")
         require(seat in LEADER_SEATS, InvalidCommand, f"leader seat must be one of {', '.join(LEADER_SEATS)}",
                 seat=seat)
         require(self.leaders.get(seat) != person_id, RuleViolated, "this person already holds that seat",
-                unit=self.name, seat=seat)
+                unit=self.name, seat=seat, zh="此人已担任该职务")
         self._appoint_leader(seat=seat, person_id=person_id)
 
     @event("LeaderAppointed")
@@ -123,7 +124,7 @@ class OrgUnit(MobilizeAggregate):
     def set_peace_policy(self, policy: DutyPolicy) -> None:
         """Set the limits on duty in peace for this unit's subtree (the strictest along the tree holds)."""
         require(policy != self.peace_policy, RuleViolated, f"{self.name} already has that peace-time policy",
-                unit=self.name)
+                unit=self.name, zh=f"{self.name}已是该平时规则")
         self._set_peace_policy(max_shift_hours=policy.max_shift_hours, min_rest_hours=policy.min_rest_hours)
 
     @event("PeacePolicySet")
@@ -134,7 +135,8 @@ class OrgUnit(MobilizeAggregate):
                       policy: WartimePolicy) -> None:
         """Switch this unit and its subtree to war for an incident, activating working groups."""
         require(str(incident_id) not in self.wars, AlreadyInWar,
-                "this unit is already in war for that incident", unit=self.name, incident_id=incident_id)
+                "this unit is already in war for that incident", unit=self.name, incident_id=incident_id,
+                zh="该单位已因此事件转入战时")
         groups = [g.strip() for g in working_groups if g.strip()]
         require(len(groups) == len(set(groups)), InvalidCommand, "working groups are named twice",
                 working_groups=working_groups)
@@ -152,7 +154,8 @@ class OrgUnit(MobilizeAggregate):
     def stand_down(self, incident_id: UUID) -> None:
         """Return this unit to peace for an incident it was switched to war for."""
         require(str(incident_id) in self.wars, RuleViolated,
-                "this unit is not in war for that incident", unit=self.name, incident_id=incident_id)
+                "this unit is not in war for that incident", unit=self.name, incident_id=incident_id,
+                zh="该单位并未因此事件处于战时")
         self._stand_down(incident_id=incident_id)
 
     @event("StoodDown")

@@ -7,11 +7,11 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from mobilize.domain.base import InvalidCommand, RuleViolated, aware, require
+from mobilize.domain.base import CHINA, InvalidCommand, RuleViolated, aware, cst, require
 from mobilize.domain.dispatch import Dispatchable
 from mobilize.domain.organisation import DutyPolicy
 from mobilize.domain.personal import ERASED, LEGAL_BASES, PersonalDataErased, declare
-from mobilize.domain.vocabulary import Availability, Role, Skill, names
+from mobilize.domain.vocabulary import Availability, Role, Skill, names, zh
 
 ROLES = names(Role)
 SKILLS = names(Skill)
@@ -63,6 +63,7 @@ class PeaceRestTooShort(RestTooShort):
 BREACHES = {"war": (ShiftTooLong, RestTooShort, "wartime"),
             "peace": (PeaceShiftTooLong, PeaceRestTooShort, "peace-time")}
 """The rules a duty policy's limits stand for, by the mode the policy holds in."""
+MODE_ZH = {"war": "战时", "peace": "平时"}
 
 
 class Person(Dispatchable):
@@ -113,7 +114,7 @@ class Person(Dispatchable):
     def revoke(self, skill: str) -> None:
         """Withdraw a qualification."""
         require(skill in self.qualifications, RuleViolated, f"{self.name} holds no {skill} qualification",
-                person=self.name, skill=skill)
+                person=self.name, skill=skill, zh=f"{self.name}没有{zh(skill)}资质")
         self._revoke(skill=skill)
 
     @event("QualificationRevoked")
@@ -125,7 +126,7 @@ class Person(Dispatchable):
         require(availability in AVAILABILITY, InvalidCommand,
                 f"availability must be one of {', '.join(AVAILABILITY)}", availability=availability)
         require(availability != self.availability, RuleViolated, f"{self.name} is already {availability}",
-                person=self.name, availability=availability)
+                person=self.name, availability=availability, zh=f"{self.name}的状态已是「{zh(availability)}」")
         self._set_availability(availability=availability)
 
     @event("AvailabilityChanged")
@@ -156,12 +157,14 @@ class Person(Dispatchable):
         self.require_ready()
         require(self.qualified_for(skill, end), NotQualified,
                 f"{self.name} has no {skill} qualification valid until the shift ends",
-                person=self.name, skill=skill, valid_until=self.qualifications.get(skill), shift_end=end)
+                person=self.name, skill=skill, valid_until=self.qualifications.get(skill), shift_end=end,
+                zh=f"{self.name}没有在班次结束前仍有效的{zh(skill)}资质")
         for other_id, other in self.bookings.items():
             require(not (start < other["end"] and other["start"] < end), OverlappingShift,
                     f"{self.name} is already on a shift from {other['start']:%Y-%m-%d %H:%M} "
                     f"to {other['end']:%H:%M} UTC", person=self.name, overlapping_shift_id=other_id,
-                    start=other["start"], end=other["end"])
+                    start=other["start"], end=other["end"],
+                    zh=f"{self.name}在 {cst(other['start'])}–{other['end'].astimezone(CHINA):%H:%M} 已有班次")
         return self._policy_breaches(start, end, policy)
 
     def _policy_breaches(self, start: datetime, end: datetime, policy: DutyPolicy | None) -> list[RuleViolated]:
@@ -173,7 +176,8 @@ class Person(Dispatchable):
         if hours > policy.max_shift_hours:
             breaches.append(too_long(
                 f"a {hours:g}-hour shift is longer than the {limit} limit of {policy.max_shift_hours:g} hours",
-                person=self.name, shift_hours=hours, max_shift_hours=policy.max_shift_hours))
+                person=self.name, shift_hours=hours, max_shift_hours=policy.max_shift_hours,
+                zh=f"{hours:g} 小时的班次超过{MODE_ZH[policy.mode]}单班上限 {policy.max_shift_hours:g} 小时"))
         min_rest = timedelta(hours=policy.min_rest_hours)
         for other_id, other in self.bookings.items():
             rest = start - other["end"] if other["end"] <= start else other["start"] - end
@@ -182,7 +186,9 @@ class Person(Dispatchable):
                     f"{self.name} would rest only {rest / timedelta(hours=1):g} hours between shifts; "
                     f"{limit} policy requires {policy.min_rest_hours:g}",
                     person=self.name, other_shift_id=other_id, rest_hours=rest / timedelta(hours=1),
-                    min_rest_hours=policy.min_rest_hours))
+                    min_rest_hours=policy.min_rest_hours,
+                    zh=f"{self.name}两班之间只能休息 {rest / timedelta(hours=1):g} 小时，"
+                       f"{MODE_ZH[policy.mode]}规则要求至少 {policy.min_rest_hours:g} 小时"))
         return breaches
 
     @event("ShiftBooked")
@@ -193,7 +199,7 @@ class Person(Dispatchable):
     def release(self, shift_id: UUID) -> None:
         """Free the person from a shift they were booked on."""
         require(str(shift_id) in self.bookings, RuleViolated, f"{self.name} is not booked on that shift",
-                person=self.name, shift_id=shift_id)
+                person=self.name, shift_id=shift_id, zh=f"{self.name}没有排在该班次上")
         self._release(shift_id=shift_id)
 
     @event("ShiftReleased")
@@ -249,12 +255,14 @@ class Person(Dispatchable):
 
     def _require_not_erased(self) -> None:
         require(not self.erased, PersonalDataErased, f"{self.name}'s personal data was erased; it cannot be "
-                "recorded or changed again", person=self.name, person_id=self.id)
+                "recorded or changed again", person=self.name, person_id=self.id,
+                zh=f"{self.name}的个人信息已被删除，不能再次记录或修改")
 
     def require_ready(self) -> None:
         """Refuse unless the person is available for duty."""
         require(self.availability == "available", NotAvailable, f"{self.name} is {self.availability.replace('_', ' ')}",
-                person=self.name, availability=self.availability)
+                person=self.name, availability=self.availability,
+                zh=f"{self.name}当前为「{zh(self.availability)}」状态，不能调用")
 
 
 def rules_of(breaches: list[RuleViolated]) -> list[str]:

@@ -54,14 +54,15 @@ class ResidentRequest(MobilizeAggregate):
 
     def require_open(self) -> None:
         """Refuse unless the request is still open."""
-        require(not self.resolved, RequestNotOpen, "the request is resolved already", request_id=self.id)
+        require(not self.resolved, RequestNotOpen, "the request is resolved already", request_id=self.id,
+                zh="该诉求已办结")
 
     def assign(self, person: Person) -> None:
         """Put a person in charge of the request at its current level."""
         self.require_open()
         person.require_ready()
         require(person.id != self.assignee_id, RuleViolated, f"{person.name} already has this request",
-                person=person.name)
+                person=person.name, zh=f"{person.name}已负责此诉求")
         self._assign(assignee_id=person.id, level=self.level)
 
     @event("Assigned")
@@ -72,7 +73,7 @@ class ResidentRequest(MobilizeAggregate):
         """Hand the request up one level (grid → community → street), saying why; the new level assigns anew."""
         self.require_open()
         require(self.level != "street", RuleViolated, "the request is at the street already: nowhere higher to go",
-                level=self.level)
+                level=self.level, zh="诉求已在街道层级：无法再上报")
         to_level = LEVELS[LEVELS.index(self.level) + 1]
         require(unit.kind == to_level, InvalidCommand, f"a request at the {self.level} goes up to a {to_level}",
                 unit=unit.name, kind=unit.kind)

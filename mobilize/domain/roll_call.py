@@ -10,6 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, require
+from mobilize.domain.vocabulary import zh
 
 
 class NotOnRoll(RuleViolated):
@@ -45,7 +46,7 @@ class RollCall(MobilizeAggregate):
         """Call the roll of everyone on duty now (person id → name)."""
         what = self.subject_kind.replace("_", " ")
         require(bool(roll), InvalidCommand, f"nobody is on the roll of this {what} now: there is no roll to call",
-                subject_id=self.subject_id)
+                subject_id=self.subject_id, zh=f"此{zh(what)}现在没有在岗人员：无人可点名")
         self._call(number=self.number + 1, roll=roll, at=at)
 
     @event("Called")
@@ -55,10 +56,12 @@ class RollCall(MobilizeAggregate):
 
     def answer(self, person_id: UUID, at: datetime) -> None:
         """A person on the roll says they are here and safe."""
-        require(self.open, NotOnRoll, "no roll call is open here", subject_id=self.subject_id)
-        require(str(person_id) in self.roll, NotOnRoll, "you are not on this roll call", person_id=person_id)
+        require(self.open, NotOnRoll, "no roll call is open here", subject_id=self.subject_id,
+                zh="这里没有正在进行的点名")
+        require(str(person_id) in self.roll, NotOnRoll, "you are not on this roll call", person_id=person_id,
+                zh="您不在本次点名名单上")
         require(str(person_id) not in self.answered, RuleViolated, "already answered this roll call",
-                person_id=person_id)
+                person_id=person_id, zh="已应答本次点名")
         self._answer(number=self.number, person_id=person_id, at=at)
 
     @event("Answered")
@@ -67,7 +70,8 @@ class RollCall(MobilizeAggregate):
 
     def close(self, at: datetime) -> None:
         """End the roll call; who has not answered stays unaccounted in its record."""
-        require(self.open, RuleViolated, "no roll call is open here", subject_id=self.subject_id)
+        require(self.open, RuleViolated, "no roll call is open here", subject_id=self.subject_id,
+                zh="这里没有正在进行的点名")
         self._close(number=self.number, unaccounted=[p for p in self.roll if p not in self.answered], at=at)
 
     @event("Closed")

@@ -7,14 +7,8 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from mobilize.domain.base import (
-    InvalidCommand,
-    MobilizeAggregate,
-    RuleViolated,
-    aware,
-    now,
-    require,
-)
+from mobilize.domain.base import CHINA, InvalidCommand, MobilizeAggregate, RuleViolated, aware, cst, now, require
+from mobilize.domain.vocabulary import zh
 
 CHECK_IN_GRACE = timedelta(minutes=30)
 """How early before the start a person may check in."""
@@ -90,7 +84,7 @@ class Shift(MobilizeAggregate):
     def _status(self, person_id: UUID) -> str:
         entry = self.people.get(str(person_id))
         require(entry is not None, NotAssigned, "that person is not assigned to this shift",
-                person_id=person_id, shift_id=self.id)
+                person_id=person_id, shift_id=self.id, zh="此人不在这个班次上")
         assert entry is not None
         return str(entry["status"])
 
@@ -102,9 +96,9 @@ class Shift(MobilizeAggregate):
     def check_assignment(self, person_id: UUID) -> None:
         """Whether `assign` would take the person, changing nothing: raises its refusal (already on, full)."""
         require(str(person_id) not in self.people, RuleViolated, "that person is already on this shift",
-                person_id=person_id, shift_id=self.id)
+                person_id=person_id, shift_id=self.id, zh="此人已在这个班次上")
         require(len(self.people) < self.slots, ShiftFull, f"all {self.slots} slots of this shift are taken",
-                shift_id=self.id, slots=self.slots)
+                shift_id=self.id, slots=self.slots, zh=f"这个班次的 {self.slots} 个名额已满")
 
     @event("Assigned")
     def _assign(self, person_id: UUID, overridden: list[str], override_reason: str | None) -> None:
@@ -114,7 +108,8 @@ class Shift(MobilizeAggregate):
         """Take a person off the shift; not once they have checked in."""
         status = self._status(person_id)
         require(status in ("assigned", "no_show"), RuleViolated,
-                f"cannot unassign someone who has {status.replace('_', ' ')}", person_id=person_id, status=status)
+                f"cannot unassign someone who has {status.replace('_', ' ')}", person_id=person_id, status=status,
+                zh=f"此人{zh(status)}，不能从班次中撤下")
         self._unassign(person_id=person_id)
 
     @event("Unassigned")
@@ -125,13 +120,15 @@ class Shift(MobilizeAggregate):
         """The assigned person arrives at the post, within the window plus grace."""
         status = self._status(person_id)
         require(status == "assigned", RuleViolated, f"cannot check in: this person is {status.replace('_', ' ')}",
-                person_id=person_id, status=status)
+                person_id=person_id, status=status, zh=f"无法签到：此人{zh(status)}")
         at = now()
         require(self.start - CHECK_IN_GRACE <= at < self.end, OutsideCheckInWindow,
                 f"check-in at {at:%Y-%m-%d %H:%M} UTC is outside the shift window "
                 f"{self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M} UTC "
                 f"(check-in opens {CHECK_IN_GRACE.seconds // 60} minutes early)",
-                at=at, start=self.start, end=self.end)
+                at=at, start=self.start, end=self.end,
+                zh=f"签到时间 {cst(at)} 不在班次时段 {cst(self.start)}–{self.end.astimezone(CHINA):%H:%M} 内"
+                   f"（可提前 {CHECK_IN_GRACE.seconds // 60} 分钟签到）")
         self._check_in(person_id=person_id, at=at, late_minutes=max(0, int((at - self.start).total_seconds() // 60)))
 
     @event("CheckedIn")
@@ -143,12 +140,12 @@ class Shift(MobilizeAggregate):
         status = self._status(person_id)
         require(status == "checked_in", NotCheckedIn,
                 f"cannot check out: this person has not checked in (they are {status.replace('_', ' ')})",
-                person_id=person_id, status=status)
+                person_id=person_id, status=status, zh=f"无法签退：此人尚未签到（{zh(status)}）")
         checked_in_at = self.people[str(person_id)]["checked_in_at"]
         assert isinstance(checked_in_at, datetime)
         at = now()
         require(at >= checked_in_at, InvalidCommand, "check-out cannot be earlier than check-in",
-                checked_in_at=checked_in_at, at=at)
+                checked_in_at=checked_in_at, at=at, zh="签退时间不能早于签到时间")
         self._check_out(person_id=person_id, at=at)
 
     @event("CheckedOut")
@@ -159,10 +156,10 @@ class Shift(MobilizeAggregate):
         """Record that an assigned person did not turn up."""
         status = self._status(person_id)
         require(status == "assigned", RuleViolated, f"not a no-show: this person has {status.replace('_', ' ')}",
-                person_id=person_id, status=status)
+                person_id=person_id, status=status, zh=f"不能记缺勤：此人{zh(status)}")
         require(now() >= self.start + NO_SHOW_AFTER, RuleViolated,
                 f"a no-show can be recorded only {NO_SHOW_AFTER.seconds // 60} minutes after the shift starts",
-                start=self.start, at=now())
+                start=self.start, at=now(), zh=f"班次开始 {NO_SHOW_AFTER.seconds // 60} 分钟后才能记缺勤")
         self._record_no_show(person_id=person_id)
 
     @event("NoShowRecorded")
@@ -172,13 +169,15 @@ class Shift(MobilizeAggregate):
     def hand_over(self, next_shift: Shift, notes: str) -> None:
         """Hand the post over to the next shift at the same post (交接班)."""
         require(self.handed_over_to is None, RuleViolated, "this shift has already handed over",
-                shift_id=self.id, handed_over_to=self.handed_over_to)
+                shift_id=self.id, handed_over_to=self.handed_over_to, zh="本班次已交接")
         require((next_shift.site_id, next_shift.lane, next_shift.post) == (self.site_id, self.lane, self.post),
-                InvalidCommand, "a handover goes to a shift at the same post", next_shift_id=next_shift.id)
+                InvalidCommand, "a handover goes to a shift at the same post", next_shift_id=next_shift.id,
+                zh="只能交接给同一岗位的班次")
         require(next_shift.start > self.start, InvalidCommand, "a handover goes to a later shift",
-                next_shift_id=next_shift.id)
+                next_shift_id=next_shift.id, zh="只能交接给之后的班次")
         require(any(p["status"] in ("checked_in", "checked_out") for p in self.people.values()), NotCheckedIn,
-                "nobody checked in on this shift, so nobody can hand it over", shift_id=self.id)
+                "nobody checked in on this shift, so nobody can hand it over", shift_id=self.id,
+                zh="本班次无人签到，无人可交接")
         self._hand_over(next_shift_id=next_shift.id, notes=notes)
 
     @event("HandedOver")

@@ -11,6 +11,7 @@ from mobilize.domain.household import Household
 from mobilize.domain.organisation import OrgUnit
 from mobilize.domain.person import Person
 from mobilize.domain.personal import declare
+from mobilize.domain.vocabulary import zh
 
 
 class WishStateRefused(RuleViolated):
@@ -42,7 +43,8 @@ class SmallWish(MobilizeAggregate):
 
     def claim(self, member: Person | None, unit: str | None) -> None:
         """A party member or a co-building unit (共建单位) takes the wish on: exactly one of the two."""
-        require(self.state == "open", WishStateRefused, f"the wish is {self.state} already", state=self.state)
+        require(self.state == "open", WishStateRefused, f"the wish is {self.state} already", state=self.state,
+                zh=f"该微心愿{zh(self.state)}")
         unit = (unit or "").strip() or None
         require((member is None) != (unit is None), InvalidCommand,
                 "a wish is claimed by a member or by a unit: name exactly one", field="member_id")
@@ -57,7 +59,8 @@ class SmallWish(MobilizeAggregate):
         """The claimant fulfilled the wish."""
         require(self.state == "claimed", WishStateRefused,
                 "only a claimed wish is fulfilled" if self.state == "open" else "the wish is fulfilled already",
-                state=self.state)
+                state=self.state,
+                zh=("只有已认领的微心愿才能标记为已实现" if self.state == "open" else "该微心愿已实现"))
         self._fulfil(claimant=self.claimant, note=note.strip())
 
     @event("Fulfilled")

@@ -38,13 +38,14 @@ class TaskForce(Dispatchable):
 
     def require_ready(self) -> None:
         """Refuse unless the task force still stands."""
-        require(not self.disbanded, RuleViolated, f"task force {self.name} is disbanded", task_force=self.name)
+        require(not self.disbanded, RuleViolated, f"task force {self.name} is disbanded", task_force=self.name,
+                zh=f"突击队{self.name}已解散")
 
     def enlist(self, person_id: UUID) -> None:
         """A person joins the task force."""
         self.require_ready()
         require(person_id not in self.members, RuleViolated, f"already a member of {self.name}",
-                task_force=self.name, person_id=person_id)
+                task_force=self.name, person_id=person_id, zh=f"已是{self.name}的队员")
         self._enlist(person_id=person_id)
 
     @event("MemberJoined")
@@ -54,9 +55,9 @@ class TaskForce(Dispatchable):
     def discharge(self, person_id: UUID) -> None:
         """A person leaves the task force; the leader cannot leave their own team."""
         require(person_id in self.members, RuleViolated, f"not a member of {self.name}",
-                task_force=self.name, person_id=person_id)
+                task_force=self.name, person_id=person_id, zh=f"不是{self.name}的队员")
         require(person_id != self.leader_id, RuleViolated, "the leader cannot leave the task force they lead",
-                task_force=self.name)
+                task_force=self.name, zh="队长不能退出自己带领的突击队")
         self._discharge(person_id=person_id)
 
     @event("MemberLeft")
@@ -67,10 +68,10 @@ class TaskForce(Dispatchable):
         """Build a temporary party branch (临时党支部) on the task force for a special mission."""
         self.require_ready()
         require(self.branch is None, RuleViolated, f"{self.name} already has a temporary branch",
-                task_force=self.name)
+                task_force=self.name, zh=f"{self.name}已设有临时党支部")
         require(bool(branch_name.strip()), InvalidCommand, "the branch needs a name", field="branch_name")
         require(secretary_id in self.members, RuleViolated, "the branch secretary must be a member of the task force",
-                task_force=self.name, secretary_id=secretary_id)
+                task_force=self.name, secretary_id=secretary_id, zh="临时党支部书记必须是本突击队队员")
         self._set_up_branch(branch_name=branch_name.strip(), secretary_id=secretary_id)
 
     @event("TemporaryBranchSetUp")
@@ -79,7 +80,8 @@ class TaskForce(Dispatchable):
 
     def dissolve_branch(self) -> None:
         """Dissolve the temporary branch once its mission is over."""
-        require(self.branch is not None, RuleViolated, f"{self.name} has no temporary branch", task_force=self.name)
+        require(self.branch is not None, RuleViolated, f"{self.name} has no temporary branch", task_force=self.name,
+                zh=f"{self.name}没有临时党支部")
         self._dissolve_branch()
 
     @event("TemporaryBranchDissolved")
@@ -90,7 +92,7 @@ class TaskForce(Dispatchable):
         """Stand the task force down for good; not while it is on a dispatch."""
         self.require_ready()
         require(self.active_dispatch is None, RuleViolated, f"{self.name} is still on a dispatch",
-                task_force=self.name, active_dispatch_id=self.active_dispatch)
+                task_force=self.name, active_dispatch_id=self.active_dispatch, zh=f"{self.name}仍在执行调派任务")
         self._disband()
 
     @event("Disbanded")

@@ -15,7 +15,7 @@ from mobilize.domain.base import (
     aware,
     require,
 )
-from mobilize.domain.vocabulary import Post, Skill
+from mobilize.domain.vocabulary import Post, Skill, zh
 
 POSTS = {post.value: Skill(post.value).value for post in Post}
 """Each post and the qualification it needs (采样, 登记, 秩序维护, 急救, 消杀, 司机)."""
@@ -66,7 +66,8 @@ class TestingSite(MobilizeAggregate):
 
     def _require_state(self, *states: str, doing: str) -> None:
         require(self.state in states, SiteStateRefused, f"site {self.name} is {self.state}; cannot {doing}",
-                site=self.name, state=self.state, allowed_states=list(states))
+                site=self.name, state=self.state, allowed_states=list(states),
+                zh=f"检测点{self.name}{zh(self.state)}，不能执行此操作")
 
     def has_post(self, lane: int, post: str) -> bool:
         """Whether the site has `post` on lane number `lane` (counted from 1)."""
@@ -76,7 +77,7 @@ class TestingSite(MobilizeAggregate):
         """Appoint the site commander; required before the site opens."""
         self._require_state("planned", "open", "paused", doing="appoint a commander")
         require(person_id != self.commander_id, RuleViolated, "that person already commands the site",
-                site=self.name)
+                site=self.name, zh="此人已是该检测点的指挥长")
         self._appoint_commander(person_id=person_id)
 
     @event("CommanderAppointed")
@@ -87,7 +88,8 @@ class TestingSite(MobilizeAggregate):
         """Open the site to the public."""
         self._require_state("planned", doing="open")
         require(self.commander_id is not None, NoCommander, f"site {self.name} has no commander; appoint one first",
-                site=self.name, proposed_commander_id=self.proposed_commander_id)
+                site=self.name, proposed_commander_id=self.proposed_commander_id,
+                zh=f"检测点{self.name}尚无指挥长：请先任命")
         self._open()
 
     @event("Opened")
@@ -186,7 +188,9 @@ class SiteRota(MobilizeAggregate):
         require(already + slots <= planned, PostPlanExceeded,
                 f"site {site.name} plans {planned} {post} per lane; lane {lane} already has {already} "
                 f"at once in that window, so {slots} more would exceed the plan",
-                site=site.name, lane=lane, post=post, planned=planned, already=already, asked=slots)
+                site=site.name, lane=lane, post=post, planned=planned, already=already, asked=slots,
+                zh=f"检测点{site.name}每个通道规划 {planned} 名{zh(post)}；"
+                   f"{lane} 号通道该时段已有 {already} 名，再加 {slots} 名将超出规划")
         self._reserve(shift_id=shift_id, lane=lane, post=post, start=start, end=end, slots=slots)
 
     @event("PostReserved")

@@ -92,13 +92,14 @@ class Visit(MobilizeAggregate):
         require(kind != "scheduled" or (plan is not None and household is not None
                                         and str(household.id) in plan.assignments),
                 RuleViolated, "a scheduled visit is one on the action day's plan; this household is not on it",
-                household_id=household.id if household else None)
+                household_id=household.id if household else None, zh="计划走访须在行动日计划内；该住户不在计划中")
         order = (outside_grid_order or "").strip() or None
         for person in visitors:
             planned = plan is not None and household is not None and plan.orders(household.id, person.id)
             require(person.home_grid_id == grid_id or planned or order is not None, OutsideVisitorsGrid,
                     f"{person.name} belongs to another grid: a visit here needs the plan or an order "
-                    "(outside_grid_order: who ordered it and why)", person=person.name, grid_id=grid_id)
+                    "(outside_grid_order: who ordered it and why)", person=person.name, grid_id=grid_id,
+                    zh=f"{person.name}属于其他网格：在此走访需有计划或指令（outside_grid_order：谁下令、为何）")
         return cls(grid_id, household.id if household else None, kind, [p.id for p in visitors],
                    plan.id if plan else None, outcome, observations.strip(), (follow_up or "").strip() or None,
                    order)

@@ -156,3 +156,36 @@ class HazardKind(StrEnum):
 def names(vocabulary: type[StrEnum]) -> tuple[str, ...]:
     """The vocabulary's words as plain text, in their order."""
     return tuple(word.value for word in vocabulary)
+
+
+ZH = {
+    # a person on a shift
+    "assigned": "已排班、尚未签到", "checked_in": "已签到", "checked_out": "已签退", "no_show": "已记缺勤",
+    # a dispatch
+    "requested": "待接令", "acknowledged": "已接令", "declined": "已拒绝", "en_route": "已出发", "on_scene": "已到场",
+    "released": "已完成", "recalled": "已召回",
+    # a site
+    "planned": "规划中", "open": "开放中", "paused": "已暂停", "closed": "已关闭",
+    # a person's availability
+    "available": "可调用", "on_leave": "休假中", "out_of_service": "停用",
+    # skills and posts
+    "sampler": "采样员", "registrar": "登记员", "marshal": "秩序维护员", "first_aid": "急救员", "driver": "驾驶员",
+    "disinfection": "消杀员",
+    # a hazard, a small wish, a page
+    "found": "已发现", "ordered": "已下达整改", "rectified": "已整改", "verified": "已验收", "claimed": "已认领",
+    "fulfilled": "已实现", "sent": "已发出", "delivered": "已送达", "escalated": "已上报", "withdrawn": "已撤回",
+    # what a command loads
+    "person": "人员", "shift": "班次", "next shift": "下一班次", "site": "检测点", "testing site": "检测点",
+    "dispatch": "调派", "task force": "突击队", "incident": "事件", "org unit": "组织单元", "unit": "组织单元",
+    "grid": "网格", "token": "令牌", "inbox": "通知", "site rota": "检测点排班", "household": "住户",
+    "visit": "走访", "resident request": "诉求", "small wish": "微心愿", "hazard": "隐患", "drill call-up": "演练集结",
+    "roll call": "点名", "site or task force": "检测点或突击队", "record": "记录", "building": "楼栋",
+    "field log": "现场记录", "grid leader": "网格长", "home grid": "所属网格", "member": "队员", "request": "诉求",
+    "visit plan": "走访计划", "drill": "演练", "roll": "点名",
+}
+"""The words of this vocabulary (and the states of records) as refusals say them in Chinese."""
+
+
+def zh(word: str | None) -> str:
+    """`word` in Chinese, as a refusal says it; the word itself if it has no Chinese here."""
+    return ZH.get(str(word), str(word))

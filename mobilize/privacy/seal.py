@@ -129,7 +129,7 @@ class Keyring:
         key = self.key(subject, create=True, row=None if new else False)
         if key is None:
             raise PersonalDataErased("this person's personal data was erased; it cannot be recorded again",
-                                     person_id=subject)
+                                     person_id=subject, zh="此人的个人信息已被删除，不能再次记录")
         cipher, sealed = AESGCM(key), {}
         for field, value in values.items():
             nonce = os.urandom(NONCE)

@@ -48,7 +48,7 @@ class ViewStore:
     def __init__(self, connection: Any, dialect: str) -> None:
         self.connection = connection
         self.dialect = dialect
-        self._using = threading.RLock()
+        self.in_use = threading.RLock()
         with self.transaction() as tx:
             tx.execute(POSITIONS)
 
@@ -80,7 +80,7 @@ class ViewStore:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """One atomic unit of view rows and position."""
-        with self._using:
+        with self.in_use:
             if self.dialect == "sqlite":
                 self.connection.execute("BEGIN IMMEDIATE")
                 try:
@@ -97,7 +97,7 @@ class ViewStore:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read rows outside any write transaction."""
-        with self._using:
+        with self.in_use:
             if self.dialect == "sqlite":
                 return _SqliteTx(self.connection).execute(sql, params)
             return _PostgresTx(self.connection).execute(sql, params)

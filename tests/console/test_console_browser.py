@@ -84,7 +84,7 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     expect(rota.locator(".refused li")).to_have_count(6)
     assert rota.locator(".refusal").get_attribute("data-error") == "rota_refused"
     expect(rota.locator(".refused")).to_contain_text("超出岗位计划")  # post_plan_exceeded, in the operator's words
-    expect(rota.locator(".refusal .message")).to_contain_text("none was scheduled")
+    expect(rota.locator(".refusal .message")).to_contain_text("未生成任何班次")  # in the operator's language
     assert counts(world) == before
     shot(page, "refusal")
 
@@ -120,7 +120,7 @@ def test_an_operator_runs_a_drive_from_the_console(world: World, served: Served,
     refusal = later.locator(".refusal")
     expect(refusal).to_be_visible()
     assert refusal.get_attribute("data-error") == "rule_violated"
-    expect(refusal.locator(".message")).to_have_text("a no-show can be recorded only 10 minutes after the shift starts")
+    expect(refusal.locator(".message")).to_have_text("班次开始 10 分钟后才能记缺勤")
     expect(refusal.locator(".facts")).to_contain_text("start")
     expect(refusal.locator(".facts")).to_contain_text("CST")  # times as the operator reads them
     assert counts(world) == before

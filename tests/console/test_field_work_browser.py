@@ -80,7 +80,7 @@ def test_a_refused_roll_call_is_shown_where_the_operator_acted(world: World, ser
     refusal = screen.locator(".roll .refusal")
     expect(refusal).to_be_visible()
     assert refusal.get_attribute("data-error") == "invalid_command" and "无法执行" in refusal.inner_text()
-    assert "nobody is on the roll" in refusal.inner_text()
+    assert "无人可点名" in refusal.inner_text()
     assert events(world, "RollCall.Called") == []
     team = screen.locator("select[name=subject]")
     team.select_option(str(street.task_force))  # a task force: all its members, wherever they are

@@ -103,7 +103,7 @@ def test_an_escalated_page_rises_to_the_top_and_an_operator_acknowledges_it_for_
     dialog.locator("button[type=submit]").click()
     refusal = dialog.locator(".refusal")
     expect(refusal).to_have_attribute("data-error", "invalid_command")  # refused where the operator acted
-    expect(refusal).to_contain_text("needs a reason")
+    expect(refusal).to_contain_text("须写明原因")
     assert events(world, "Inbox.Acknowledged") == []
     dialog.locator("textarea[name=reason]").fill("电话联系本人，已确认收到")
     with page.expect_request(f"**/pages/{chen_page}/acknowledge") as sent:

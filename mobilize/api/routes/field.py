@@ -20,6 +20,7 @@ from mobilize.api.examples import example
 from mobilize.api.read_side import Views
 from mobilize.api.routes.common import REFUSALS
 from mobilize.api.routes.field_scope import commands_of
+from mobilize.api.wording import Denied
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext, DomainError, InvalidCommand, NotFound
 from mobilize.domain.dispatch import TRANSITIONS, Dispatch
@@ -102,7 +103,8 @@ def attend(shift_id: UUID, action: Literal["check-in", "check-out"], body: Field
     def act(ctx: CommandContext) -> UUID:
         shift = _own_shift(app, shift_id, person_id)
         if body.at_post is not None and body.at_post != post_code(shift):
-            raise InvalidCommand("this QR code belongs to another post than your shift's", field="at_post")
+            raise InvalidCommand("this QR code belongs to another post than your shift's", field="at_post",
+                                 zh="此二维码属于其他岗位，不是您本班次的岗位")
         command = app.check_in_from_field if action == "check-in" else app.check_out
         return command(shift_id, person_id, ctx=ctx)
 
@@ -117,7 +119,8 @@ def advance(dispatch_id: UUID, step: Literal["acknowledge", "decline", "set-out"
 
     def act(ctx: CommandContext) -> UUID:
         if not _mine(app, app.load(Dispatch, dispatch_id, "dispatch"), person_id):
-            raise HTTPException(status_code=403, detail="this dispatch is neither yours nor your task force's")
+            raise Denied(403, "this dispatch is neither yours nor your task force's",
+                         "这项调派既不是您的，也不是您所在突击队的")
         return app.answer_dispatch(dispatch_id, person_id, step, ctx=ctx)
 
     return _reported(app, request, caller, body, step, dispatch_id, act)
@@ -175,7 +178,8 @@ def _person(caller: Principal) -> UUID:
 def _own_shift(app: Mobilize, shift_id: UUID, person_id: UUID) -> Shift:
     shift = app.load(Shift, shift_id, "shift")
     if str(person_id) not in shift.people:
-        raise HTTPException(status_code=403, detail="you are not on this shift (an operator may have taken you off it)")
+        raise Denied(403, "you are not on this shift (an operator may have taken you off it)",
+                     "您不在此班次上（可能已被操作员撤下）")
     return shift
 
 

@@ -8,12 +8,13 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 
 from mobilize.api.deps import App, CommandBody, Principal
 from mobilize.api.examples import example
 from mobilize.api.routes.common import READ_REFUSALS, REFUSALS
 from mobilize.api.routes.field import Acting, FieldDone, Responder, _person, _reported
+from mobilize.api.wording import Denied
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext, MobilizeAggregate, NotFound
 from mobilize.domain.task_force import TaskForce
@@ -33,8 +34,9 @@ def _commanded(app: Mobilize, subject_id: UUID, caller: Principal) -> TestingSit
         raise NotFound(f"no site or task force with id {subject_id}", id=subject_id)
     head = subject.commander_id if isinstance(subject, TestingSite) else subject.leader_id
     if head != _person(caller):
-        what = "site's commander" if isinstance(subject, TestingSite) else "task force's leader"
-        raise HTTPException(status_code=403, detail=f"only the {what} calls its roll from the field page")
+        what, who = (("site's commander", "检测点指挥长") if isinstance(subject, TestingSite) else
+                     ("task force's leader", "突击队队长"))
+        raise Denied(403, f"only the {what} calls its roll from the field page", f"只有{who}才能在现场页面点名")
     return subject
 
 

@@ -60,7 +60,7 @@ def acknowledge_for(person_id: UUID, notification_id: UUID, body: CommandBody, a
     recorded as who acknowledged it."""
     if not (body.reason and body.reason.strip()):
         raise InvalidCommand("acknowledging a page for someone else needs a reason (how they answered)",
-                             field="reason")
+                             field="reason", zh="代他人确认呼叫须写明原因（本人是如何答复的）")
     try:
         entry = app.load(Inbox, Inbox.create_id(person_id), "inbox").get(notification_id)
     except NotFound:

@@ -9,12 +9,13 @@ from typing import Any
 from uuid import UUID
 
 import segno
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from mobilize.api.deps import TOKEN_PREFIX, App, CommandBody, Operator, Reachable, Trusted, in_scope, secret_hash
 from mobilize.api.read_side import Views
 from mobilize.api.routes.common import READ_REFUSALS, REFUSALS, Done, run
+from mobilize.api.wording import Denied
 from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
 from mobilize.domain.testing_site import TestingSite
@@ -79,7 +80,8 @@ def revoke_responder_token(token_id: UUID, body: CommandBody, app: App, caller: 
     """Withdraw a person's field credential (a lost phone): every later request with it is refused."""
     token = app.load(AccessToken, token_id, "token")
     if token.role != "responder":
-        raise HTTPException(status_code=403, detail="only responder tokens are revoked here; others by the CLI")
+        raise Denied(403, "only responder tokens are revoked here; others by the CLI",
+                     "此处只能吊销现场令牌；其他令牌请用命令行吊销")
     in_scope(app, caller, token.person_id)
     return run(app, request, caller, body, (), app.revoke_token, token_id)  # scope checked above, on its person
 

@@ -13,12 +13,13 @@ from uuid import UUID
 
 import anyio
 import structlog
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from mobilize.api.deps import BEARER, App, Principal, authenticate
 from mobilize.api.errors import refusals
+from mobilize.api.wording import Denied
 from mobilize.application import Mobilize
 from mobilize.domain.access import AccessToken
 from mobilize.domain.base import DomainError
@@ -100,8 +101,8 @@ class Streams:
                 many = (f"this token already holds {len(held)} open streams here (at most {STREAMS_PER_TOKEN})"
                         if len(held) >= STREAMS_PER_TOKEN else
                         f"this server already serves {total} open streams (at most {STREAMS_PER_PROCESS})")
-                raise HTTPException(status_code=429, headers={"Retry-After": "10"},
-                                    detail=f"{many}: close one, or retry later")
+                raise Denied(429, f"{many}: close one, or retry later",
+                             "实时连接已达上限：请关闭一个后再试，或稍后重试", headers={"Retry-After": "10"})
             held.add(feed)
 
     def release(self, feed: Feed) -> None:

@@ -85,7 +85,8 @@ async function get(path, query = {}) {
   for (const [key, value] of Object.entries(query)) if (value !== null && value !== undefined && value !== "") {
     url.searchParams.set(key, value);
   }
-  const response = await fetch(url, { method: "GET", headers: { Authorization: `Bearer ${state.token}` } });
+  const response = await fetch(url, { method: "GET", headers: { Authorization: `Bearer ${state.token}`,
+    "Accept-Language": state.lang === "zh" ? "zh-CN" : "en" } });
   if (!response.ok) {
     let message = response.statusText;
     try { message = (await response.json()).message || message; } catch { /* not JSON */ }

@@ -14,6 +14,7 @@ from mobilize.domain.notification import Inbox
 from mobilize.domain.person import Person
 from mobilize.domain.task_force import TaskForce
 from mobilize.domain.testing_site import SiteStateRefused, TestingSite
+from mobilize.domain.vocabulary import zh
 
 SUBJECTS: dict[str, type[Dispatchable]] = {"person": Person, "task_force": TaskForce}
 FIELD_STEPS = {"acknowledge": "acknowledge", "set-out": "set_out", "arrive": "arrive", "decline": "decline"}
@@ -36,8 +37,9 @@ class DispatchCommands(PagingCommands):
         if site_id is not None:
             site = self.load(TestingSite, site_id, "testing site")
             require(site.incident_id == incident_id, InvalidCommand, f"site {site.name} belongs to another incident",
-                    site=site.name)
-            require(site.state != "closed", SiteStateRefused, f"site {site.name} is closed", site=site.name)
+                    site=site.name, zh=f"检测点{site.name}属于另一事件")
+            require(site.state != "closed", SiteStateRefused, f"site {site.name} is closed", site=site.name,
+                    zh=f"检测点{site.name}已关闭")
         order = Dispatch.request(subject_kind, subject, incident_id, site_id, task)
         title, body = dispatch_text(order.task, incident.title, site.name if site else None,
                                     subject.name if isinstance(subject, TaskForce) else None)
@@ -66,7 +68,8 @@ class DispatchCommands(PagingCommands):
         if step == "acknowledge" and order.subject_kind == "task_force" and order.state != "requested":
             pages = self.answer_pages(person_id, dispatch_id)
             require(bool(pages), RuleViolated, f"this dispatch is already {order.state.replace('_', ' ')} and you "
-                    "have no unanswered page about it", dispatch_id=dispatch_id, state=order.state)
+                    "have no unanswered page about it", dispatch_id=dispatch_id, state=order.state,
+                    zh=f"该调派{zh(order.state)}，您也没有关于它的未确认呼叫")
             return self.commit(*pages, result=dispatch_id)
         held: dict[UUID, Inbox] = {}  # every inbox this command changes, loaded once (a leader may hold copies)
         self.answer_pages(person_id, dispatch_id, held)

@@ -22,7 +22,7 @@ class DrillCommands(Queries):
         incident = self.load(Incident, incident_id, "incident")
         scope = self.load(OrgUnit, unit_id, "org unit")
         require(self.within(scope.id, incident.scope_unit_id), OutsideDrillScope,
-                f"{scope.name} lies outside the drill's scope", unit=scope.name)
+                f"{scope.name} lies outside the drill's scope", unit=scope.name, zh=f"{scope.name}不在演练范围内")
         return self.commit(DrillCallUp.issue(incident, scope, muster_point))
 
     @command
@@ -37,7 +37,8 @@ class DrillCommands(Queries):
             self.load(Muster, Muster.create_id(call_up.id, person.id), "muster")
         except NotFound:  # the normal case; two first check-ins collide on the id, and the second is refused
             return self.commit(Muster.check_in(call_up, person, in_scope))
-        raise AlreadyMustered(f"{person.name} has checked in for this call-up already", person=person.name)
+        raise AlreadyMustered(f"{person.name} has checked in for this call-up already", person=person.name,
+                              zh=f"{person.name}已为本次集结报到")
 
     @command
     def end_call_up(self, call_up_id: UUID) -> UUID:

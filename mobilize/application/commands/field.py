@@ -7,7 +7,7 @@ from uuid import UUID
 
 from mobilize.application.commands.shifts import ShiftCommands
 from mobilize.application.service import command
-from mobilize.domain.base import NotFound, RuleViolated, now, require
+from mobilize.domain.base import NotFound, RuleViolated, cst, now, require
 from mobilize.domain.field_log import FieldLog
 from mobilize.domain.shift import NotCheckedIn, Shift
 from mobilize.domain.testing_site import SiteRota
@@ -34,7 +34,9 @@ class FieldCommands(ShiftCommands):
                 f"this check-in, made at {now().astimezone(UTC):%H:%M} UTC, reached the command center at "
                 f"{arrived.astimezone(UTC):%H:%M} UTC, after the shift ended at {shift.end.astimezone(UTC):%H:%M} UTC; "
                 "ask the site commander to record it",
-                shift_id=shift.id, sent_at=now(), arrived_at=arrived, end=shift.end)
+                shift_id=shift.id, sent_at=now(), arrived_at=arrived, end=shift.end,
+                zh=f"此次签到于 {cst(now())} 做出，{cst(arrived)} 才到达指挥中心，"
+                   f"班次已于 {cst(shift.end)} 结束：请联系检测点指挥长补录")
         shift.check_in(person_id)
         return self.commit(shift)
 
@@ -44,12 +46,13 @@ class FieldCommands(ShiftCommands):
         shift = self.load(Shift, shift_id, "shift")
         status = shift.people.get(str(person_id), {}).get("status")
         require(status in ("checked_in", "checked_out"), NotCheckedIn,
-                "only someone who checked in on this shift hands it over", shift_id=shift.id, status=status)
+                "only someone who checked in on this shift hands it over", shift_id=shift.id, status=status,
+                zh="只有本班次已签到的人才能交接班")
         rota = self.load(SiteRota, SiteRota.create_id(shift.site_id), "site rota")
         later = sorted((r for r in rota.reservations if (r["lane"], r["post"]) == (shift.lane, shift.post)
                         and r["start"] > shift.start), key=lambda r: r["start"])
         require(bool(later), RuleViolated, "no later shift is scheduled at this post to hand over to",
-                shift_id=shift.id, lane=shift.lane, post=shift.post)
+                shift_id=shift.id, lane=shift.lane, post=shift.post, zh="该岗位之后没有排班，无法交接")
         shift.hand_over(self.load(Shift, later[0]["shift_id"], "next shift"), notes)
         return self.commit(shift)
 

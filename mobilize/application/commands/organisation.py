@@ -54,11 +54,13 @@ class OrganisationCommands(Queries):
         scope = self.load(OrgUnit, incident.scope_unit_id, "org unit")
         require(self.within(unit_id, scope.id), OutsideIncidentScope,
                 f"{unit.name} lies outside the scope of incident '{incident.title}' ({scope.name})",
-                unit=unit.name, incident=incident.title, scope=scope.name)
+                unit=unit.name, incident=incident.title, scope=scope.name,
+                zh=f"{unit.name}不在事件「{incident.title}」的范围（{scope.name}）内")
         covering = [s for s in self.mode_of(unit_id).switches if s["incident_id"] == incident_id]
         require(not covering or covering[0]["unit_id"] == unit_id, AlreadyInWar,
                 f"{unit.name} is already in war for this incident through {covering[0]['unit'] if covering else ''}",
-                unit=unit.name, covered_by=covering[0]["unit"] if covering else None)
+                unit=unit.name, covered_by=covering[0]["unit"] if covering else None,
+                zh=f"{unit.name}已通过{covering[0]['unit'] if covering else ''}因此事件处于战时")
         unit.switch_to_war(incident_id, incident.exercise, working_groups, policy)
         incident.record_switch(unit.id)
         return self.commit(unit, incident, result=unit.id)
@@ -74,7 +76,9 @@ class OrganisationCommands(Queries):
                     f"{unit.name} is in war for this incident through {covering[0]['unit'] if covering else ''}: "
                     f"stand down {covering[0]['unit'] if covering else ''} to return its whole subtree to peace",
                     unit=unit.name, stand_down=covering[0]["unit"] if covering else None,
-                    stand_down_id=covering[0]["unit_id"] if covering else None)
+                    stand_down_id=covering[0]["unit_id"] if covering else None,
+                    zh=f"{unit.name}通过{covering[0]['unit'] if covering else ''}处于战时："
+                       "须让其恢复平时，整个辖区才回到平时")
         unit.stand_down(incident_id)
         noted = incident.record_stand_down(unit.id)
         return self.commit(unit, *([incident] if noted else []), result=unit.id)

@@ -14,6 +14,7 @@ from mobilize.domain.notification import CLOSED, LEVELS, Inbox
 from mobilize.domain.organisation import OrgUnit
 from mobilize.domain.person import Person
 from mobilize.domain.shift import Shift
+from mobilize.domain.vocabulary import zh
 from mobilize.forms.labels import VALUES
 from mobilize.settings import DEFAULT_PAGE_ANSWER_MINUTES, PAGE_ANSWER_MINUTES, page_minutes
 
@@ -156,9 +157,10 @@ class PagingCommands(CommandService):
         inbox = self.load(Inbox, Inbox.create_id(person_id), "inbox")
         entry = inbox.get(notification_id)
         require(entry["state"] not in CLOSED, RuleViolated,
-                f"this page is already {entry['state']}", notification_id=notification_id)
+                f"this page is already {entry['state']}", notification_id=notification_id,
+                zh=f"此呼叫{zh(entry['state'])}")
         require(self.moot(entry, now()) is not None, RuleViolated, "this page still stands",
-                notification_id=notification_id)
+                notification_id=notification_id, zh="此呼叫仍然有效")
         return self._withdraw_moot(person_id, inbox, entry)
 
     def _withdraw_moot(self, person_id: UUID, inbox: Inbox, entry: dict[str, Any]) -> UUID:

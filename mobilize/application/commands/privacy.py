@@ -26,7 +26,8 @@ class PrivacyCommands(CommandService):
         """Record again, sealed, the personal data a person's older events hold in plain text."""
         person = self.load(Person, person_id, "person")
         require(self.plain_text_recorded(person_id), RuleViolated,
-                f"{person.name}'s personal data is sealed already", person=person.name)
+                f"{person.name}'s personal data is sealed already", person=person.name,
+                zh=f"{person.name}的个人信息已加密")
         person.seal_forward()
         return self.commit(person)
 

@@ -64,7 +64,8 @@ class RollCallCommands(CommandService):
             return
         head = subject.commander_id if isinstance(subject, TestingSite) else getattr(subject, "leader_id", None)
         require(head == commander_id, NotCommanding, "only the site's commander or the task force's leader calls "
-                "and closes its roll from the field", subject_id=subject.id)
+                "and closes its roll from the field", subject_id=subject.id,
+                zh="只有检测点指挥长或突击队队长才能在现场页面发起和结束点名")
 
     def on_duty(self, site_id: UUID) -> dict[str, str]:
         """Everyone checked in, and not yet out, on a shift at the site whose window holds now: id → name."""

@@ -102,7 +102,8 @@ class RotaCommands(ShiftCommands):
         saved together; if any shift is refused, none is scheduled and every refusal is named. Returns the
         rota's id (`Window.shift_id` gives its shifts' ids)."""
         site = self.load(TestingSite, site_id, "testing site")
-        require(site.state != "closed", RuleViolated, f"site {site.name} is closed", site=site.name)
+        require(site.state != "closed", RuleViolated, f"site {site.name} is closed", site=site.name,
+                zh=f"检测点{site.name}已关闭")
         self.load(Incident, site.incident_id, "incident").require_open()
         windows = rota_windows(site, start, end, shift_hours, lanes, posts)
         rota_id = rota_id_of(current_context.get().command_id)
@@ -121,5 +122,6 @@ class RotaCommands(ShiftCommands):
                 continue
             shifts.append(shift)
         require(not refused, RotaRefused, f"{len(refused)} of the {len(windows)} shifts of this rota are refused; "
-                "none was scheduled", site=site.name, shifts=len(windows), refused=refused)
+                "none was scheduled", site=site.name, shifts=len(windows), refused=refused,
+                zh=f"本排班的 {len(windows)} 个班次中有 {len(refused)} 个被拒绝：未生成任何班次")
         return self.commit(*shifts, rota, result=rota_id)

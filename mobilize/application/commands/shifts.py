@@ -14,6 +14,7 @@ from mobilize.domain.organisation import WartimePolicy
 from mobilize.domain.person import Person
 from mobilize.domain.shift import Shift
 from mobilize.domain.testing_site import POSTS, SiteRota, TestingSite
+from mobilize.domain.vocabulary import zh
 
 
 class ShiftCommands(OrganisationCommands, PagingCommands):
@@ -24,9 +25,11 @@ class ShiftCommands(OrganisationCommands, PagingCommands):
                        slots: int = 1) -> UUID:
         """Schedule a window of duty at one post of one lane of a site."""
         site = self.load(TestingSite, site_id, "testing site")
-        require(site.state != "closed", RuleViolated, f"site {site.name} is closed", site=site.name)
+        require(site.state != "closed", RuleViolated, f"site {site.name} is closed", site=site.name,
+                zh=f"检测点{site.name}已关闭")
         require(site.has_post(lane, post), InvalidCommand, f"site {site.name} has no {post} post on lane {lane}",
-                site=site.name, lanes=site.lanes, posts=list(site.posts))
+                site=site.name, lanes=site.lanes, posts=list(site.posts),
+                zh=f"检测点{site.name}的 {lane} 号通道没有{zh(post)}岗位")
         self.load(Incident, site.incident_id, "incident").require_open()
         shift = Shift.schedule(site.id, site.incident_id, site.grid_id, lane, post, POSTS[post], start, end, slots)
         rota = self._rota(site.id)
@@ -109,5 +112,6 @@ class ShiftCommands(OrganisationCommands, PagingCommands):
     def _require_running(self, shift: Shift) -> None:
         """Refuse unless the shift's site is not closed and its incident is open."""
         site = self.load(TestingSite, shift.site_id, "testing site")
-        require(site.state != "closed", RuleViolated, f"site {site.name} is closed", site=site.name)
+        require(site.state != "closed", RuleViolated, f"site {site.name} is closed", site=site.name,
+                zh=f"检测点{site.name}已关闭")
         self.load(Incident, shift.incident_id, "incident").require_open()

@@ -1,5 +1,5 @@
 // The API with the caller's token: reads, and commands that each carry their own Idempotency-Key.
-import { t, w } from "./i18n.js";
+import { language, t, w } from "./i18n.js";
 import { cstFull, el } from "./ui.js";
 
 const TIMEOUT_MS = 15000;
@@ -30,7 +30,8 @@ export function takeToken() {
 async function call(method, path, { query, body, key } = {}) {
   const search = new URLSearchParams(Object.entries(query || {}).filter(([, v]) => v !== undefined && v !== null
     && v !== ""));
-  const headers = { Authorization: `Bearer ${session.token}` };
+  // refusals come back in the reader's language (the rule's word, `error`, stays the same in both)
+  const headers = { Authorization: `Bearer ${session.token}`, "Accept-Language": language() === "zh" ? "zh-CN" : "en" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (key) headers["Idempotency-Key"] = key;
   let response;

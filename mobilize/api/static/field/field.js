@@ -59,6 +59,8 @@ let lang = localStorage.getItem(KEY.lang) === "en" ? "en" : "zh";
 let confirming = null; // the action awaiting its confirmation: "<kind>:<id>:<action>"
 const drafts = {}; // what is typed in a text box, kept across re-renders (a stream frame may re-render at any time)
 const t = (name) => TEXT[lang][name] ?? name;
+// a refusal's message comes back in the person's language (the rule's word stays the same in both)
+const speaks = () => ({ "Accept-Language": lang === "zh" ? "zh-CN" : "en" });
 const fill = (name, n) => t(name).replace("{n}", n);
 const load = (name, empty) => { try { return JSON.parse(localStorage.getItem(name)) ?? empty; } catch { return empty; } };
 const save = (name, value) => localStorage.setItem(name, JSON.stringify(value));
@@ -99,7 +101,7 @@ async function refresh() {
   const token = localStorage.getItem(KEY.token);
   if (!token) { render(); return; }
   try {
-    const answer = await fetch("/api/field/me", { headers: { Authorization: `Bearer ${token}` } });
+    const answer = await fetch("/api/field/me", { headers: { Authorization: `Bearer ${token}`, ...speaks() } });
     if (answer.ok) {
       const me = { ...(await answer.json()), fetched_at: Date.now() };
       save(KEY.me, me);
@@ -179,7 +181,8 @@ async function flush() {
       let answer;
       try {
         answer = await fetch(item.path, { method: "POST", body: JSON.stringify(item.body), headers: {
-          Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Idempotency-Key": item.key } });
+          Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Idempotency-Key": item.key,
+          ...speaks() } });
       } catch { break; } // no network: it stays queued, in order
       const reply = await answer.json().catch(() => ({}));
       if (!answer.ok && (reply.retryable || answer.status >= 500)) break; // try again later, same key

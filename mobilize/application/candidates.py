@@ -16,10 +16,11 @@ from uuid import UUID
 
 from mobilize.application import Mobilize
 from mobilize.application.store import cache
-from mobilize.domain.base import DomainError, RuleViolated
+from mobilize.domain.base import DomainError, RuleViolated, cst
 from mobilize.domain.organisation import OrgUnit, WartimePolicy
 from mobilize.domain.person import Person, rules_of
 from mobilize.domain.shift import Shift
+from mobilize.domain.vocabulary import zh
 
 NEARNESS = ("same_grid", "same_community", "same_street", "elsewhere")
 """How near a person's home grid lies to the shift's site, nearest first."""
@@ -46,6 +47,8 @@ class Candidate:
     rank: int | None = None
     assignable: bool = True
     refusal: dict[str, Any] | None = None
+    reasons_zh: list[str] = field(default_factory=list)
+    """The reasons in Chinese, one for each of `reasons`."""
 
     def order(self) -> tuple[Any, ...]:
         """Assignable first; those needing no override before those who do; then nearness, hours worked in the
@@ -55,9 +58,17 @@ class Candidate:
         return (False, bool(self.needs_override), NEARNESS.index(self.nearness), self.hours_in_incident,
                 self.hours_booked_ahead, self.name, str(self.person_id))
 
-    def as_dict(self) -> dict[str, Any]:
-        """As the API answers it."""
-        return asdict(self)
+    def as_dict(self, chinese: bool = False) -> dict[str, Any]:
+        """As the API answers it: the reasons and the refusal's message in Chinese or in English."""
+        answer = asdict(self)
+        reasons_zh = answer.pop("reasons_zh")
+        refusal = answer["refusal"]
+        zh_message = refusal.pop("zh", None) if refusal else None
+        if chinese:
+            answer["reasons"] = reasons_zh
+            if refusal and zh_message:
+                refusal["message"] = zh_message
+        return answer
 
 
 def rank(app: Mobilize, shift_id: UUID, people: Iterable[UUID], hours: Mapping[str, float],
@@ -92,7 +103,7 @@ def blocked(app: Mobilize, shift: Shift) -> dict[str, Any] | None:
         app.staffing_policy(shift)
         shift.check_assignment(NOBODY)
     except DomainError as error:
-        return {"error": error.rule, "message": error.message, "facts": error.facts}
+        return {"error": error.rule, "message": error.message, "facts": error.facts, "zh": error.zh}
     return None
 
 
@@ -118,42 +129,52 @@ class _Weighing:
     def weigh(self, person: Person, hours: float) -> Candidate:
         """The person as a candidate: ranked by the assignment's own rules (asked, not applied), or refused."""
         shift = self.shift
-        nearness, where = self.tree.nearness(person.home_grid_id)
+        nearness, where, where_zh = self.tree.nearness(person.home_grid_id)
         grid = self.tree.unit(person.home_grid_id)
         ahead = sum((b["end"] - max(b["start"], self.now)) / HOUR for b in person.bookings.values()
                     if b["end"] > self.now)
         candidate = Candidate(person.id, person.name, person.home_grid_id, grid.name if grid else None, nearness,
-                              round(hours, 2), round(ahead, 2), reasons=[where])
+                              round(hours, 2), round(ahead, 2), reasons=[where], reasons_zh=[where_zh])
         try:
             if self.closed is not None:
                 raise self.closed
             breaches = self.app.check_assignment(shift, person, self.policy)
         except DomainError as error:
-            return _refused(candidate, error.rule, error.message, error.facts)
+            return _refused(candidate, error.rule, error.message, error.zh, error.facts)
         if person.active_dispatch is not None:
             return _refused(candidate, ON_DISPATCH, f"{person.name} is on a live dispatch; the dispatch ends first",
+                            f"{person.name}正在执行调派任务：须先结束调派",
                             {"dispatch_id": str(person.active_dispatch)})
         candidate.needs_override = rules_of(breaches)
-        candidate.reasons += [
-            f"{hours:g} hours worked in this incident already" if hours else "no hours worked in this incident yet",
-            f"booked for {ahead:g} more hours on other shifts" if ahead else "booked on no other shift ahead",
-            f"{shift.skill} qualification valid until {person.qualifications[shift.skill]:%Y-%m-%d %H:%M} UTC",
+        valid_until = person.qualifications[shift.skill]
+        said = [
+            (f"{hours:g} hours worked in this incident already", f"本事件已工作 {hours:g} 小时") if hours else
+            ("no hours worked in this incident yet", "本事件尚未工作"),
+            (f"booked for {ahead:g} more hours on other shifts", f"其他班次还排了 {ahead:g} 小时") if ahead else
+            ("booked on no other shift ahead", "之后没有其他班次"),
+            (f"{shift.skill} qualification valid until {valid_until:%Y-%m-%d %H:%M} UTC",
+             f"{zh(shift.skill)}资质有效期至 {cst(valid_until)}"),
             *_override_reasons(breaches),
         ]
+        candidate.reasons += [en for en, _ in said]
+        candidate.reasons_zh += [chinese for _, chinese in said]
         return candidate
 
 
-def _override_reasons(breaches: list[RuleViolated]) -> list[str]:
+def _override_reasons(breaches: list[RuleViolated]) -> list[tuple[str, str]]:
     if not breaches:
-        return ["needs no override"]
-    return [*(f"needs an override with a written reason ({b.rule}): {b.message}" for b in breaches),
-            "ranked after everyone who needs no override"]
+        return [("needs no override", "无需越规")]
+    return [*((f"needs an override with a written reason ({b.rule}): {b.message}",
+               f"需越规批准并写明理由（{b.rule}）：{b.zh or b.message}") for b in breaches),
+            ("ranked after everyone who needs no override", "排在无需越规的人之后")]
 
 
-def _refused(candidate: Candidate, rule: str, message: str, facts: dict[str, Any]) -> Candidate:
+def _refused(candidate: Candidate, rule: str, message: str, zh_message: str | None,
+             facts: dict[str, Any]) -> Candidate:
     candidate.assignable = False
-    candidate.refusal = {"error": rule, "message": message, "facts": facts}
+    candidate.refusal = {"error": rule, "message": message, "facts": facts, "zh": zh_message}
     candidate.reasons.insert(0, message)
+    candidate.reasons_zh.insert(0, zh_message or message)
     return candidate
 
 
@@ -179,21 +200,26 @@ class _Tree:
         chain = self.chain(unit_id) if unit_id else []
         return chain[0] if chain else None
 
-    def nearness(self, home_grid_id: UUID | None) -> tuple[str, str]:
-        """How near a home grid lies to the site's grid, and that said in a sentence."""
+    def nearness(self, home_grid_id: UUID | None) -> tuple[str, str, str]:
+        """How near a home grid lies to the site's grid, and that said in a sentence, in English and Chinese."""
         home = self.chain(home_grid_id) if home_grid_id else []
         if not home:
-            return "elsewhere", "has no home grid"
+            return "elsewhere", "has no home grid", "没有所属网格"
         site_grid, grid = self.site[0], home[0]
         if any(unit.id == site_grid.id for unit in home):
-            return "same_grid", (f"home grid {grid.name} is the site's grid" if grid.id == site_grid.id else
-                                 f"home grid {grid.name} lies under the site's grid, {site_grid.name}")
+            if grid.id == site_grid.id:
+                return "same_grid", f"home grid {grid.name} is the site's grid", f"所属网格{grid.name}即检测点所在网格"
+            return ("same_grid", f"home grid {grid.name} lies under the site's grid, {site_grid.name}",
+                    f"所属网格{grid.name}在检测点所在网格{site_grid.name}之下")
         community = _community(self.site)
         if community is not None and community.id in {unit.id for unit in home}:
-            return "same_community", f"home grid {grid.name} is in the site's community, {community.name}"
+            return ("same_community", f"home grid {grid.name} is in the site's community, {community.name}",
+                    f"所属网格{grid.name}与检测点同在{community.name}社区")
         if home[-1].id == self.site[-1].id:
-            return "same_street", f"home grid {grid.name} is in the site's street, {home[-1].name}"
-        return "elsewhere", f"home grid {grid.name} lies outside the site's street, in {home[-1].name}"
+            return ("same_street", f"home grid {grid.name} is in the site's street, {home[-1].name}",
+                    f"所属网格{grid.name}与检测点同在{home[-1].name}街道")
+        return ("elsewhere", f"home grid {grid.name} lies outside the site's street, in {home[-1].name}",
+                f"所属网格{grid.name}在检测点所在街道之外（{home[-1].name}）")
 
 
 def _community(chain: list[OrgUnit]) -> OrgUnit | None:

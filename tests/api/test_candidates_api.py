@@ -169,3 +169,30 @@ def test_at_a_closed_site_nobody_is_suggested_and_the_shift_says_why(desk: Desk,
 
     assert page["total"] == 0 and page["shift"]["blocked"]["message"] == "site Site 1 is closed"
     assert full and {r["refusal"]["message"] for r in full} == {"site Site 1 is closed"}
+
+
+def test_in_chinese_the_reasons_and_refusals_are_said_in_chinese_and_the_rest_is_the_same(desk: Desk,
+                                                                                          drive: Drive) -> None:
+    path, zh = f"/api/shifts/{drive.shift}/candidates", {"Accept-Language": "zh-CN", **desk.operator.headers()}
+    english = desk.operator.get(f"/shifts/{drive.shift}/candidates", now=NOW, all="true").json()["items"]
+    chinese = desk.client.get(path, params={"now": NOW, "all": "true"}, headers=zh).json()["items"]
+
+    strip = ("reasons", "refusal")
+    assert [{k: v for k, v in r.items() if k not in strip} for r in chinese] == \
+        [{k: v for k, v in r.items() if k not in strip} for r in english]
+    assert [len(r["reasons"]) for r in chinese] == [len(r["reasons"]) for r in english]
+    by_name = {r["name"]: r for r in chinese}
+    assert by_name["A Worked"]["reasons"][:2] == ["所属网格Shimaqiao Grid 1即检测点所在网格", "本事件已工作 8 小时"]
+    assert by_name["J Booked"]["reasons"][2] == "其他班次还排了 8 小时"
+    assert by_name["C Neighbour"]["reasons"][0] == "所属网格Shimaqiao Grid 2与检测点同在Shimaqiao Community社区"
+    assert "两班之间只能休息 2 小时" in by_name["F Tired"]["reasons"][-2]
+    assert by_name["F Tired"]["reasons"][-1] == "排在无需越规的人之后"
+    on_leave = next(r for r in english if r["name"] == "G On Leave")["refusal"]
+    assert by_name["G On Leave"]["refusal"] == {**on_leave, "message": "G On Leave当前为「休假中」状态，不能调用"}
+    assert by_name["I Dispatched"]["reasons"][0] == "I Dispatched正在执行调派任务：须先结束调派"
+    said = [reason for r in chinese for reason in r["reasons"]]
+    assert not [reason for reason in said if any(word in reason for word in ("hours", "grid ", "override"))]
+
+    desk.world.do("close_site", drive.site)
+    blocked = desk.client.get(path, params={"now": NOW}, headers=zh).json()["shift"]["blocked"]
+    assert blocked["message"] == "检测点Site 1已关闭" and blocked["error"] == "rule_violated"

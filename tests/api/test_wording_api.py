@@ -43,8 +43,9 @@ def test_a_refusal_says_the_same_rule_and_facts_in_the_language_asked_for(field:
     assert {s["error"] for s in said} == {"check_in_arrived_after_window"}
     assert said[0]["facts"] == said[1]["facts"] == said[2]["facts"]
     ended = (T0 - 9 * HOUR).astimezone(CHINA)
-    assert said[0]["message"] == (f"此次签到于 {(T0 - 9.5 * HOUR).astimezone(CHINA):%-m月%-d日 %H:%M} 做出，"
-                                  f"{(T0 + 5 * timedelta(minutes=1)).astimezone(CHINA):%-m月%-d日 %H:%M} 才到达指挥中心，"
+    sent, arrived = (T0 - 9.5 * HOUR).astimezone(CHINA), (T0 + 5 * timedelta(minutes=1)).astimezone(CHINA)
+    assert said[0]["message"] == (f"此次签到于 {sent:%-m月%-d日 %H:%M} 做出，"
+                                  f"{arrived:%-m月%-d日 %H:%M} 才到达指挥中心，"
                                   f"班次已于 {ended:%-m月%-d日 %H:%M} 结束：请联系检测点指挥长补录")
     assert "after the shift ended" in said[1]["message"] and said[1]["message"] == said[2]["message"]
     assert chinese.headers["content-language"] == "zh-CN" and english.headers["content-language"] == "en"

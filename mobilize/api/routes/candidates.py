@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from mobilize.api.deps import App, Reachable
 from mobilize.api.read_side import Views
 from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.api.routes.views import Limit, Now, Offset, moment
+from mobilize.api.wording import wants_chinese
 from mobilize.application.candidates import blocked, rank
 from mobilize.domain.shift import Shift
 from mobilize.projections.pool import hours_in_incident, pool
@@ -71,23 +72,28 @@ class CandidatesPage(BaseModel):
 
 
 @router.get("/shifts/{shift_id}/candidates", response_model=CandidatesPage)
-def get_candidates(shift_id: UUID, app: App, views: Views, reach: Reachable, now: Now = None,
+def get_candidates(shift_id: UUID, app: App, views: Views, reach: Reachable, request: Request, now: Now = None,
                    everyone: Annotated[bool, Query(alias="all", description="also list who cannot take it, and why")]
                    = False, limit: Limit = 100, offset: Offset = 0) -> CandidatesPage:
     """Who can take the shift now (rules of the grid's mode, the same code as the assignment), nearest first
     (same grid, community, street, elsewhere), then fewest hours worked in the incident, then fewest hours booked
     ahead; people of the caller's scope.
     Those who need an override of a wartime limit come after those who need none, `needs_override` naming the
-    rules; assign with `POST /api/shifts/{id}/assignments`."""
+    rules; assign with `POST /api/shifts/{id}/assignments`. The reasons and refusals are in Chinese when the request
+    asks for it (`Accept-Language: zh-CN`)."""
     reach.require(shift_id, what="shift")
     shift = app.load(Shift, shift_id, "shift")
     street = app.ancestry(shift.grid_id)[-1]
     members = [m.person_id for m in pool(views, street.id, shift.skill, shift.end, everyone_in_street=everyone)
                if reach.everything or reach.covers(m.home_grid_id)]
     hours = hours_in_incident(views, shift.incident_id, moment(now))  # `now` also counts the bookings ahead
-    rows = [CandidateRow.model_validate(c.as_dict()) for c in rank(app, shift.id, members, hours,
-                                                                    include_refused=everyone, now=moment(now))]
+    chinese = wants_chinese(request)
+    rows = [CandidateRow.model_validate(c.as_dict(chinese)) for c in rank(app, shift.id, members, hours,
+                                                                           include_refused=everyone, now=moment(now))]
     refusal = blocked(app, shift)
+    if refusal is not None:
+        zh_message = refusal.pop("zh")
+        refusal["message"] = zh_message if chinese and zh_message else refusal["message"]
     summary = ShiftSummary(id=shift.id, site_id=shift.site_id, lane=shift.lane, post=shift.post, skill=shift.skill,
                            start=shift.start, end=shift.end, slots=shift.slots, filled=len(shift.people),
                            blocked=RuleRefusal.model_validate(refusal) if refusal else None)

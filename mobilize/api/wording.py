@@ -9,6 +9,7 @@ Chinese lead-in naming what kind of refusal it is, then the English sentence. `C
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -27,31 +28,34 @@ class Denied(HTTPException):
 
 
 def wants_chinese(request: Request) -> bool:
-    """Whether the caller's Accept-Language prefers Chinese to English (the first of the two it ranks highest)."""
+    """Whether the caller's Accept-Language prefers Chinese to English: of the languages it ranks (q-values;
+    `*`, any language, counts as English, the API's own), the first it ranks highest. Every Chinese (zh-TW too)
+    gets the simplified Chinese the districts write."""
     ranked: list[tuple[float, int, str]] = []
     for order, part in enumerate(request.headers.get("accept-language", "").split(",")):
         tag, _, params = part.strip().partition(";")
         quality = 1.0
         for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name == "q":
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
                 try:
-                    quality = float(value)
+                    quality = float(value.strip())
                 except ValueError:
                     quality = 0.0
-        language = tag.strip().lower().split("-")[0]
+        language = re.split(r"[-_]", tag.strip().lower())[0]
+        language = "en" if language == "*" else language
         if language in ("zh", "en") and quality > 0:
             ranked.append((-quality, order, language))
     return bool(ranked) and min(ranked)[2] == "zh"
 
 
 def worded(request: Request, status: int, english: str, zh: str | None) -> tuple[str, dict[str, str]]:
-    """The message for this caller and the Content-Language header that says which language it is in."""
+    """The message for this caller, and the headers that say which language it is in and that it depends on
+    Accept-Language (for caches)."""
     if not wants_chinese(request):
-        return english, {"Content-Language": "en"}
-    if zh:
-        return zh, {"Content-Language": "zh-CN"}
-    return f"{LEAD_IN.get(status, '请求未完成')}：{english}", {"Content-Language": "zh-CN"}
+        return english, {"Content-Language": "en", "Vary": "Accept-Language"}
+    said = zh or f"{LEAD_IN.get(status, '请求未完成')}：{english}"
+    return said, {"Content-Language": "zh-CN", "Vary": "Accept-Language"}
 
 
 def zh_of(error: Any) -> str | None:

@@ -160,7 +160,7 @@ class CommandService(StoreWiring):
                     f"occurred_at lies in the future: more than {MAX_CLOCK_SKEW.seconds // 60} minutes ahead of the "
                     "server's clock (is the device's clock set right?)", field="occurred_at",
                     occurred_at=ctx.occurred_at, server_time=self.clock(),
-                    zh=f"操作时间比服务器时间晚 {MAX_CLOCK_SKEW.seconds // 60} 分钟以上：请检查手机时间是否正确")
+                    zh=f"操作时间超前服务器时间 {MAX_CLOCK_SKEW.seconds // 60} 分钟以上：请检查设备时间是否正确")
         return ctx.resolved(self.clock())
 
     def _earlier_result(self, key: UUID, name: str, digest: str) -> UUID | None:
@@ -187,9 +187,11 @@ class CommandService(StoreWiring):
             if earlier is None:
                 if isinstance(error, StaleRead):
                     raise ConcurrentChange("records this command read changed at the same time; reload and try "
-                                           "again", read=sorted(map(str, error.stale))) from None
+                                           "again", read=sorted(map(str, error.stale)),
+                                           zh="此操作依据的记录刚被他人修改：请刷新后重试") from None
                 raise ConcurrentChange("someone else changed the same records at the same time; "
-                                       "reload and try again", aggregates=[a.id for a in aggregates]) from None
+                                       "reload and try again", aggregates=[a.id for a in aggregates],
+                                       zh="这些记录刚被他人同时修改：请刷新后重试") from None
             running.committed = running.repeated = True
             return earlier
         running.committed = True

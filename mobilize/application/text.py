@@ -24,23 +24,25 @@ class UnprintableText(InvalidCommand):
     rule = "unprintable_text"
 
 
-def problem(text: str) -> str | None:
-    """What makes `text` unfit to record, or None."""
+def control_character(text: str) -> tuple[int, int] | None:
+    """Where the first character that makes `text` unfit to record is, and its code point; None if none."""
     for index, char in enumerate(text):
         if char in ALLOWED:
             continue
         if unicodedata.category(char) in ("Cc", "Cs"):
-            return f"holds the control character U+{ord(char):04X} at position {index}"
+            return index, ord(char)
     return None
 
 
 def require_printable(arguments: dict[str, Any]) -> None:
     """Refuse (UnprintableText) if any text among the arguments, however nested, is unfit to record."""
     for field, text in _texts(arguments, ""):
-        found = problem(text)
+        found = control_character(text)
         if found is not None:
-            raise UnprintableText(f"{field} {found}: text may not contain control characters", field=field,
-                                  zh=f"{field} 含有控制字符（{found}）：文本不能包含控制字符")
+            index, code = found
+            raise UnprintableText(f"{field} holds the control character U+{code:04X} at position {index}: text may "
+                                  "not contain control characters", field=field,
+                                  zh=f"{field} 的第 {index + 1} 个字符是控制字符 U+{code:04X}：文本不能包含控制字符")
 
 
 def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:

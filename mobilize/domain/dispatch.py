@@ -60,7 +60,7 @@ class Dispatchable(MobilizeAggregate):
     def end_dispatch(self, dispatch_id: UUID) -> None:
         """Free this from its dispatch once the dispatch is declined, released or recalled."""
         require(self.active_dispatch == dispatch_id, RuleViolated, f"{self.name} is not on that dispatch",
-                subject=self.name, dispatch_id=dispatch_id, zh=f"{self.name}不在该调派上")
+                subject=self.name, dispatch_id=dispatch_id, zh=f"{self.name}未在执行该调派")
         self._end_dispatch(dispatch_id=dispatch_id)
 
     @event("DispatchEnded")

@@ -29,6 +29,11 @@ class SelfVerification(RuleViolated):
     rule = "hazard_verified_by_rectifier"
 
 
+DOING_ZH = {"ordered rectified": "下达整改", "rectified before a rectification is ordered": "在下达整改前整改",
+            "verified before it is rectified": "在整改前验收"}
+"""What a hazard refuses in a state, said in Chinese."""
+
+
 class Hazard(MobilizeAggregate):
     """A hazard of a grid: where, what, who must rectify it by when, who did, who checked."""
 
@@ -54,7 +59,8 @@ class Hazard(MobilizeAggregate):
 
     def _require(self, *states: str, doing: str) -> None:
         require(self.state in states, HazardStateRefused, f"a {self.state} hazard cannot be {doing}",
-                state=self.state, hazard_id=self.id, zh=f"隐患当前为「{zh(self.state)}」，不能执行此操作")
+                state=self.state, hazard_id=self.id,
+                zh=f"隐患当前为「{zh(self.state)}」，不能{DOING_ZH.get(doing, '执行此操作')}")
 
     def order_rectification(self, responsible: Person, deadline: datetime) -> None:
         """Order the rectification: who is responsible, by when (ordered again after a failed check)."""

@@ -25,6 +25,9 @@ OPEN = ("sent", "delivered", "escalated")
 """A page in these states still waits for its answer."""
 CLOSED = ("acknowledged", "withdrawn")
 """A page in these states is over: answered, or no longer standing."""
+PAGE_STATE_ZH = {"sent": "已发出", "delivered": "已送达", "acknowledged": "已确认收到", "escalated": "已上报",
+                 "withdrawn": "已撤回"}
+"""A page's states as refusals say them in Chinese (as the console's board does)."""
 LEVELS = {1: "grid_leaders", 2: "command_center"}
 """Where an unanswered page goes, in order: the person's grid leaders (双网格长), then the command center."""
 ATTEMPT_OUTCOMES = ("delivered", "failed", "gave_up")
@@ -131,7 +134,7 @@ class Inbox(MobilizeAggregate):
         tried = entry["tries"].get(f"{webhook}:{level}", {}).get("count", 0)
         require(number == tried + 1, RuleViolated, f"attempt {number} does not follow attempt {tried}",
                 notification_id=notification_id, webhook=webhook, level=level, number=number, tried=tried,
-                zh=f"第 {number} 次推送尝试不接在第 {tried} 次之后")
+                zh=f"第 {number} 次推送不是紧接第 {tried} 次之后的尝试")
         self._attempt(notification_id=notification_id, webhook=webhook, level=level, number=number,
                       outcome=outcome, status=status, error=error, at=at, next_at=next_at)
 
@@ -161,7 +164,7 @@ class Inbox(MobilizeAggregate):
         entry = self.get(notification_id)
         require(entry["state"] != "withdrawn", PageWithdrawn,
                 f"this page was withdrawn: {entry['withdrawn_reason']}", notification_id=notification_id,
-                zh=f"此呼叫已撤回：{entry['withdrawn_reason']}")
+                zh=f"此呼叫已撤回：{zh(entry['withdrawn_reason'])}")
         if entry["state"] == "acknowledged":
             return False
         self._acknowledge(notification_id=notification_id, at=at)
@@ -181,7 +184,7 @@ class Inbox(MobilizeAggregate):
         entry = self.get(notification_id)
         require(entry["state"] in OPEN, RuleViolated,
                 f"a page that is {entry['state']} is not escalated", notification_id=notification_id,
-                zh=f"此呼叫{zh(entry['state'])}，不再上报")
+                zh=f"此呼叫{PAGE_STATE_ZH.get(entry['state'], entry['state'])}，不再上报")
         require(level > entry["level"], RuleViolated, f"this page is already at level {entry['level']}",
                 notification_id=notification_id, level=entry["level"], zh=f"此呼叫已在第 {entry['level']} 级")
         due_at = at + answer_within if answer_within is not None else None

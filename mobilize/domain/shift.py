@@ -140,7 +140,7 @@ class Shift(MobilizeAggregate):
         status = self._status(person_id)
         require(status == "checked_in", NotCheckedIn,
                 f"cannot check out: this person has not checked in (they are {status.replace('_', ' ')})",
-                person_id=person_id, status=status, zh=f"无法签退：此人尚未签到（{zh(status)}）")
+                person_id=person_id, status=status, zh=f"无法签退：此人当前为「{zh(status)}」")
         checked_in_at = self.people[str(person_id)]["checked_in_at"]
         assert isinstance(checked_in_at, datetime)
         at = now()

@@ -33,6 +33,11 @@ class SiteStateRefused(RuleViolated):
     rule = "site_state"
 
 
+DOING_ZH = {"appoint a commander": "任命指挥长", "open": "开设", "pause": "暂停", "reopen": "恢复开放", "close": "关闭",
+            "report a tally": "录入采样数"}
+"""What a site refuses to do in a state, said in Chinese."""
+
+
 class TestingSite(MobilizeAggregate):
     """A site of a testing drive in one grid, commanded by one person (指挥长)."""
 
@@ -64,10 +69,10 @@ class TestingSite(MobilizeAggregate):
                 "each post needs between 1 and 20 people per lane", posts=posts)
         return cls(name.strip(), incident_id, grid_id, lanes, dict(posts), proposed_commander_id)
 
-    def _require_state(self, *states: str, doing: str) -> None:
+    def _require_state(self, *states: str, doing: str) -> None:  # doing: a key of DOING_ZH
         require(self.state in states, SiteStateRefused, f"site {self.name} is {self.state}; cannot {doing}",
                 site=self.name, state=self.state, allowed_states=list(states),
-                zh=f"检测点{self.name}{zh(self.state)}，不能执行此操作")
+                zh=f"检测点{self.name}{zh(self.state)}，不能{DOING_ZH.get(doing, '执行此操作')}")
 
     def has_post(self, lane: int, post: str) -> bool:
         """Whether the site has `post` on lane number `lane` (counted from 1)."""

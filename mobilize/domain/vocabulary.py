@@ -162,7 +162,7 @@ ZH = {
     # a person on a shift
     "assigned": "已排班、尚未签到", "checked_in": "已签到", "checked_out": "已签退", "no_show": "已记缺勤",
     # a dispatch
-    "requested": "待接令", "acknowledged": "已接令", "declined": "已拒绝", "en_route": "已出发", "on_scene": "已到场",
+    "requested": "已下令", "acknowledged": "已接令", "declined": "已拒绝", "en_route": "在途", "on_scene": "到场",
     "released": "已完成", "recalled": "已召回",
     # a site
     "planned": "规划中", "open": "开放中", "paused": "已暂停", "closed": "已关闭",
@@ -181,7 +181,13 @@ ZH = {
     "visit": "走访", "resident request": "诉求", "small wish": "微心愿", "hazard": "隐患", "drill call-up": "演练集结",
     "roll call": "点名", "site or task force": "检测点或突击队", "record": "记录", "building": "楼栋",
     "field log": "现场记录", "grid leader": "网格长", "home grid": "所属网格", "member": "队员", "request": "诉求",
-    "visit plan": "走访计划", "drill": "演练", "roll": "点名",
+    "visit plan": "走访计划", "drill": "演练", "roll": "点名", "task_force": "突击队",
+    "roll call's subject": "点名对象",
+    # why a page was withdrawn
+    "taken off the shift": "已从班次中撤下", "the dispatch was declined": "调派已被拒绝",
+    "the dispatch was released": "调派已完成", "the dispatch was recalled": "调派已召回",
+    "answered by the person paged": "本人已答复", "answered through a grid leader": "已由网格长答复",
+    "the incident is closed": "事件已结束", "the shift is over": "班次已结束",
 }
 """The words of this vocabulary (and the states of records) as refusals say them in Chinese."""
 

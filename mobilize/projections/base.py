@@ -109,7 +109,8 @@ def reopen(views: ViewStore, store: str) -> bool:
     fresh = psycopg.connect(url._replace(query="").geturl(), autocommit=True, connect_timeout=CONNECT_TIMEOUT)
     if schema:
         fresh.execute(f'SET search_path TO "{schema}"')
-    views.connection = fresh
+    with views.in_use:  # a reader in another thread finishes on the old connection or starts on the new one
+        views.connection = fresh
     with contextlib.suppress(Exception):
         connection.close()
     log.info("views.reconnected")

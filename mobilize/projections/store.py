@@ -128,7 +128,8 @@ class ViewStore:
 
     def close(self) -> None:
         """Close the connection."""
-        self.connection.close()
+        with self.in_use:
+            self.connection.close()
 
 
 class _SqliteTx:

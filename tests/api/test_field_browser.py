@@ -124,7 +124,7 @@ def test_a_check_in_queued_offline_that_arrives_after_its_window_shows_the_refus
         page.context.set_offline(False)  # the phone finds a network only after the shift has ended
         refused = page.locator("#outcomes li.refused")
         refused.wait_for()
-        assert "才到达指挥中心" in refused.inner_text() and "请联系检测点指挥长补录" in refused.inner_text()
+        assert "到达指挥中心时已是" in refused.inner_text() and "请联系检测点指挥长补录" in refused.inner_text()
         screenshot(page, "field-refused-late")
         page.context.close()
 

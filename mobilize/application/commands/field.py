@@ -35,7 +35,7 @@ class FieldCommands(ShiftCommands):
                 f"{arrived.astimezone(UTC):%H:%M} UTC, after the shift ended at {shift.end.astimezone(UTC):%H:%M} UTC; "
                 "ask the site commander to record it",
                 shift_id=shift.id, sent_at=now(), arrived_at=arrived, end=shift.end,
-                zh=f"此次签到于 {cst(now())} 做出，{cst(arrived)} 才到达指挥中心，"
+                zh=f"此次签到时间为 {cst(now())}，到达指挥中心时已是 {cst(arrived)}，"
                    f"班次已于 {cst(shift.end)} 结束：请联系检测点指挥长补录")
         shift.check_in(person_id)
         return self.commit(shift)

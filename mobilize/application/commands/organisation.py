@@ -60,7 +60,7 @@ class OrganisationCommands(Queries):
         require(not covering or covering[0]["unit_id"] == unit_id, AlreadyInWar,
                 f"{unit.name} is already in war for this incident through {covering[0]['unit'] if covering else ''}",
                 unit=unit.name, covered_by=covering[0]["unit"] if covering else None,
-                zh=f"{unit.name}已通过{covering[0]['unit'] if covering else ''}因此事件处于战时")
+                zh=f"{unit.name}已因此事件随上级{covering[0]['unit'] if covering else ''}处于战时")
         unit.switch_to_war(incident_id, incident.exercise, working_groups, policy)
         incident.record_switch(unit.id)
         return self.commit(unit, incident, result=unit.id)
@@ -77,8 +77,8 @@ class OrganisationCommands(Queries):
                     f"stand down {covering[0]['unit'] if covering else ''} to return its whole subtree to peace",
                     unit=unit.name, stand_down=covering[0]["unit"] if covering else None,
                     stand_down_id=covering[0]["unit_id"] if covering else None,
-                    zh=f"{unit.name}通过{covering[0]['unit'] if covering else ''}处于战时："
-                       "须让其恢复平时，整个辖区才回到平时")
+                    zh=f"{unit.name}随上级{covering[0]['unit'] if covering else ''}处于战时：须由"
+                       f"{covering[0]['unit'] if covering else ''}恢复平时，其整个辖区才回到平时")
         unit.stand_down(incident_id)
         noted = incident.record_stand_down(unit.id)
         return self.commit(unit, *([incident] if noted else []), result=unit.id)

@@ -10,11 +10,10 @@ from uuid import UUID
 from mobilize.application.service import CommandService, command
 from mobilize.domain.base import CHINA, InvalidCommand, NotFound, RuleViolated, current_context, now, require
 from mobilize.domain.incident import Incident
-from mobilize.domain.notification import CLOSED, LEVELS, Inbox
+from mobilize.domain.notification import CLOSED, LEVELS, PAGE_STATE_ZH, Inbox
 from mobilize.domain.organisation import OrgUnit
 from mobilize.domain.person import Person
 from mobilize.domain.shift import Shift
-from mobilize.domain.vocabulary import zh
 from mobilize.forms.labels import VALUES
 from mobilize.settings import DEFAULT_PAGE_ANSWER_MINUTES, PAGE_ANSWER_MINUTES, page_minutes
 
@@ -158,7 +157,7 @@ class PagingCommands(CommandService):
         entry = inbox.get(notification_id)
         require(entry["state"] not in CLOSED, RuleViolated,
                 f"this page is already {entry['state']}", notification_id=notification_id,
-                zh=f"此呼叫{zh(entry['state'])}")
+                zh=f"此呼叫{PAGE_STATE_ZH.get(entry['state'], entry['state'])}")
         require(self.moot(entry, now()) is not None, RuleViolated, "this page still stands",
                 notification_id=notification_id, zh="此呼叫仍然有效")
         return self._withdraw_moot(person_id, inbox, entry)

@@ -13,6 +13,7 @@ import pytest
 from mobilize.domain.base import utcnow
 from mobilize.domain.household import Household
 from mobilize.domain.personal import ERASED, PersonalDataErased, declared
+from mobilize.feeds.tail import Tail
 from mobilize.privacy.seal import Opener
 from mobilize.projections.audit import AuditTrail, trail, verify
 from mobilize.projections.base import Runner
@@ -60,10 +61,13 @@ NEIGHBOUR = ("9-101 Shimaqiao Road", ("low_income",), ("his knee is better", "br
 
 def test_erasing_a_household_erases_it_and_every_record_about_it_and_nothing_else(world: World, store: str) -> None:
     # given a household and a neighbour, each with a visit, a request and a wish, and the audit trail showing them
+    start = world.log_size()
     home = household_with_records(world)
     neighbour = household_with_records(world, NEIGHBOUR[0], NEIGHBOUR[1], NEIGHBOUR[2])
     views = ViewStore.for_store(store)
     Runner(world.app, views, AuditTrail()).catch_up()
+    tail = Tail(world.app)
+    assert "she fell last week" in "".join(e.frame_for(Opener(world.app.keyring)) or "" for e in tail.after(start)[0])
     assert "Shimaqiao Road" in json.loads(_rows(views, world, home["home"])[0]["payload"])["address"]
 
     # when the household's personal data is erased, for a reason
@@ -94,6 +98,11 @@ def test_erasing_a_household_erases_it_and_every_record_about_it_and_nothing_els
                                                                                          neighbour["home"])])
     assert verify(world.app, views).ok
     views.close()
+    # a live feed's frames for entitled readers too (the tail an open stream already holds)
+    frames = [entry.frame_for(Opener(world.app.keyring)) or "" for entry in tail.after(start)[0]
+              if entry.aggregate_id in {home[r] for r in ("home", "visit", "request", "wish")}]
+    assert frames and not [s for s in SECRETS if any(s in frame for frame in frames)]
+    assert any(ERASED in frame for frame in frames)
     # and a rebuild from zero yields the erased form too
     views = rebuilt(world.app, store)
     assert json.loads(_rows(views, world, home["visit"])[0]["payload"])["observations"] == ERASED

@@ -1,4 +1,5 @@
-"""`mobilize person erase|export` and `mobilize privacy migrate|sweep|rotate-master|new-key`: personal data (PIPL)."""
+"""`mobilize person erase|export` and `mobilize privacy erase-household|migrate|sweep|rotate-master|new-key`:
+personal data (PIPL)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,13 @@ def add_commands(commands: Any) -> None:
     export.add_argument("person_id")
     person.set_defaults(func=run_person)
 
-    privacy = commands.add_parser("privacy", help="sealing old logs, retention sweeps, master key handling")
+    privacy = commands.add_parser("privacy", help="erasing a household, sealing old logs, retention sweeps, "
+                                  "master key handling")
     verbs = privacy.add_subparsers(dest="verb", required=True)
+    household = verbs.add_parser("erase-household", help="erase a household's address and care flags and the text "
+                                 "of its visits, requests and small wishes (destroys their keys)")
+    household.add_argument("household_id")
+    household.add_argument("--reason", required=True, help="why (recorded with the erasure)")
     verbs.add_parser("migrate", help="record again, sealed, personal data an older log holds in plain text")
     swept = verbs.add_parser("sweep", help="erase the personal data whose retention rule has run out")
     swept.add_argument("--now", help="as of this moment (ISO time with zone; default: now)")
@@ -83,6 +89,12 @@ def run_privacy(settings: Settings, args: Any) -> int:
         return 0
     app = open_app(settings)
     try:
+        if args.verb == "erase-household":
+            household_id = UUID(args.household_id)
+            app.erase_household_data(household_id, ctx=_ctx(args.reason))
+            print(f"personal data of household {household_id} and of the records naming it erased; their keys "
+                  "are destroyed")
+            return 0
         if args.verb == "migrate":
             sealed = migrate(app)
             print(f"sealed forward the personal data of {sealed} people; no event was rewritten")

@@ -8,7 +8,7 @@ from eventsourcing.domain import event
 
 from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, require
 from mobilize.domain.organisation import OrgUnit
-from mobilize.domain.personal import declare
+from mobilize.domain.personal import ERASED, PersonalDataErased, declare
 from mobilize.domain.vocabulary import CareFlag, names
 
 CARE_FLAGS = names(CareFlag)
@@ -17,6 +17,10 @@ CARE_FLAGS = names(CareFlag)
 
 class Household(MobilizeAggregate):
     """A household the grid visits; `address` and `care_flags` are personal data and no more is kept."""
+
+    erased = False
+    """Whether the household's personal data was erased (its key, and its visits', requests' and wishes' keys,
+    destroyed); the household stays, by id, in its grid's record of work."""
 
     @event("Registered")
     def __init__(self, grid_id: UUID, building_id: UUID | None, address: str, care_flags: list[str]) -> None:
@@ -37,6 +41,7 @@ class Household(MobilizeAggregate):
 
     def flag(self, care_flags: list[str]) -> None:
         """Replace the household's care flags (a resident now lives alone, a low-income status ends)."""
+        self.require_not_erased()
         flags = _flags(care_flags)
         require(flags != self.care_flags, RuleViolated, "the household already has those care flags",
                 zh="该住户已有这些关怀标记")
@@ -45,6 +50,24 @@ class Household(MobilizeAggregate):
     @event("CareFlagsChanged")
     def _flag(self, care_flags: list[str]) -> None:
         self.care_flags = care_flags
+
+    def erase_personal_data(self) -> None:
+        """Erase the household's address and care flags (the application destroys the keys of the household and
+        of every record naming it); nothing is recorded when they were erased already."""
+        if not self.erased:
+            self._erase()
+
+    @event("PersonalDataErased")
+    def _erase(self) -> None:
+        self.erased = True
+        for name in ("address", "care_flags"):
+            setattr(self, name, ERASED)
+
+    def require_not_erased(self) -> None:
+        """Refuse to record anything more about the household once its personal data was erased."""
+        require(not self.erased, PersonalDataErased, "the household's personal data was erased: nothing more is "
+                "recorded about it (no care flags, visits, requests or small wishes)", household_id=self.id,
+                zh="该住户的个人信息已被删除：不能再为其记录关怀标记、走访、诉求或微心愿")
 
 
 def _flags(care_flags: list[str]) -> list[str]:

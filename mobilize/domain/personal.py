@@ -59,6 +59,6 @@ def subject_of(event: Any, declaration: Personal) -> Any:
 
 
 class PersonalDataErased(RuleViolated):
-    """Raised when a command would record or change personal data of a person whose data was erased."""
+    """Raised when a command would record or change personal data of a person or household whose data was erased."""
 
     rule = "personal_data_erased"

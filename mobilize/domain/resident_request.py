@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from mobilize.domain.base import InvalidCommand, MobilizeAggregate, RuleViolated, aware, now, require
+from mobilize.domain.household import Household
 from mobilize.domain.organisation import OrgUnit
 from mobilize.domain.person import Person
 from mobilize.domain.personal import declare
@@ -43,13 +44,18 @@ class ResidentRequest(MobilizeAggregate):
         self.resolved = False
 
     @classmethod
-    def register(cls, visit: Visit, category: str, summary: str, due_at: datetime) -> ResidentRequest:
-        """Register a request raised on a visit or by a resident walking in (the visit records which)."""
+    def register(cls, visit: Visit, category: str, summary: str, due_at: datetime,
+                 household: Household | None = None) -> ResidentRequest:
+        """Register a request raised on a visit or by a resident walking in (the visit records which); the
+        visit's household, if it names one, is given too: none is registered once its data was erased."""
+        assert (household.id if household else None) == visit.household_id, "the household given is the visit's"
         require(category in CATEGORIES, InvalidCommand, f"category must be one of {', '.join(CATEGORIES)}",
                 field="category")
         require(bool(summary.strip()), InvalidCommand, "a request needs a summary of what is asked", field="summary")
         due = aware(due_at, "due_at")
         require(due > now(), InvalidCommand, "the due time must lie after the request is registered", field="due_at")
+        if household is not None:
+            household.require_not_erased()
         return cls(visit.grid_id, visit.id, visit.household_id, category, summary.strip(), due)
 
     def require_open(self) -> None:

@@ -39,6 +39,8 @@ class SmallWish(MobilizeAggregate):
         require(household is None or household.grid_id == grid.id, InvalidCommand,
                 f"the household is not in {grid.name}", field="household_id")
         require(bool(wish.strip()), InvalidCommand, "say what the wish is", field="wish")
+        if household is not None:
+            household.require_not_erased()
         return cls(grid.id, household.id if household else None, wish.strip())
 
     def claim(self, member: Person | None, unit: str | None) -> None:

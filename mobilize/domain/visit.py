@@ -49,6 +49,7 @@ class VisitPlan(MobilizeAggregate):
         require(household.grid_id == self.grid_id, InvalidCommand, "the household is not in this plan's grid",
                 household_id=household.id, grid_id=self.grid_id)
         require(bool(visitors), InvalidCommand, "a planned visit needs at least one visitor", field="visitor_ids")
+        household.require_not_erased()
         for person in visitors:
             person.require_ready()
         self._assign(household_id=household.id, visitor_ids=[p.id for p in visitors])
@@ -89,6 +90,8 @@ class Visit(MobilizeAggregate):
                 "only a walk-in may be recorded without a household", field="household_id")
         require(household is None or household.grid_id == grid_id, InvalidCommand,
                 "the household is not in this grid", field="household_id")
+        if household is not None:
+            household.require_not_erased()
         require(kind != "scheduled" or (plan is not None and household is not None
                                         and str(household.id) in plan.assignments),
                 RuleViolated, "a scheduled visit is one on the action day's plan; this household is not on it",

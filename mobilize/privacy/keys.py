@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -65,8 +65,9 @@ class KeyTable(ABC):
         """Add a subject's wrapped key unless the subject has a row already; whether it was added."""
 
     @abstractmethod
-    def destroy(self, subject: str, erased_at: str) -> None:
-        """Overwrite a subject's key with NULL (adding a row without key where there was none)."""
+    def destroy(self, subjects: Sequence[str], erased_at: str) -> None:
+        """Overwrite the subjects' keys with NULL (adding a row without key where there was none), in one
+        transaction, leaving no copy behind once (a household's erasure destroys a key per visit)."""
 
     @abstractmethod
     def rows(self) -> list[tuple[str, bytes | None, str | None]]:
@@ -102,9 +103,10 @@ class MemoryKeys(KeyTable):
             self._rows[subject] = (wrapped, None)
             return True
 
-    def destroy(self, subject: str, erased_at: str) -> None:
+    def destroy(self, subjects: Sequence[str], erased_at: str) -> None:
         with self._lock:
-            self._rows[subject] = (None, (self._rows.get(subject) or (None, None))[1] or erased_at)
+            for subject in subjects:
+                self._rows[subject] = (None, (self._rows.get(subject) or (None, None))[1] or erased_at)
 
     def rows(self) -> list[tuple[str, bytes | None, str | None]]:
         return [(subject, *row) for subject, row in self._rows.items()]
@@ -167,14 +169,15 @@ class SQLKeys(KeyTable):
             rows = cursor.sqlite_cursor if self.dialect == "sqlite" else cursor  # eventsourcing's wrapper hides it
             return bool(rows.rowcount == 1)
 
-    def destroy(self, subject: str, erased_at: str) -> None:
+    def destroy(self, subjects: Sequence[str], erased_at: str) -> None:
         with self._cursor() as cursor:
             if self.dialect == "sqlite":
                 cursor.execute("PRAGMA secure_delete = ON")  # the old key's bytes are zeroed, not just unlinked
-            cursor.execute(f"INSERT INTO {self.t} (subject, wrapped, created_at, erased_at) "  # noqa: S608
-                           "VALUES (?, NULL, ?, ?) ON CONFLICT (subject) DO UPDATE SET wrapped = NULL, "
-                           f"erased_at = coalesce({self.t}.erased_at, excluded.erased_at)".replace("?", self.p),
-                           (subject, erased_at, erased_at))
+            for subject in subjects:
+                cursor.execute(f"INSERT INTO {self.t} (subject, wrapped, created_at, erased_at) "  # noqa: S608
+                               "VALUES (?, NULL, ?, ?) ON CONFLICT (subject) DO UPDATE SET wrapped = NULL, "
+                               f"erased_at = coalesce({self.t}.erased_at, excluded.erased_at)".replace("?", self.p),
+                               (subject, erased_at, erased_at))
         self._scrub()
 
     def _scrub(self) -> None:

@@ -128,8 +128,9 @@ class Keyring:
         being created, so its key is made without looking for one first)."""
         key = self.key(subject, create=True, row=None if new else False)
         if key is None:
-            raise PersonalDataErased("this person's personal data was erased; it cannot be recorded again",
-                                     person_id=subject, zh="此人的个人信息已被删除，不能再次记录")
+            raise PersonalDataErased("the personal data of this person or record was erased; it cannot be "
+                                     "recorded again", subject_id=subject,
+                                     zh="此人或此记录的个人信息已被删除，不能再次记录")
         cipher, sealed = AESGCM(key), {}
         for field, value in values.items():
             nonce = os.urandom(NONCE)
@@ -157,9 +158,10 @@ class Keyring:
         except InvalidTag:
             raise KeyTableError(f"the data key of {subject} does not unwrap under the master key") from None
 
-    def destroy(self, subject: UUID) -> None:
-        """Destroy the subject's key: every value sealed under it is unreadable from now on, everywhere."""
-        self.table.destroy(subject.hex, iso(utcnow()))
+    def destroy(self, *subjects: UUID) -> None:
+        """Destroy the subjects' keys (all at once): every value sealed under them is unreadable from now on,
+        everywhere."""
+        self.table.destroy([subject.hex for subject in subjects], iso(utcnow()))
 
     def reveal(self, value: Any, field: str, subject: UUID | None = None) -> Any:
         """A personal field opened for an entitled reader; `ERASED` once its subject's key is destroyed."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from mobilize.domain.personal import ERASED
 from tests.api.conftest import Desk
+from tests.privacy.test_household_erasure import SECRETS, household_with_records
 
 
 def register(desk: Desk, grid: object) -> object:
@@ -50,3 +53,44 @@ def test_what_is_held_about_a_person_and_where_it_came_from(desk: Desk) -> None:
     assert desk.viewer.get(f"/people/{person}/held").status_code == 403
     neighbour = register(desk, desk.world.other_grid)
     assert desk.grid_operator.get(f"/people/{neighbour}/held").status_code == 404
+
+
+def test_an_operator_over_the_households_grid_erases_it_once_and_its_records_read_erased(desk: Desk) -> None:
+    # given a household of grid 1 with a visit, and one of grid 2
+    world = desk.world
+    home = household_with_records(world)
+    neighbour = world.do("register_household", world.other_grid, "9-101 Shimaqiao Road", care_flags=["low_income"])
+    # when others try: a viewer, an auditor, the grid-1 operator on grid 2's household, or without a reason
+    path = f"/households/{home['home']}/erase"
+    assert desk.viewer.post(path, {"reason": "asked"}).status_code == 403
+    assert desk.auditor.post(path, {"reason": "asked"}).status_code == 403
+    assert desk.grid_operator.post(f"/households/{neighbour}/erase", {"reason": "asked"}).status_code == 403
+    missing = desk.grid_operator.post(path, {})
+    assert missing.status_code == 422 and "reason" in missing.text
+    assert desk.grid_operator.post(f"/households/{home['li']}/erase", {"reason": "a person"}).status_code == 404
+    # and the grid's own operator, with a reason, sent twice with one Idempotency-Key, then once more
+    first = desk.grid_operator.post(path, {"reason": "the family moved away (PIPL Art. 47)"}, key="erase-7-302")
+    again = desk.grid_operator.post(path, {"reason": "the family moved away (PIPL Art. 47)"}, key="erase-7-302")
+    later = desk.operator.post(path, {"reason": "asked again"})
+    assert (first.status_code, again.status_code, later.status_code) == (200, 200, 200), later.text
+    assert first.json() == again.json() == {"id": str(home["home"])}
+    # then the audit trail shows every field of the household and its records erased, and one erasure by her
+    trail = desk.grid_operator.get("/audit", limit=1000).json()["items"]
+    ours = [row for row in trail if row["aggregate_id"] in {str(home[r]) for r in ("home", "visit", "request",
+                                                                                     "wish")}]
+    shown = json.dumps([row["payload"] for row in ours], ensure_ascii=False)
+    assert not [secret for secret in SECRETS if secret in shown] and ERASED in shown
+    erasures = [row for row in ours if row["event_type"] == "Household.PersonalDataErased"]
+    assert len(erasures) == 1 and erasures[0]["actor"].startswith("Zhang Min")
+    assert erasures[0]["reason"] == "the family moved away (PIPL Art. 47)"
+    assert "9-101 Shimaqiao Road" in json.dumps(desk.operator.get("/audit", limit=1000).json()["items"])
+    # and a new visit or a change of its flags is refused, in Chinese when asked
+    zh = {"Accept-Language": "zh-CN", **desk.grid_operator.headers()}
+    flags = desk.client.post(f"/api/households/{home['home']}/care-flags", json={"care_flags": ["disability"]},
+                             headers=zh)
+    visit = desk.grid_operator.post("/visits", {"grid_id": world.grid, "kind": "when_needed", "outcome": "met",
+                                                "visitor_ids": [home["li"]], "household_id": home["home"]})
+    assert (flags.status_code, flags.json()["error"]) == (409, "personal_data_erased")
+    assert flags.json()["message"].startswith("该住户的个人信息已被删除")
+    assert (visit.status_code, visit.json()["error"]) == (409, "personal_data_erased")
+    assert "household's personal data was erased" in visit.json()["message"]

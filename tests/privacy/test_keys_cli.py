@@ -17,6 +17,7 @@ from mobilize.privacy.keys import WrongMasterKey
 from mobilize.privacy.seal import Opener
 from mobilize.settings import MASTER_KEY, MASTER_KEY_FILE, Settings, new_master_key, write_master_key
 from tests.conftest import World
+from tests.privacy.test_household_erasure import SECRETS, household_with_records
 
 PHONES = [f"1380000{n:04d}" for n in range(5)]
 
@@ -103,6 +104,28 @@ def test_erase_and_export_from_the_console(tmp_path: Path, monkeypatch: pytest.M
     assert (erasure["event_type"], erasure["reason"]) == ("Person.PersonalDataErased", "resident asked")
     assert main(["--store", store, "person", "erase", str(registered[1]), "--reason", "again"]) == 2
     assert "erased" in capsys.readouterr().err
+    assert main(["--store", store, "audit", "verify"]) == 0
+
+
+def test_erasing_a_household_from_the_console_shows_erased_in_the_trails_export(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = f"sqlite:///{tmp_path / 'events.db'}"
+    app = opened(store, {})
+    home = household_with_records(World(app))
+    app.close()
+    with pytest.raises(SystemExit):  # --reason is required
+        main(["--store", store, "privacy", "erase-household", str(home["home"])])
+    capsys.readouterr()
+    assert main(["--store", store, "privacy", "erase-household", str(home["home"]), "--reason", "moved away"]) == 0
+    assert main(["--store", store, "privacy", "erase-household", str(home["home"]), "--reason", "again"]) == 0
+    assert main(["--store", store, "privacy", "erase-household", str(home["li"]), "--reason", "a person"]) == 2
+    capsys.readouterr()
+    assert main(["--store", store, "audit", "trail", "--format", "json"]) == 0
+    exported = capsys.readouterr().out
+    assert ERASED in exported and not [secret for secret in SECRETS if secret in exported]
+    rows = json.loads(exported)
+    erasures = [row for row in rows if row["event_type"] == "Household.PersonalDataErased"]
+    assert [(row["reason"], row["actor"].startswith("cli:")) for row in erasures] == [("moved away", True)]
     assert main(["--store", store, "audit", "verify"]) == 0
 
 

@@ -13,6 +13,7 @@ from mobilize.domain.household import Household
 from mobilize.domain.incident import Incident
 from mobilize.domain.organisation import OrgUnit
 from mobilize.domain.person import Person
+from mobilize.domain.personal import ERASED, PersonalDataErased
 from mobilize.domain.resident_request import ResidentRequest
 from mobilize.domain.small_wish import SmallWish
 from mobilize.domain.visit import OutsideVisitorsGrid, Visit, VisitPlan
@@ -96,3 +97,24 @@ def test_a_wish_is_claimed_by_exactly_one_member_or_unit_and_a_muster_counts_min
     at(T0 + 12 * MINUTE)
     muster = Muster.check_in(call_up, person("Li Wei", g), in_scope=True)
     assert muster.minutes == 12.0 and muster.id == Muster.create_id(call_up.id, muster.person_id)
+
+
+def test_an_erased_household_records_its_erasure_once_and_nothing_more_about_it() -> None:
+    g = grid()
+    home = Household.register(g, None, "1-101 Shimaqiao Road", ["low_income"])
+    li = person("Li Wei", g)
+    visit = Visit.record(g.id, home, "when_needed", [li], None, "met")
+
+    home.erase_personal_data()
+    home.erase_personal_data()  # a second erasure records nothing more
+
+    assert names(home.collect_events()) == ["Household.Registered", "Household.PersonalDataErased"]
+    assert (home.erased, home.address, home.care_flags) == (True, ERASED, ERASED)
+    refusals = [lambda: home.flag(["disability"]),
+                lambda: Visit.record(g.id, home, "when_needed", [li], None, "met"),
+                lambda: VisitPlan.draw(g.id, date(2026, 3, 2), "visits").assign(home, [li]),
+                lambda: ResidentRequest.register(visit, "housing", "roof leaks", T0 + 24 * HOUR, home),
+                lambda: SmallWish.register(g, home, "a radio")]
+    for refused in refusals:
+        with pytest.raises(PersonalDataErased, match="household's personal data was erased"):
+            refused()

@@ -1,8 +1,8 @@
 """Personal data (PIPL): correct it, erase it, and tell a person what is held about them.
 
-Erasure is given to operators whose token covers the person's home grid (or the whole tree): they are the
-ones who collected the data for their grid and answer the resident's request, and every erasure records the
-operator and the reason. Auditors read and write nothing; viewers never see personal data.
+Erasure is given to operators whose token covers the person's home grid, or the household's grid (or the whole
+tree): they are the ones who collected the data for their grid and answer the resident's request, and every
+erasure records the operator and the reason. Auditors read and write nothing; viewers never see personal data.
 """
 
 from __future__ import annotations
@@ -41,6 +41,20 @@ class Correct(CommandBody):
 def erase_personal_data(person_id: UUID, body: Erase, app: App, caller: Operator, request: Request) -> Done:
     """Erase a person's phone, ID number and home unit for good (their key is destroyed); a reason is required."""
     return run(app, request, caller, body, person_id, app.erase_personal_data, person_id)
+
+
+class EraseHousehold(CommandBody):
+    model_config = example("the family moved away and asked for their data to be removed")
+
+    reason: str = Field(min_length=1, max_length=2000, description="why the data is erased (required)")
+
+
+@router.post("/households/{household_id}/erase", response_model=Done)
+def erase_household_data(household_id: UUID, body: EraseHousehold, app: App, caller: Operator,
+                         request: Request) -> Done:
+    """Erase a household's address and care flags, and the text of every visit, request and small wish about
+    it, for good (their keys are destroyed); a reason is required. Erasing again changes nothing."""
+    return run(app, request, caller, body, household_id, app.erase_household_data, household_id)
 
 
 @router.post("/people/{person_id}/personal-data", response_model=Done)

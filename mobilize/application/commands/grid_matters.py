@@ -24,7 +24,8 @@ class GridMatterCommands(Queries):
     def register_request(self, visit_id: UUID, category: str, summary: str, due_at: datetime) -> UUID:
         """Register a resident's request raised on a visit or a walk-in."""
         visit = self.load(Visit, visit_id, "visit")
-        return self.commit(ResidentRequest.register(visit, category, summary, due_at))
+        household = self.load(Household, visit.household_id, "household") if visit.household_id else None
+        return self.commit(ResidentRequest.register(visit, category, summary, due_at, household))
 
     @command
     def assign_request(self, request_id: UUID, person_id: UUID) -> UUID:

@@ -13,7 +13,7 @@ from mobilize.domain.organisation import OrgUnit
 from mobilize.domain.person import Person
 from mobilize.domain.personal import declare
 from mobilize.domain.visit import Visit
-from mobilize.domain.vocabulary import RequestCategory, names
+from mobilize.domain.vocabulary import RequestCategory, names, zh
 
 CATEGORIES = names(RequestCategory)
 LEVELS = ("grid", "community", "street")
@@ -28,6 +28,9 @@ class RequestNotOpen(RuleViolated):
 
 class ResidentRequest(MobilizeAggregate):
     """A resident's request: categorised, assigned, due; each step says who and why."""
+
+    withdrawn_reason: str | None = None
+    """Why the request was closed without being resolved (its household's personal data was erased), if it was."""
 
     @event("Registered")
     def __init__(self, grid_id: UUID, visit_id: UUID, household_id: UUID | None, category: str, summary: str,
@@ -59,9 +62,26 @@ class ResidentRequest(MobilizeAggregate):
         return cls(visit.grid_id, visit.id, visit.household_id, category, summary.strip(), due)
 
     def require_open(self) -> None:
-        """Refuse unless the request is still open."""
+        """Refuse unless the request is still open (neither resolved nor withdrawn)."""
+        require(self.withdrawn_reason is None, RequestNotOpen, f"the request was withdrawn: {self.withdrawn_reason}",
+                request_id=self.id, zh=f"该诉求已撤销：{zh(self.withdrawn_reason)}")
         require(not self.resolved, RequestNotOpen, "the request is resolved already", request_id=self.id,
                 zh="该诉求已办结")
+
+    @property
+    def open(self) -> bool:
+        """Whether the request still waits for its resolution."""
+        return not self.resolved and self.withdrawn_reason is None
+
+    def withdraw(self, reason: str) -> None:
+        """Close the request unresolved (its household's personal data is being erased: no resolution could be
+        recorded any more); nothing is recorded if it is closed already."""
+        if self.open:
+            self._withdraw(why=reason)
+
+    @event("Withdrawn")
+    def _withdraw(self, why: str) -> None:  # `reason` is the command's own, on every event
+        self.withdrawn_reason = why
 
     def assign(self, person: Person) -> None:
         """Put a person in charge of the request at its current level."""

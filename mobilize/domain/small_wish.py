@@ -60,14 +60,24 @@ class SmallWish(MobilizeAggregate):
     def fulfil(self, note: str) -> None:
         """The claimant fulfilled the wish."""
         require(self.state == "claimed", WishStateRefused,
-                "only a claimed wish is fulfilled" if self.state == "open" else "the wish is fulfilled already",
+                "only a claimed wish is fulfilled" if self.state == "open" else f"the wish is {self.state} already",
                 state=self.state,
-                zh=("只有已认领的微心愿才能标记为已实现" if self.state == "open" else "该微心愿已实现"))
+                zh=("只有已认领的微心愿才能标记为已实现" if self.state == "open" else f"该微心愿{zh(self.state)}"))
         self._fulfil(claimant=self.claimant, note=note.strip())
 
     @event("Fulfilled")
     def _fulfil(self, claimant: str | None, note: str) -> None:
         self.state = "fulfilled"
+
+    def withdraw(self, reason: str) -> None:
+        """Close an open or claimed wish unfulfilled (its household's personal data is being erased: no note could
+        be recorded any more); nothing is recorded once it is fulfilled or withdrawn."""
+        if self.state in ("open", "claimed"):
+            self._withdraw(why=reason)
+
+    @event("Withdrawn")
+    def _withdraw(self, why: str) -> None:  # `reason` is the command's own, on every event
+        self.state = "withdrawn"
 
 
 # Personal data (ADR 0015): sealed in the store under the record's own key, left out of viewers' frames and the

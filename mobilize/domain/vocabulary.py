@@ -188,6 +188,8 @@ ZH = {
     "the dispatch was released": "调派已完成", "the dispatch was recalled": "调派已召回",
     "answered by the person paged": "本人已答复", "answered through a grid leader": "已由网格长答复",
     "the incident is closed": "事件已结束", "the shift is over": "班次已结束",
+    # why a request or a wish was closed unresolved
+    "the household's personal data was erased": "住户的个人信息已被删除",
 }
 """The words of this vocabulary (and the states of records) as refusals say them in Chinese."""
 

@@ -105,6 +105,11 @@ class PeaceWork(Projection):
                    "resolver_id = ? WHERE id = ?", (iso(event.occurred_at), week_of(event.occurred_at), event.level,
                                                     str(event.resolver_id), str(note.originator_id)))
 
+    def ResidentRequest_Withdrawn(self, tx: Transaction, event: Any, note: Notification) -> None:
+        # closed, not resolved: it leaves the open list and counts in no week's resolutions
+        tx.execute("UPDATE peace_requests SET resolved_at = ?, resolved_level = 'withdrawn' WHERE id = ?",
+                   (iso(event.occurred_at), str(note.originator_id)))
+
     def Hazard_Found(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("INSERT INTO peace_hazards VALUES (?, ?, ?, ?, 'found', ?, ?, NULL, NULL, NULL, NULL, NULL, "
                    "NULL, NULL)", (str(note.originator_id), str(event.grid_id), event.kind, event.location,
@@ -138,6 +143,9 @@ class PeaceWork(Projection):
     def SmallWish_Fulfilled(self, tx: Transaction, event: Any, note: Notification) -> None:
         tx.execute("UPDATE peace_wishes SET state = 'fulfilled', fulfilled_week = ? WHERE id = ?",
                    (week_of(event.occurred_at), str(note.originator_id)))
+
+    def SmallWish_Withdrawn(self, tx: Transaction, event: Any, note: Notification) -> None:
+        tx.execute("UPDATE peace_wishes SET state = 'withdrawn' WHERE id = ?", (str(note.originator_id),))
 
 
 def _str(value: Any) -> str | None:

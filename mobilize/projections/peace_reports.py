@@ -102,7 +102,7 @@ def resolved_in_grid(views: ViewStore) -> list[dict[str, Any]]:
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for grid, level, escalated in views.query(
             "SELECT r.grid_id, r.resolved_level, (SELECT COUNT(*) FROM peace_escalations e WHERE e.request_id = r.id) "
-            "FROM peace_requests r WHERE r.resolved_at IS NOT NULL"):
+            "FROM peace_requests r WHERE r.resolved_at IS NOT NULL AND r.resolved_level != 'withdrawn'"):
         tally[grid][0] += 1
         tally[grid][1] += int(level == "grid" and not escalated)
     for grid, n in views.query("SELECT grid_id, COUNT(DISTINCT request_id) FROM peace_escalations GROUP BY grid_id"):

@@ -189,3 +189,41 @@ def test_a_household_never_visited_is_erased_too(world: World) -> None:
     assert opened(world, home) == [{"address": ERASED, "care_flags": ERASED}]
     assert world.app.records_naming(home) == []
 
+
+
+def test_its_open_requests_and_wishes_are_closed_with_it_and_leave_the_open_lists(world: World, store: str) -> None:
+    # given an erased household's visit with a request still open, a resolved one, and a wish claimed, not fulfilled
+    from mobilize.projections.peace import PeaceWork
+    from mobilize.projections.peace_reports import requests, resolved_in_grid
+
+    home = household_with_records(world)  # its request is resolved, its wish fulfilled
+    li = home["li"]
+    still_open = world.do("register_request", home["visit"], "health", "needs a doctor's visit",
+                          utcnow() + timedelta(days=2))
+    world.do("assign_request", still_open, li)
+    claimed = world.do("register_wish", world.grid, "a radio", household_id=home["home"])
+    world.do("claim_wish", claimed, unit="Baiyun Rotary")
+    views = ViewStore.for_store(store)
+    Runner(world.app, views, PeaceWork()).catch_up()
+    assert [r["request_id"] for r in requests(views, utcnow())] == [still_open]
+
+    # when the household is erased
+    world.do("erase_household_data", home["home"], ctx=world.ctx(reason="moved away"))
+    Runner(world.app, views, PeaceWork()).catch_up()
+
+    # then the open request and the claimed wish are closed unresolved, by the operator, saying why; nothing else is
+    for record, kind in ((still_open, "ResidentRequest.Withdrawn"), (claimed, "SmallWish.Withdrawn")):
+        [closed] = [e for e in world.app.events.get(record) if type(e).__qualname__ == kind]
+        assert closed.why == "the household's personal data was erased" and closed.reason == "moved away"
+    assert not [e for r in (home["request"], home["wish"]) for e in world.app.events.get(r)
+                if type(e).__qualname__.endswith("Withdrawn")]
+    # and they leave the open list, count as no resolution, and take no further step (in Chinese too)
+    assert requests(views, utcnow()) == []
+    assert {row["resolved"] for row in resolved_in_grid(views) if row["grid_id"] == world.grid} == {1}
+    assert views.query("SELECT state FROM peace_wishes WHERE id = ?", (str(claimed),)) == [("withdrawn",)]
+    with pytest.raises(Exception, match="withdrawn") as refused:
+        world.do("resolve_request", still_open, li, "too late")
+    assert getattr(refused.value, "zh", "") == "该诉求已撤销：住户的个人信息已被删除"
+    with pytest.raises(Exception, match="withdrawn"):
+        world.do("fulfil_wish", claimed, "too late")
+    views.close()

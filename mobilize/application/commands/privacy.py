@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from mobilize.application.service import CommandService, command
-from mobilize.domain.base import RuleViolated, require
+from mobilize.domain.base import MobilizeAggregate, RuleViolated, require
 from mobilize.domain.household import Household
 from mobilize.domain.person import Person
 from mobilize.domain.personal import ERASED, declared
@@ -19,6 +19,9 @@ from mobilize.domain.visit import Visit
 NAMING_HOUSEHOLD: tuple[Any, ...] = (getattr(Visit, "Recorded"), getattr(ResidentRequest, "Registered"),  # noqa: B009
                                      getattr(SmallWish, "Registered"))  # noqa: B009 - classes made by @event
 """The events that create a record about a household: each names it (`household_id`) once, for good."""
+
+ERASURE = "the household's personal data was erased"
+"""Why a household's open requests and wishes are closed with its erasure."""
 
 PAGE = 2000
 """Notifications read at a time when the log is scanned for the records naming a household."""
@@ -73,9 +76,15 @@ class PrivacyCommands(CommandService):
         between; a second erasure records nothing more)."""
         household = self.load(Household, household_id, "household")
         household.erase_personal_data()
-        result = self.commit(household)
-        # read after the erasure is recorded: a record naming the household committed before it is in the log by
-        # now, and one that read the household before it and commits after is refused (its read set went stale)
+        closed = []  # its requests and wishes still open are closed with it: no resolution could be recorded later
+        for record in self.records_naming(household_id):
+            held = self.load(MobilizeAggregate, record, "record")
+            if isinstance(held, ResidentRequest | SmallWish):
+                held.withdraw(ERASURE)
+                closed.append(held)
+        result = self.commit(household, *closed)
+        # read again after the erasure is recorded: a record naming the household committed before it is in the log
+        # by now, and one that read the household before it and commits after is refused (its read set went stale)
         self.keyring.destroy(household_id, *self.records_naming(household_id))
         return result
 

@@ -128,7 +128,7 @@ class ResidentRequest(MobilizeAggregate):
 
     def overdue(self, at: datetime) -> bool:
         """Whether the request is still open past its due time."""
-        return not self.resolved and at > self.due_at
+        return self.open and at > self.due_at
 
 
 # Personal data (ADR 0015): sealed in the store under the record's own key, left out of viewers' frames and the

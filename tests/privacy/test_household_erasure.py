@@ -227,3 +227,61 @@ def test_its_open_requests_and_wishes_are_closed_with_it_and_leave_the_open_list
     with pytest.raises(Exception, match="withdrawn"):
         world.do("fulfil_wish", claimed, "too late")
     views.close()
+
+
+def test_a_request_or_wish_racing_the_erasure_is_refused_or_closed_never_left_open(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from mobilize.application import Mobilize
+    from mobilize.domain.resident_request import ResidentRequest
+
+    home = world.do("register_household", world.grid, "7-302 Shimaqiao Road", care_flags=["elderly_alone"])
+    li = world.do("register_person", "Li Wei", ["grid_worker_full_time"], world.grid)
+    visit = world.do("record_visit", world.grid, "when_needed", [li], "met", household_id=home, observations="ok")
+    outcomes: dict[str, Any] = {}
+
+    def register(kind: str) -> None:
+        try:
+            outcomes[kind] = (world.do("register_request", visit, "housing", "roof", utcnow() + timedelta(days=3))
+                              if kind == "request" else world.do("register_wish", world.grid, "a radio",
+                                                                 household_id=home))
+        except PersonalDataErased as refused:
+            outcomes[kind] = refused
+
+    # 1. a request that read the household before the erasure and commits after it: refused when it runs again
+    register_first = ResidentRequest.register
+    paused = {"done": False}
+
+    def erase_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        if not paused["done"]:
+            paused["done"] = True
+            eraser = threading.Thread(target=world.do, args=("erase_household_data", home))
+            eraser.start()
+            eraser.join()
+        return register_first(*args, **kwargs)
+
+    monkeypatch.setattr(ResidentRequest, "register", staticmethod(erase_meanwhile))
+    register("request")
+    monkeypatch.undo()
+    assert isinstance(outcomes["request"], PersonalDataErased), outcomes
+
+    # 2. a request and a wish sent while the erasure's later steps read the log: refused too
+    home = world.do("register_household", world.grid, "9-101 Shimaqiao Road")
+    visit = world.do("record_visit", world.grid, "when_needed", [li], "met", household_id=home, observations="ok")
+    scan, calls = Mobilize.records_naming, {"n": 0}
+
+    def racing_scan(self: Mobilize, household: UUID, *args: Any) -> list[UUID]:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            for kind in ("request", "wish"):
+                other = threading.Thread(target=register, args=(kind,))
+                other.start()
+                other.join()
+        return scan(self, household, *args)
+
+    monkeypatch.setattr(Mobilize, "records_naming", racing_scan)
+    world.do("erase_household_data", home)
+    monkeypatch.undo()
+    assert all(isinstance(outcomes[kind], PersonalDataErased) for kind in ("request", "wish")), outcomes
+    assert world.app.records_naming(home) == [visit]

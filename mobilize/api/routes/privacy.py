@@ -22,10 +22,14 @@ from mobilize.privacy.subject import subject_access
 router = APIRouter(tags=["privacy"], responses=REFUSALS)
 
 
+KEPT_IN_CLEAR = ("why the data is erased (required; it is kept in clear with the erasure for good: name the "
+                 "request, not the person's details)")
+
+
 class Erase(CommandBody):
     model_config = example("the drive is over and she asked for her data to be removed")
 
-    reason: str = Field(min_length=1, max_length=2000, description="why the data is erased (required)")
+    reason: str = Field(min_length=1, max_length=2000, description=KEPT_IN_CLEAR)
 
 
 class Correct(CommandBody):
@@ -46,7 +50,7 @@ def erase_personal_data(person_id: UUID, body: Erase, app: App, caller: Operator
 class EraseHousehold(CommandBody):
     model_config = example("the family moved away and asked for their data to be removed")
 
-    reason: str = Field(min_length=1, max_length=2000, description="why the data is erased (required)")
+    reason: str = Field(min_length=1, max_length=2000, description=KEPT_IN_CLEAR)
 
 
 @router.post("/households/{household_id}/erase", response_model=Done)

@@ -14,7 +14,7 @@ from mobilize.cli.views import moment
 from mobilize.domain.base import CommandContext, DomainError
 from mobilize.domain.person import Person
 from mobilize.log.codec import iso
-from mobilize.privacy.retention import Retention, people, sweep
+from mobilize.privacy.retention import Retention, finish_erasures, people, sweep, unfinished_erasures
 from mobilize.privacy.subject import subject_access
 from mobilize.projections.audit import AuditTrail
 from mobilize.projections.base import Runner
@@ -107,6 +107,10 @@ def run_privacy(settings: Settings, args: Any) -> int:
                 print(f"{person.person_id}  {person.name}  {person.reason}")
             print(f"{'would erase' if args.dry_run else 'erased'} the personal data of {len(named)} people "
                   f"as of {iso(at)}")
+            actor = f"cli:{getpass.getuser()} (privacy sweep)"
+            for kind, subject in unfinished_erasures(app) if args.dry_run else finish_erasures(app, actor):
+                print(f"{subject}  {kind}  {'would finish' if args.dry_run else 'finished'} an erasure a crash "
+                      "left with its keys in place")
             return 0
         new = read_master_key_file(args.new_key_file)
         count = app.keyring.rotate(new)

@@ -7,7 +7,8 @@ One rule per legal basis:
 - duty (staff: their work or volunteering agreement; also everyone registered without a recorded basis):
   kept while they serve, erased by hand when they leave.
 `mobilize privacy sweep` erases exactly the people a rule names as of a moment, each erasure an event with
-the rule as its reason; `projections run` sweeps every hour too.
+the rule as its reason, and finishes any erasure a crash left with its keys in place; `projections run`
+sweeps every hour too.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from eventsourcing.utils import get_topic
 
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext
+from mobilize.domain.household import Household
 from mobilize.domain.person import Person
 from mobilize.log.codec import iso
 
@@ -99,6 +101,39 @@ SWEEP_EVERY = 3600.0
 """Seconds between the sweeps `projections run` makes."""
 
 
+def unfinished_erasures(app: Mobilize) -> list[tuple[str, UUID]]:
+    """Erasures recorded whose keys a crash left in place and that nobody retried: ("person" | "household", id).
+    A household's keys all go in one transaction, its own with its records', after its open requests are closed:
+    its own key still there means its erasure stopped before the end."""
+    found: list[tuple[str, UUID]] = []
+    for person_id in people(app):
+        if app.load(Person, person_id, "person").erased and app.keyring.key(person_id) is not None:
+            found.append(("person", person_id))
+    topic, start = get_topic(getattr(Household, "PersonalDataErased")), 1  # noqa: B009 - made by @event
+    while notes := app.recorder.select_notifications(start, 1000, topics=[topic]):
+        for note in notes:
+            household = UUID(str(note.originator_id))
+            if app.keyring.key(household) is not None:
+                found.append(("household", household))
+        start = notes[-1].id + 1
+    return found
+
+
+def finish_erasures(app: Mobilize, actor: str) -> list[tuple[str, UUID]]:
+    """Finish every erasure `unfinished_erasures` finds: a person's key destroyed; a household's open requests
+    closed and its keys destroyed, as its own retry would (the actor of what is recorded is the sweep)."""
+    found = unfinished_erasures(app)
+    for kind, subject in found:
+        if kind == "person":
+            app.keyring.destroy(subject)
+        else:
+            app.erase_household_data(subject, ctx=CommandContext(
+                actor=actor, reason="finishing an erasure a crash interrupted",
+                command_id=f"privacy-sweep:household:{subject}"))
+        log.warning("privacy.erasure_finished", kind=kind, subject=str(subject))
+    return found
+
+
 def keep_sweeping(app: Mobilize, rules: Retention, stop: threading.Event, every: float = SWEEP_EVERY) -> None:
     """Sweep now and then every `every` seconds until `stop` is set; a failed sweep is logged and tried again."""
     while not stop.is_set():
@@ -106,6 +141,7 @@ def keep_sweeping(app: Mobilize, rules: Retention, stop: threading.Event, every:
             erased = sweep(app, app.clock(), rules, "projections run (retention sweep)")
             if erased:
                 log.info("privacy.swept", erased=[str(d.person_id) for d in erased])
+            finish_erasures(app, "projections run (retention sweep)")
         except Exception as error:  # noqa: BLE001 - the store may be away (ADR 0010): the next sweep tries again
             log.warning("privacy.sweep_failed", error=repr(error))
         stop.wait(every)

@@ -100,3 +100,39 @@ def test_projections_run_sweeps_on_its_own(world: World) -> None:
     # then the person was erased once, by the sweep, though it ran many times
     erasures = [e for e in world.app.events.get(person) if type(e).__qualname__ == "Person.PersonalDataErased"]  # type: ignore[arg-type]
     assert len(erasures) == 1 and erasures[0].actor == "projections run (retention sweep)"  # type: ignore[attr-defined]
+
+
+def test_the_sweep_finishes_erasures_a_crash_left_with_their_keys_in_place(world: World,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from mobilize.domain.personal import ERASED
+    from mobilize.domain.resident_request import ResidentRequest
+    from mobilize.privacy.retention import finish_erasures, unfinished_erasures
+    from tests.privacy.test_household_erasure import household_with_records, opened
+
+    # given a person's and a household's erasures, each recorded, then cut off by a crash before the keys went
+    person = registered(world, "Wang Fang", "duty")
+    home = household_with_records(world)
+    still_open = world.do("register_request", home["visit"], "health", "needs a doctor", T0 + 300 * DAY)
+
+    def crash(*subjects: object) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(world.app.keyring, "destroy", crash)
+    with pytest.raises(RuntimeError):
+        world.do("erase_personal_data", person, ctx=world.ctx(reason="she asked"))
+    with pytest.raises(RuntimeError):
+        world.do("erase_household_data", home["home"], ctx=world.ctx(reason="they moved"))
+    monkeypatch.undo()
+    assert world.app.keyring.key(person) is not None and opened(world, home["visit"])[0]["observations"] != ERASED
+    assert unfinished_erasures(world.app) == [("person", person), ("household", home["home"])]
+
+    # when nobody retries and the sweep comes
+    assert finish_erasures(world.app, "projections run (retention sweep)") == [("person", person),
+                                                                                ("household", home["home"])]
+
+    # then the keys are gone, the household's open request is closed, and nothing is left to finish
+    assert world.app.keyring.key(person) is None and world.app.keyring.key(home["home"]) is None
+    assert opened(world, home["visit"])[0]["observations"] == ERASED
+    assert world.app.load(ResidentRequest, still_open, "request").withdrawn_reason is not None
+    assert unfinished_erasures(world.app) == []
+    assert finish_erasures(world.app, "sweep") == []

@@ -10,12 +10,13 @@ Stores of other kinds (the in-memory one) are read through their recorder.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import get_topic
 
 from mobilize.application.store.postgres import fail_fast
 from mobilize.log.codec import uuid
@@ -83,3 +84,12 @@ class Log:
                 return cursor.fetchall()
 
         return fail_fast(rows, self.recorder.datastore.pool)  # as the recorder's own calls (ADR 0010)
+
+
+def notifications(recorder: Any, *event_classes: type, page: int = 1000) -> Iterator[Notification]:
+    """Every stored event in log order, read `page` at a time; only those of `event_classes` when given (the
+    store filters them by topic, so nothing else is read)."""
+    topics, start = [get_topic(cls) for cls in event_classes], 1
+    while notes := recorder.select_notifications(start, page, topics=topics):
+        yield from notes
+        start = notes[-1].id + 1

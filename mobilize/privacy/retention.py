@@ -20,13 +20,13 @@ from typing import Any
 from uuid import UUID
 
 import structlog
-from eventsourcing.utils import get_topic
 
 from mobilize.application import Mobilize
 from mobilize.domain.base import CommandContext
 from mobilize.domain.household import Household
 from mobilize.domain.person import Person
 from mobilize.log.codec import iso
+from mobilize.log.reader import notifications
 
 log = structlog.get_logger("mobilize.privacy")
 
@@ -50,11 +50,8 @@ class Due:
 
 def people(app: Mobilize) -> list[UUID]:
     """Every registered person, in log order."""
-    topic, found, start = get_topic(Person.Registered), [], 1  # type: ignore[attr-defined]
-    while notes := app.recorder.select_notifications(start, 1000):
-        found += [note.originator_id for note in notes if note.topic == topic]
-        start = notes[-1].id + 1
-    return [UUID(str(person)) for person in found]
+    registered = Person.Registered  # type: ignore[attr-defined]
+    return [UUID(str(note.originator_id)) for note in notifications(app.recorder, registered)]
 
 
 def closed_at(app: Mobilize, incident_id: UUID) -> datetime | None:
@@ -109,13 +106,10 @@ def unfinished_erasures(app: Mobilize) -> list[tuple[str, UUID]]:
     for person_id in people(app):
         if app.load(Person, person_id, "person").erased and app.keyring.key(person_id) is not None:
             found.append(("person", person_id))
-    topic, start = get_topic(getattr(Household, "PersonalDataErased")), 1  # noqa: B009 - made by @event
-    while notes := app.recorder.select_notifications(start, 1000, topics=[topic]):
-        for note in notes:
-            household = UUID(str(note.originator_id))
-            if app.keyring.key(household) is not None:
-                found.append(("household", household))
-        start = notes[-1].id + 1
+    for note in notifications(app.recorder, getattr(Household, "PersonalDataErased")):  # noqa: B009 - by @event
+        household = UUID(str(note.originator_id))
+        if app.keyring.key(household) is not None:
+            found.append(("household", household))
     return found
 
 

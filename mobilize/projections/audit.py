@@ -18,6 +18,7 @@ from eventsourcing.persistence import Notification
 from mobilize.application import Mobilize
 from mobilize.log.codec import Decoder, iso
 from mobilize.log.envelope import payload, shown_payload
+from mobilize.log.reader import notifications
 from mobilize.privacy.seal import Opener
 from mobilize.projections.base import Projection
 from mobilize.projections.recall import Recall
@@ -179,10 +180,7 @@ def verify(app: Mobilize, views: ViewStore) -> Verdict:
 
 
 def stored(app: Mobilize) -> Iterator[Notification]:
-    start = 1
-    while notes := app.recorder.select_notifications(start, 1000):
-        yield from notes
-        start = notes[-1].id + 1
+    return notifications(app.recorder)
 
 
 COLUMNS = ("position", "event_type", "aggregate_id", "version", "incident_id", "person_id", "actor", "ordered_by",

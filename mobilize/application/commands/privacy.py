@@ -6,8 +6,6 @@ from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
 from mobilize.application.service import CommandService, command
 from mobilize.domain.base import CommandContext, MobilizeAggregate, RuleViolated, require
 from mobilize.domain.household import Household
@@ -16,6 +14,7 @@ from mobilize.domain.personal import ERASED, declared
 from mobilize.domain.resident_request import ResidentRequest
 from mobilize.domain.small_wish import SmallWish
 from mobilize.domain.visit import Visit
+from mobilize.log.reader import notifications
 
 NAMING_HOUSEHOLD: tuple[Any, ...] = (getattr(Visit, "Recorded"), getattr(ResidentRequest, "Registered"),  # noqa: B009
                                      getattr(SmallWish, "Registered"))  # noqa: B009 - classes made by @event
@@ -110,9 +109,5 @@ class PrivacyCommands(CommandService):
         order, read from the log itself (the views may lag behind); only the events that create such records are
         read and decoded, their sealed fields left unopened (a log of 190,000 events holding 14,000 of them:
         0.3 s on SQLite)."""
-        topics, found, start = [get_topic(cls) for cls in creating], [], 1
-        while notes := self.recorder.select_notifications(start, PAGE, topics=topics):
-            found += [note.originator_id for note in notes
-                      if getattr(self.mapper.to_domain_event(note), "household_id", None) == household_id]
-            start = notes[-1].id + 1
-        return [UUID(str(record)) for record in found]
+        return [UUID(str(note.originator_id)) for note in notifications(self.recorder, *creating, page=PAGE)
+                if getattr(self.mapper.to_domain_event(note), "household_id", None) == household_id]

@@ -62,13 +62,20 @@ class Candidate:
         """As the API answers it: the reasons and the refusal's message in Chinese or in English."""
         answer = asdict(self)
         reasons_zh = answer.pop("reasons_zh")
-        refusal = answer["refusal"]
-        zh_message = refusal.pop("zh", None) if refusal else None
         if chinese:
             answer["reasons"] = reasons_zh
-            if refusal and zh_message:
-                refusal["message"] = zh_message
+        if self.refusal is not None:
+            answer["refusal"] = in_language(self.refusal, chinese)
         return answer
+
+
+def in_language(refusal: dict[str, Any], chinese: bool) -> dict[str, Any]:
+    """A refusal (`blocked`'s, a candidate's) as the API answers it: its message in Chinese when asked for and
+    written, the Chinese kept out of it otherwise."""
+    answer = {key: value for key, value in refusal.items() if key != "zh"}
+    if chinese and refusal.get("zh"):
+        answer["message"] = refusal["zh"]
+    return answer
 
 
 def rank(app: Mobilize, shift_id: UUID, people: Iterable[UUID], hours: Mapping[str, float],

@@ -14,7 +14,7 @@ from mobilize.api.read_side import Views
 from mobilize.api.routes.common import READ_REFUSALS
 from mobilize.api.routes.views import Limit, Now, Offset, moment
 from mobilize.api.wording import wants_chinese
-from mobilize.application.candidates import blocked, rank
+from mobilize.application.candidates import blocked, in_language, rank
 from mobilize.domain.shift import Shift
 from mobilize.projections.pool import hours_in_incident, pool
 
@@ -91,11 +91,8 @@ def get_candidates(shift_id: UUID, app: App, views: Views, reach: Reachable, req
     rows = [CandidateRow.model_validate(c.as_dict(chinese)) for c in rank(app, shift.id, members, hours,
                                                                            include_refused=everyone, now=moment(now))]
     refusal = blocked(app, shift)
-    if refusal is not None:
-        zh_message = refusal.pop("zh")
-        refusal["message"] = zh_message if chinese and zh_message else refusal["message"]
     summary = ShiftSummary(id=shift.id, site_id=shift.site_id, lane=shift.lane, post=shift.post, skill=shift.skill,
                            start=shift.start, end=shift.end, slots=shift.slots, filled=len(shift.people),
-                           blocked=RuleRefusal.model_validate(refusal) if refusal else None)
+                           blocked=RuleRefusal.model_validate(in_language(refusal, chinese)) if refusal else None)
     return CandidatesPage(items=rows[offset:offset + limit], total=len(rows), limit=limit, offset=offset,
                           shift=summary)

@@ -76,11 +76,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        status = _status(error)
-        message, language = worded(request, status, error.message, error.zh)
-        return JSONResponse(status_code=status, headers=language, content={
-            "error": error.rule, "message": message, "facts": error.facts,
-            "retryable": isinstance(error, ConcurrentChange)})
+        return _refused(request, _status(error), error.rule, error.message, error.zh, error.facts,
+                        retryable=isinstance(error, ConcurrentChange))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -89,45 +86,45 @@ def install(app: FastAPI) -> None:
         said = "; ".join(f"{p['field'] or 'body'}: {p['message']}" for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         fields = "、".join(p["field"] or "请求体" for p in problems[:5])
-        message, language = worded(request, 422, f"the request is malformed: {said}{more}",
-                                   f"请求格式有误（{fields}{'等' if more else ''}）：{said}{more}")
-        return JSONResponse(status_code=422, headers=language, content={
-            "error": "invalid_request", "message": message, "facts": {"problems": problems}, "retryable": False})
+        return _refused(request, 422, "invalid_request", f"the request is malformed: {said}{more}",
+                        f"请求格式有误（{fields}{'等' if more else ''}）：{said}{more}", {"problems": problems})
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
-        message, language = worded(request, error.status_code, str(error.detail), zh_of(error))
-        return JSONResponse(status_code=error.status_code, headers={**(getattr(error, "headers", None) or {}),
-                                                                    **language}, content={
-            "error": _http_rule(error.status_code), "message": message, "facts": {},
-            "retryable": error.status_code == 429})
+        return _refused(request, error.status_code, _http_rule(error.status_code), str(error.detail), zh_of(error),
+                        retryable=error.status_code == 429, headers=getattr(error, "headers", None))
 
     async def store_unavailable(request: Request, error: Exception) -> JSONResponse:
         log.warning("request.store_unavailable", path=request.url.path, error=str(error).strip()[:300],
                     error_type=type(error).__name__)
-        message, language = worded(request, 503, "the event store cannot be reached right now; nothing was "
-                                   "written: retry in a few seconds with the same Idempotency-Key",
-                                   "暂时无法连接事件库，未写入任何内容：请几秒后以同一幂等键重试")
-        return JSONResponse(status_code=503, headers={"Retry-After": RETRY_AFTER, **language}, content={
-            "error": "store_unavailable", "retryable": True, "message": message, "facts": {}})
+        return _refused(request, 503, "store_unavailable", "the event store cannot be reached right now; nothing "
+                        "was written: retry in a few seconds with the same Idempotency-Key",
+                        "暂时无法连接事件库，未写入任何内容：请几秒后以同一幂等键重试", retryable=True,
+                        headers={"Retry-After": RETRY_AFTER})
 
     for kind in (*UNAVAILABLE, ViewsBusy):
         app.add_exception_handler(kind, store_unavailable)
 
     @app.exception_handler(ViewStuck)
     async def view_stuck(request: Request, error: ViewStuck) -> JSONResponse:
-        message, language = worded(request, 503, str(error), None)
-        return JSONResponse(status_code=503, headers=language, content={
-            "error": "view_stuck", "retryable": False, "message": message, "facts": error.failure.as_dict()})
+        return _refused(request, 503, "view_stuck", str(error), None, error.failure.as_dict())
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         log.error("request.failed", exc_info=error, path=request.url.path)
-        message, language = worded(request, 500, "something went wrong on our side; retry with the same "
-                                   "Idempotency-Key, or quote the X-Request-ID to support",
-                                   "服务器出错：请以同一幂等键重试，或向技术支持提供 X-Request-ID")
-        return JSONResponse(status_code=500, headers=language, content={
-            "error": "internal_error", "retryable": True, "message": message, "facts": {}})
+        return _refused(request, 500, "internal_error", "something went wrong on our side; retry with the same "
+                        "Idempotency-Key, or quote the X-Request-ID to support",
+                        "服务器出错：请以同一幂等键重试，或向技术支持提供 X-Request-ID", retryable=True)
+
+
+def _refused(request: Request, status: int, rule: str, english: str, zh: str | None,
+             facts: dict[str, Any] | None = None, retryable: bool = False,
+             headers: dict[str, str] | None = None) -> JSONResponse:
+    """Every error's answer: the rule, the message in the caller's language (`worded`), the facts, whether to
+    retry; `headers` beside the language's."""
+    message, language = worded(request, status, english, zh)
+    return JSONResponse(status_code=status, headers={**(headers or {}), **language}, content={
+        "error": rule, "message": message, "facts": facts or {}, "retryable": retryable})
 
 
 def _field(location: tuple[int | str, ...]) -> str:
